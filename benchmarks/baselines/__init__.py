@@ -1,0 +1,1 @@
+"""Bare-library scripts the jobs are compared with."""

@@ -1,0 +1,64 @@
+"""The app's peak memory with a big campaign open on its scoring sheet.
+
+`python benchmarks/peak_memory_app.py DATABASE CAMPAIGN_ID`: opens the main window on the
+database, opens the campaign's window on the Scoring tab, waits until the scoring sheet,
+the candidate list and the results are loaded, then prints `BENCHMARK rss_mb <peak MB>`.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from recruit_app.services.context import Actor
+from recruit_app.settings import Settings
+from ui.context import AppContext
+from ui.main_window import MainWindow
+
+TIMEOUT_MS = 120_000
+
+
+def main() -> None:
+    database, campaign_id = sys.argv[1], int(sys.argv[2])
+    app = QApplication(sys.argv[:1])
+    context = AppContext(Settings(), db_url_override=database, actor=Actor("benchmark"))
+    window = MainWindow(context)
+    window.show()
+    waiting: set[str] = set()
+
+    def report() -> None:
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+        print(f"BENCHMARK rss_mb {peak_kb / 1024:.1f}", flush=True)
+        app.quit()
+
+    def done(part: str) -> None:
+        waiting.discard(part)
+        if not waiting:
+            QTimer.singleShot(200, report)  # let the last paint happen
+
+    def open_campaign(_rows: int) -> None:
+        if waiting:
+            return
+        campaign = window.open_campaign(campaign_id, "BENCH", "Benchmark")
+        campaign.tabs.setCurrentWidget(campaign.scoring)
+        waiting.update({"scoring", "candidates", "results"})
+        campaign.scoring.loaded.connect(lambda: done("scoring"))
+        campaign.candidates.loaded.connect(lambda: done("candidates"))
+        campaign.results.loaded.connect(lambda: done("results"))
+
+    window.campaigns.loaded.connect(open_campaign)
+    QTimer.singleShot(0, window.open_database)
+    QTimer.singleShot(TIMEOUT_MS, lambda: app.exit(1))
+    code = app.exec()
+    context.shutdown()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Persistence: engine and sessions, SQLModel tables, Alembic migrations, backup."""

@@ -1,0 +1,124 @@
+"""Opening a database: check what it is, back it up, migrate it, hand out sessions."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from db import schema
+from db.backup import backup_sqlite, timestamped_backup_path
+from db.engine import DatabaseTarget, make_engine, parse_database_url
+from recruit_app.errors import DatabaseUnavailable, SchemaTooNew
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Database:
+    """An open, migrated database: where it is, its engine, and a session factory."""
+
+    target: DatabaseTarget
+    engine: Engine
+    revision: str | None
+    backup_made: Path | None = None
+
+    def session(self) -> Session:
+        # expire_on_commit=False: read models are built after commit without lazy loads.
+        return Session(self.engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return self.target.backend
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, migrate: bool = True) -> Database:
+    """Open the database at `url`, refusing newer schemas and migrating older ones.
+
+    A SQLite file that holds data is copied beside itself before any migration.
+    """
+    target = parse_database_url(url)
+    engine = make_engine(target)
+    try:
+        revision, has_tables = _inspect(engine, target)
+        if revision is not None and revision not in schema.known_revisions():
+            raise SchemaTooNew(
+                f"The database {target.display} was written by a newer version of Recruit "
+                f"(schema {revision}; this version knows up to {schema.head_revision()}). "
+                "Update Recruit to open it. Nothing was changed."
+            )
+        if revision is None and has_tables:
+            raise DatabaseUnavailable(
+                f"{target.display} holds tables but is not a Recruit database. "
+                "Choose another file or an empty database."
+            )
+        database = Database(target=target, engine=engine, revision=revision)
+        if migrate and revision != schema.head_revision():
+            database.backup_made = _backup_before_upgrade(target, has_tables)
+            _upgrade(engine, target)
+            database.revision = schema.head_revision()
+        return database
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def _inspect(engine: Engine, target: DatabaseTarget) -> tuple[str | None, bool]:
+    try:
+        with engine.connect() as connection:
+            if target.backend == "sqlite":
+                # Reading the header is what tells a SQLite file from anything else.
+                connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+            revision = schema.current_revision(connection)
+            has_tables = bool(schema.table_names(connection))
+            return revision, has_tables
+    except (OperationalError, DBAPIError) as exc:
+        raise _unavailable(target, exc) from None
+
+
+def _unavailable(target: DatabaseTarget, exc: DBAPIError) -> DatabaseUnavailable:
+    original = exc.orig
+    detail = str(original).strip().splitlines()[0] if original else str(exc)
+    if target.backend == "sqlite":
+        if isinstance(original, sqlite3.DatabaseError) and "not a database" in detail:
+            return DatabaseUnavailable(
+                f"{target.display} is not a SQLite database (it may be another kind of file "
+                "or damaged). Choose another file."
+            )
+        if "readonly" in detail or "read-only" in detail:
+            return DatabaseUnavailable(
+                f"{target.display} is read-only; Recruit needs to write to it and its folder."
+            )
+        return DatabaseUnavailable(f"Recruit cannot open {target.display}: {detail}.")
+    # psycopg says 'connection failed: connection to server at "h", port p failed: WHY'.
+    reason = detail.rsplit("failed: ", 1)[-1].strip().rstrip(".")
+    return DatabaseUnavailable(
+        f"Recruit cannot reach the PostgreSQL database {target.display} ({reason}). "
+        "Check the server is running and the URL, user and password are right."
+    )
+
+
+def _backup_before_upgrade(target: DatabaseTarget, has_tables: bool) -> Path | None:
+    if target.backend != "sqlite" or not has_tables:
+        return None
+    assert target.path is not None
+    destination = timestamped_backup_path(target.path, "before-upgrade")
+    log.info("backing up the database before upgrading it")
+    return backup_sqlite(target.path, destination)
+
+
+def _upgrade(engine: Engine, target: DatabaseTarget) -> None:
+    from db.migrate import upgrade_to_head
+
+    try:
+        upgrade_to_head(engine)
+    except (OperationalError, DBAPIError) as exc:
+        raise _unavailable(target, exc) from None

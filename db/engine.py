@@ -1,0 +1,136 @@
+"""Database URLs and engines: SQLite files by default, PostgreSQL for team mode."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from recruit_app.errors import DatabaseUnavailable, ValidationError
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT_S = 5
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """Where the data lives, parsed from what the user typed."""
+
+    url: URL
+    backend: str  # "sqlite" or "postgresql"
+    path: Path | None  # the SQLite file, None for PostgreSQL
+
+    @property
+    def display(self) -> str:
+        """The location to show a user: a file path, or the URL with its password hidden."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def parse_database_url(text: str) -> DatabaseTarget:
+    """Read a SQLite path or URL, or a PostgreSQL URL; refuse anything else in plain words."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("Give a database: a SQLite file path or a PostgreSQL URL.", "url")
+    if "://" not in text and not text.startswith("sqlite:"):
+        return _sqlite_target(Path(text))
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise ValidationError(
+            f"{_mask(text)!r} is not a database URL. Use a file path, or a URL such as "
+            "postgresql://user@host:5432/recruit.",
+            "url",
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ValidationError("A SQLite URL must name a file, e.g. sqlite:///recruit.sqlite3.")
+        return _sqlite_target(Path(url.database))
+    if backend in ("postgresql", "postgres"):
+        if not url.host and not url.query.get("host"):
+            raise ValidationError("A PostgreSQL URL must name a server host.", "url")
+        if not url.database:
+            raise ValidationError("A PostgreSQL URL must name a database after the last '/'.")
+        url = url.set(drivername="postgresql+psycopg")
+        return DatabaseTarget(url=url, backend="postgresql", path=None)
+    raise ValidationError(
+        f"Recruit works with SQLite files and PostgreSQL servers, not {backend!r}.", "url"
+    )
+
+
+def _mask(text: str) -> str:
+    """Hide a password in text that looked like a URL but did not parse."""
+    if "@" in text and "://" in text:
+        scheme, rest = text.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in credentials else text
+    return text
+
+
+def _sqlite_target(path: Path) -> DatabaseTarget:
+    path = path.expanduser().absolute()
+    return DatabaseTarget(url=URL.create("sqlite", database=str(path)), backend="sqlite", path=path)
+
+
+def make_engine(target: DatabaseTarget) -> Engine:
+    """An engine configured for the backend: WAL and foreign keys for SQLite, timeouts for both."""
+    if target.backend == "sqlite":
+        assert target.path is not None
+        _prepare_sqlite_file(target.path)
+        engine = create_engine(
+            target.url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+    return create_engine(
+        target.url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
+    )
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the folder and an owner-only file, with clear words when we cannot."""
+    if path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Candidates' personal data: readable by the owner only.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+    except FileExistsError:
+        pass
+    except PermissionError:
+        raise DatabaseUnavailable(
+            f"Recruit cannot create its database in {path.parent}: the folder is read-only "
+            "or you do not have permission to write there."
+        ) from None
+    except OSError as exc:
+        raise DatabaseUnavailable(f"Recruit cannot create {path}: {exc.strerror}.") from None
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise DatabaseUnavailable(
+            f"Recruit cannot write to {path}: the file or its folder is read-only. "
+            "SQLite needs to write beside the file too."
+        )
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()

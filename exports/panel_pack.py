@@ -1,0 +1,1047 @@
+"""The panel pack as a PDF: cover, schedule, candidate list, one score sheet per candidate.
+
+Everything printed comes from a `PanelPackDocument`; at a name-blind stage that holds no
+names, so nothing here needs to remember to hide them.
+
+Score sheets are for writing on: a ruled evidence box and a score box for every panel
+member under each criterion. A criterion never parts from its boxes across a page, and
+where the next criterion would not fit, the boxes grow to use the rest of the page
+rather than leave it blank. What repeats on every sheet (a criterion with its
+indicators, an empty box, the scale, a declaration) is drawn once per file as a PDF
+form and placed on each sheet: a pack for hundreds of candidates stays quick and small.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from exports.styles import (
+    FONT,
+    FONT_BOLD,
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    LIGHT_FILL,
+    MUTED,
+    RULE,
+    TEXT,
+    Styles,
+    Theme,
+    build_pdf,
+    bullet_list,
+    clean,
+    escape,
+    facts_table,
+    make_styles,
+    paragraphs_from_text,
+    table,
+    title_block,
+)
+from recruit_app.domain.dates import long_date, short_date
+from recruit_app.errors import Cancelled
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from recruit_app.services.panel_pack import (
+        PackCandidate,
+        PackCriterion,
+        PackMember,
+        PackSlot,
+        PanelPackDocument,
+    )
+
+CANCELLED_MESSAGE = "The export was cancelled; no file was written."
+
+# Room to write. A box never gets smaller than this (an interview note runs longer than
+# a note on a written application); it grows up to BOX_MAX to fill a page.
+BOX_MIN_INTERVIEW = 33 * mm
+BOX_MIN_PAPER = 30 * mm
+BOX_MAX = 80 * mm
+LINE_SPACING = 6.5 * mm  # ruled lines as on a writing pad
+SCORE_COLUMN = 30 * mm
+BOX_GAP = 2.2 * mm
+BLOCK_GAP = 5 * mm  # between one criterion's boxes and the next criterion
+FRAME_LINE = colors.HexColor("#6f777b")  # box edges: clear when printed, quiet on screen
+LABEL_SIZE = 8.5
+LABEL_STRIP = 4.8 * mm  # the candidate's label above each block of a score sheet
+
+DECLARATION_NONE = "I have no conflict of interest with this candidate."
+DECLARATION_DECLARED = (
+    "I know this candidate or have another conflict of interest, and have declared it to the chair."
+)
+NAME_BLIND_NOTICE = (
+    "Candidates appear in this pack by candidate number only. Their names, contact details "
+    "and other personal details stay with the recruiting manager until this stage's results "
+    "are final. Do not try to find out who a candidate is; if you think you know one, tell "
+    "the chair before you score."
+)
+NO_CANDIDATES = "No candidates have reached this stage yet, so the pack has no score sheets."
+NO_CRITERIA = (
+    "{stage} assesses no criteria yet, so the pack has no score sheets: "
+    "add criteria to the assessment matrix first."
+)
+
+
+# --- words ---------------------------------------------------------------------------
+
+
+def stage_dates(doc: PanelPackDocument) -> str:
+    """ "Monday 7 December 2026 to Friday 11 December 2026", one date, or "To be confirmed"."""
+    start, end = doc.starts_on, doc.ends_on
+    if start and end and start != end:
+        return f"{long_date(start)} to {long_date(end)}"
+    if start or end:
+        only = start or end
+        assert only is not None
+        return long_date(only)
+    return "To be confirmed"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def scale_range(doc: PanelPackDocument) -> str:
+    """ "1 to 7"."""
+    return f"{doc.scale.minimum} to {doc.scale.maximum}"
+
+
+def criterion_meta(criterion: PackCriterion) -> str:
+    """ "Technical · Level 4 (Enable) · Essential · Pass mark 4"."""
+    parts = [criterion.element_name]
+    if criterion.level_label:
+        parts.append(criterion.level_label)
+    parts.append("Essential" if criterion.essential else "Desirable")
+    if criterion.lead:
+        parts.append("Lead criterion")
+    if criterion.pass_mark is not None:
+        parts.append(f"Pass mark {criterion.pass_mark}")
+    if criterion.weight != 1:
+        parts.append(f"Weight {criterion.weight:g}")
+    return " · ".join(parts)
+
+
+def slot_words(slot: PackSlot, *, panels: int) -> str:
+    """ "Monday 7 December 2026, 09:30 to 10:30" (and the panel where there are several)."""
+    words = f"{long_date(slot.day)}, {slot.starts} to {slot.ends}"
+    return f"{words}, panel {slot.panel_number}" if panels > 1 else words
+
+
+def panel_words(members: Sequence[PackMember]) -> str:
+    return ", ".join(m.label for m in members) or "No panel members yet"
+
+
+def needs_words(candidate: PackCandidate) -> str:
+    """ "Yes; 15 minutes extra time", "Yes", "15 minutes extra time" or "" for none."""
+    parts = []
+    if candidate.adjustments:
+        parts.append("Yes")
+    if candidate.extra_minutes:
+        parts.append(f"{candidate.extra_minutes} minutes extra time")
+    return "; ".join(parts)
+
+
+def document_title(doc: PanelPackDocument) -> str:
+    return f"Panel pack: {clean(doc.stage_name)}, {clean(doc.campaign_reference)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` on one line, shortened with an ellipsis if it is wider than `width`."""
+    text = clean(text).replace("\n", " ")
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+# --- drawings shared by every sheet ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Art:
+    """Something drawn the same way on many sheets: its size and how to paint it at 0, 0."""
+
+    key: Hashable
+    width: float
+    height: float
+    paint: Callable[[Canvas], None]
+
+
+class _Forms:
+    """Draws each `_Art` once per file as a form XObject, then places it wherever needed."""
+
+    def __init__(self) -> None:
+        self._names: dict[Hashable, str] = {}
+        self._arts: dict[Hashable, _Art] = {}
+
+    def art(self, key: Hashable, make: Callable[[], _Art]) -> _Art:
+        """The art for `key`, made the first time it is asked for (once per file)."""
+        found = self._arts.get(key)
+        if found is None:
+            found = self._arts[key] = make()
+        return found
+
+    def place(self, canv: Canvas, art: _Art, x: float = 0, y: float = 0) -> None:
+        name = self._names.setdefault(art.key, f"PanelPack{len(self._names)}")
+        # Each layout pass draws on a new canvas, so each defines its own forms.
+        if not canv.hasForm(name):
+            canv.beginForm(name, -2, -2, art.width + 2, art.height + 2)
+            art.paint(canv)
+            canv.endForm()
+        canv.saveState()
+        canv.translate(x, y)
+        canv.doForm(name)
+        canv.restoreState()
+
+
+def _flowable_art(key: Hashable, flowables: Sequence[Flowable], width: float) -> _Art:
+    """Flowables stacked top to bottom, laid out once at `width`."""
+    sizes = []
+    for flowable in flowables:
+        _, height = flowable.wrap(width, FRAME_HEIGHT)
+        sizes.append((flowable, height, flowable.getSpaceBefore(), flowable.getSpaceAfter()))
+    # The first item's space before is the block's own business, not the art's.
+    total = sum(h + b + a for _, h, b, a in sizes) - (sizes[0][2] if sizes else 0)
+
+    def paint(canv: Canvas) -> None:
+        y = total
+        for index, (flowable, height, before, after) in enumerate(sizes):
+            if index:
+                y -= before
+            y -= height
+            flowable.drawOn(canv, 0, y)
+            y -= after
+
+    return _Art(key, width, total, paint)
+
+
+def _evidence_art(member: str, height: float, scale_note: str, pass_note: str) -> _Art:
+    """One panel member's ruled box for evidence, with a box for the score beside it."""
+    width = FRAME_WIDTH
+    split = width - SCORE_COLUMN
+    label = _fit(member, FONT_BOLD, LABEL_SIZE, split - 50 * mm)
+
+    def paint(canv: Canvas) -> None:
+        top = height
+        canv.setStrokeColor(FRAME_LINE)
+        canv.setLineWidth(0.8)
+        canv.rect(0, 0, width, height, stroke=1, fill=0)
+        canv.line(split, 0, split, top)
+        canv.setFillColor(TEXT)
+        canv.setFont(FONT_BOLD, LABEL_SIZE)
+        canv.drawString(2.5 * mm, top - 4.5 * mm, label)
+        canv.setFont(FONT, 8)
+        canv.setFillColor(MUTED)
+        after = 2.5 * mm + pdfmetrics.stringWidth(label, FONT_BOLD, LABEL_SIZE) + 2 * mm
+        canv.drawString(after, top - 4.5 * mm, "Evidence seen or heard")
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.4)
+        y = top - 10.5 * mm
+        path = canv.beginPath()
+        while y > 2.5 * mm:
+            path.moveTo(2.5 * mm, y)
+            path.lineTo(split - 2.5 * mm, y)
+            y -= LINE_SPACING
+        canv.drawPath(path, stroke=1, fill=0)
+
+        # The score: a box big enough for two handwritten digits.
+        middle = split + SCORE_COLUMN / 2
+        canv.setFillColor(TEXT)
+        canv.setFont(FONT_BOLD, LABEL_SIZE)
+        canv.drawCentredString(middle, top - 4.5 * mm, "Score")
+        box_w, box_h = 16 * mm, 12 * mm
+        box_top = top - 7 * mm
+        canv.setStrokeColor(TEXT)
+        canv.setLineWidth(0.9)
+        canv.rect(middle - box_w / 2, box_top - box_h, box_w, box_h, stroke=1, fill=0)
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(MUTED)
+        canv.drawCentredString(middle, box_top - box_h - 3.8 * mm, scale_note)
+        if pass_note:
+            canv.drawCentredString(middle, box_top - box_h - 7.2 * mm, pass_note)
+
+    return _Art(("evidence", member, round(height), scale_note, pass_note), width, height, paint)
+
+
+def _note_art(text: str, styles: Styles) -> _Art:
+    """A shaded line in place of a member's box: they declared a conflict of interest."""
+    paragraph = Paragraph(escape(text), styles.table_note)
+    _, text_height = paragraph.wrap(FRAME_WIDTH - 6 * mm, FRAME_HEIGHT)
+    height = text_height + 5 * mm
+
+    def paint(canv: Canvas) -> None:
+        canv.setFillColor(LIGHT_FILL)
+        canv.setStrokeColor(FRAME_LINE)
+        canv.setLineWidth(0.8)
+        canv.rect(0, 0, FRAME_WIDTH, height, stroke=1, fill=1)
+        paragraph.drawOn(canv, 3 * mm, 2.5 * mm)
+
+    return _Art(("note", text), FRAME_WIDTH, height, paint)
+
+
+def _declaration_art(member: str) -> _Art:
+    """One member's conflict of interest declaration: two tick boxes, signature and date."""
+    width, height, left = FRAME_WIDTH, 27 * mm, 2.5 * mm
+    name = _fit(member, FONT_BOLD, LABEL_SIZE, width - 5 * mm)
+    lines = [
+        _fit(words, FONT, 8.5, width - 12 * mm)
+        for words in (DECLARATION_NONE, DECLARATION_DECLARED)
+    ]
+
+    def paint(canv: Canvas) -> None:
+        canv.setStrokeColor(FRAME_LINE)
+        canv.setLineWidth(0.8)
+        canv.rect(0, 0, width, height, stroke=1, fill=0)
+        canv.setFillColor(TEXT)
+        canv.setFont(FONT_BOLD, LABEL_SIZE)
+        canv.drawString(left, height - 4.5 * mm, name)
+        canv.setFont(FONT, 8.5)
+        canv.setStrokeColor(TEXT)
+        canv.setLineWidth(0.7)
+        for row, words in enumerate(lines):
+            y = height - (9.5 + row * 5.5) * mm
+            canv.rect(left, y - 0.6 * mm, 3.4 * mm, 3.4 * mm, stroke=1, fill=0)
+            canv.drawString(left + 5.5 * mm, y, words)
+        # Signature and date on ruled lines.
+        y = 4 * mm
+        canv.setFillColor(MUTED)
+        canv.drawString(left, y, "Signature")
+        sign_from = left + pdfmetrics.stringWidth("Signature", FONT, 8.5) + 2 * mm
+        date_x = width * 0.66
+        canv.drawString(date_x, y, "Date")
+        date_from = date_x + pdfmetrics.stringWidth("Date", FONT, 8.5) + 2 * mm
+        canv.setStrokeColor(FRAME_LINE)
+        canv.setLineWidth(0.5)
+        canv.line(sign_from, y - 0.8 * mm, date_x - 6 * mm, y - 0.8 * mm)
+        canv.line(date_from, y - 0.8 * mm, width - left, y - 0.8 * mm)
+
+    return _Art(("declaration", member), width, height, paint)
+
+
+# --- flowables -----------------------------------------------------------------------
+
+
+class _OutlineEntry(Flowable):
+    """A bookmark with no heading on the page (the cover, the score sheets as a group)."""
+
+    def __init__(self, title: str, key: str, level: int = 0) -> None:
+        super().__init__()
+        self.title, self.key, self.level = title, key, level
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.key, 0, 0)
+        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+        self.canv.showOutline()
+
+
+class _Checkpoint(Flowable):
+    """Calls back when layout reaches it: progress, and a chance to cancel."""
+
+    def __init__(self, reached: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.reached = reached
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        self.reached(self.canv)
+
+
+class _PageRef(Flowable):
+    """ "Page 12": where a candidate's score sheet starts, known from the layout pass before."""
+
+    def __init__(self, pages: dict[int, int], index: int, styles: Styles) -> None:
+        super().__init__()
+        self.pages, self.index, self.style = pages, index, styles.table_cell
+        self.width, self.height = 0.0, self.style.leading
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        page = self.pages.get(self.index)
+        canv = self.canv
+        canv.saveState()
+        canv.setFont(self.style.fontName, self.style.fontSize)
+        canv.setFillColor(TEXT)
+        canv.drawString(0, self.height - self.style.fontSize, f"Page {page}" if page else "")
+        canv.restoreState()
+
+
+class _Painted(Flowable):
+    """One `_Art` painted straight onto the page (inside another form, say)."""
+
+    def __init__(self, art: _Art) -> None:
+        super().__init__()
+        self.art = art
+        self.width, self.height = art.width, art.height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.art.paint(self.canv)
+
+
+class _Placed(Flowable):
+    """One `_Art`, under a strip naming the candidate where `label` is given."""
+
+    def __init__(self, forms: _Forms, art: _Art, label: str = "") -> None:
+        super().__init__()
+        self.forms, self.art, self.label = forms, art, label
+        self.width = art.width
+        self.height = art.height + (LABEL_STRIP if label else 0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.forms.place(self.canv, self.art)
+        if self.label:
+            _label_strip(self.canv, self.label, self.height)
+
+
+def _label_strip(canv: Canvas, text: str, top: float) -> None:
+    """The candidate, over the top right of a block: a loose page still says whose it is."""
+    canv.saveState()
+    canv.setFont(FONT, LABEL_SIZE)
+    canv.setFillColor(MUTED)
+    canv.drawRightString(FRAME_WIDTH, top - 3.3 * mm, _fit(text, FONT, LABEL_SIZE, FRAME_WIDTH))
+    canv.restoreState()
+
+
+@dataclass(frozen=True)
+class _BoxSpec:
+    member: str  # the member's label, "Tom Okonkwo (chair)"
+    scale_note: str
+    pass_note: str
+
+
+class _CriterionBlock(Flowable):
+    """A criterion with every member's boxes under it, never split across pages.
+
+    Boxes are at least `box_min` tall; when what follows would not fit on the page
+    anyway, they share out the rest of the page (up to BOX_MAX), so pages are not left
+    half empty and panels get more room to write.
+    """
+
+    def __init__(
+        self,
+        forms: _Forms,
+        header: _Art,
+        label: str,
+        items: Sequence[_BoxSpec | _Art],
+        box_min: float,
+    ) -> None:
+        super().__init__()
+        self.forms, self.header, self.label = forms, header, label
+        self.items = list(items)
+        self.box_min = box_min
+        self.next_min = 0.0  # the least room the flowable after this one needs
+        self.boxes = sum(1 for item in self.items if isinstance(item, _BoxSpec))
+        self.fixed = (
+            LABEL_STRIP
+            + header.height
+            + BOX_GAP
+            + sum(item.height + BOX_GAP for item in self.items if isinstance(item, _Art))
+            + self.boxes * BOX_GAP
+            + BLOCK_GAP
+        )
+        self.width = FRAME_WIDTH
+        self.box_height = box_min
+        self.height = self.min_height
+
+    @property
+    def min_height(self) -> float:
+        return self.fixed + self.boxes * self.box_min
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        box = self.box_min
+        spare = availHeight - self.min_height
+        if self.boxes and 0 < spare < self.next_min:
+            # Whole millimetres: boxes of one size are drawn once and reused.
+            box = math.floor(min(BOX_MAX, self.box_min + spare / self.boxes) / mm) * mm
+            box = max(box, self.box_min)
+        self.box_height = box
+        self.height = self.fixed + self.boxes * box
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if self.min_height <= FRAME_HEIGHT:
+            return []  # the whole block goes to the next page
+        # Taller than a page (a very large panel): the boxes follow on, one by one.
+        parts: list[Flowable] = [_Placed(self.forms, self.header, self.label)]
+        for item in self.items:
+            art = item if isinstance(item, _Art) else self._box_art(item, self.box_min)
+            parts.append(_Placed(self.forms, art))
+        return parts
+
+    def _box_art(self, item: _BoxSpec, height: float) -> _Art:
+        return self.forms.art(
+            ("evidence", item, round(height)),
+            lambda: _evidence_art(item.member, height, item.scale_note, item.pass_note),
+        )
+
+    def draw(self) -> None:
+        canv = self.canv
+        _label_strip(canv, self.label, self.height)
+        y = self.height - LABEL_STRIP - self.header.height
+        self.forms.place(canv, self.header, 0, y)
+        y -= BOX_GAP
+        for item in self.items:
+            art = item if isinstance(item, _Art) else self._box_art(item, self.box_height)
+            y -= art.height
+            self.forms.place(canv, art, 0, y)
+            y -= BOX_GAP
+
+
+def _cover(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
+    story: list[Flowable] = [_OutlineEntry("Cover", "panel-pack-cover")]
+    story += title_block(
+        styles,
+        f"Panel pack: {doc.stage_name}",
+        kicker=doc.organisation or "Panel pack",
+        subtitle=f"{doc.campaign_reference} {doc.campaign_title}".strip(),
+    )
+    facts: list[tuple[str, str | Sequence[str]]] = []
+    facts.append(("Campaign", f"{doc.campaign_reference} {doc.campaign_title}".strip()))
+    facts.append(("Stage", doc.stage_name))
+    facts.append(("Dates", stage_dates(doc)))
+    if doc.mode:
+        facts.append(("Mode", doc.mode))
+    if doc.location:
+        facts.append(("Location", doc.location))
+    if doc.video_link:
+        facts.append(("Video link", doc.video_link))
+    facts.append(("Scoring", doc.scale.name))
+    if doc.pass_mark_total is not None:
+        facts.append(("Total pass mark", f"{doc.pass_mark_total:g}"))
+    if doc.criteria:
+        facts.append(("Criteria", ", ".join(c.code for c in doc.criteria)))
+    facts.append(("Candidates", str(len(doc.candidates))))
+    story.append(facts_table(facts, styles))
+
+    story.append(Paragraph("Panel", styles.h3))
+    story.append(facts_table(_panel_facts(doc), styles))
+
+    if doc.name_blind:
+        story.append(_notice(styles, "Name-blind stage", NAME_BLIND_NOTICE))
+    story.append(Paragraph("Using this pack", styles.h3))
+    story += bullet_list(_guidance(doc), styles.bullet)
+    if not doc.candidates:
+        story.append(Paragraph(escape(NO_CANDIDATES), styles.body))
+    elif not doc.criteria:
+        story.append(Paragraph(escape(NO_CRITERIA.format(stage=doc.stage_name)), styles.body))
+    return story
+
+
+NAME_BLIND_NOTICE = (
+    "Candidates appear in this pack by candidate number only. Their names, contact details "
+    "and other personal details stay with the recruiting manager until this stage's results "
+    "are final. Do not try to find out who a candidate is; if you think you know one, tell "
+    "the chair before you score."
+)
+NO_CANDIDATES = "No candidates have reached this stage yet, so the pack has no score sheets."
+NO_CRITERIA = (
+    "{stage} assesses no criteria yet, so the pack has no score sheets: "
+    "add criteria to the assessment matrix first."
+)
+
+
+def _panel_facts(doc: PanelPackDocument) -> list[tuple[str, str | Sequence[str]]]:
+    if not doc.members:
+        return [("Panel", "No one sits on this panel yet.")]
+    if len(doc.panels) > 1:
+        return [
+            (
+                f"Panel {number}",
+                [m.label for m in doc.members if m.panel_number == number],
+            )
+            for number in doc.panels
+        ]
+    facts: list[tuple[str, str | Sequence[str]]] = []
+    for role, label, many in (
+        ("chair", "Chair", "Chair"),
+        ("member", "Member", "Members"),
+        ("independent", "Independent member", "Independent members"),
+    ):
+        names = [m.name for m in doc.members if m.role == role]
+        if names:
+            facts.append((many if len(names) > 1 else label, names))
+    return facts
+
+
+def _guidance(doc: PanelPackDocument) -> list[str]:
+    lines = [
+        "Score each candidate on your own, against each criterion and the scale on the score "
+        "sheet, before the panel discusses them.",
+        "Write down the evidence behind each score: what you saw or heard, not impressions. "
+        "The panel agrees its scores from it, and candidates may be given feedback based on it.",
+        "Each criterion shows its pass mark: a score below it does not meet the criterion.",
+        (
+            "Before each interview, sign the declaration on the first page of the candidate's "
+            "score sheet."
+            if doc.interview
+            else "Sign the declaration at the end of each score sheet."
+        )
+        + " If you know a candidate, tell the chair and do not score them.",
+        "Keep this pack secure: it holds personal information. Return it to the recruiting "
+        "manager when the panel has finished.",
+    ]
+    if all(c.pass_mark is None for c in doc.criteria):
+        del lines[2]
+    return lines
+
+
+def _notice(styles: Styles, heading: str, text: str) -> Table:
+    """A shaded panel with a coloured edge: something every reader must see."""
+    primary = colors.HexColor(styles.theme.primary)
+    notice = Table(
+        [
+            [Paragraph(escape(heading), styles.label)],
+            [Paragraph(escape(text), styles.table_cell)],
+        ],
+        colWidths=[FRAME_WIDTH],
+        hAlign="LEFT",
+        style=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 9.5),
+                ("BACKGROUND", (0, 0), (-1, -1), LIGHT_FILL),
+                ("LINEBEFORE", (0, 0), (0, -1), 4, primary),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, 0), 8),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+                ("TOPPADDING", (0, 1), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+            ]
+        ),
+        spaceBefore=10,
+        spaceAfter=4,
+    )
+    return notice
+
+
+def _schedule(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
+    if not doc.slots:
+        return []
+    booked = sum(1 for s in doc.slots if s.candidate_number)
+    days = sorted({s.day for s in doc.slots})
+    story: list[Flowable] = [PageBreak(), Paragraph("Schedule", styles.h1)]
+    story.append(
+        Paragraph(
+            escape(
+                f"{_plural(len(doc.slots), 'slot')} on {_plural(len(days), 'day')}, "
+                f"{booked} booked. Times are UK time."
+            ),
+            styles.body,
+        )
+    )
+    places = {s.where for s in doc.slots}
+    one_place = len(places) == 1
+    place = next(iter(places))
+    if one_place and place:
+        label = "Video link" if place == doc.video_link or "://" in place else "Where"
+        story.append(facts_table([(label, place)], styles))
+
+    # The day on every row: a day's slots may run on to the next page.
+    header: list[Any] = ["Day", "Time", "Ends", "Candidate", "Panel"]
+    widths = [0.15, 0.1, 0.1, 0.25, 0.4]
+    if not one_place:
+        header.insert(4, "Where")
+        widths = [0.14, 0.1, 0.1, 0.2, 0.18, 0.28]
+    rows: list[list[Any]] = [header]
+    first_of_day = []
+    for day in days:
+        first_of_day.append(len(rows))
+        for slot in (s for s in doc.slots if s.day == day):
+            candidate: Any = slot.candidate_label or Paragraph("Open", styles.table_note)
+            row: list[Any] = [
+                _day_words(slot.day),
+                slot.starts,
+                slot.ends,
+                candidate,
+                Paragraph(
+                    escape(slot_panel_words(slot, panels=len(doc.panels))), styles.table_note
+                ),
+            ]
+            if not one_place:
+                row.insert(4, slot.where)
+            rows.append(row)
+    schedule = table(rows, widths, styles=styles)
+    # A firmer rule where a new day starts.
+    schedule.setStyle(
+        TableStyle([("LINEABOVE", (0, row), (-1, row), 0.9, MUTED) for row in first_of_day[1:]])
+    )
+    story.append(schedule)
+    return story
+
+
+def _day_words(day: date) -> str:
+    """ "Mon 7 Dec": the year is on the cover."""
+    return short_date(day).rsplit(" ", 1)[0]
+
+
+def slot_panel_words(slot: PackSlot, *, panels: int) -> str:
+    """ "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent)", after "Panel 2: "
+    where the stage has several panels."""
+    names = ", ".join(
+        m.name if m.role == "member" else f"{m.name} ({m.role})" for m in slot.members
+    )
+    names = names or "No panel members yet"
+    return f"Panel {slot.panel_number}: {names}" if panels > 1 else names
+
+
+def _candidate_list(
+    doc: PanelPackDocument, styles: Styles, sheet_pages: dict[int, int] | None
+) -> list[Flowable]:
+    if not doc.candidates:
+        return []
+    story: list[Flowable] = [PageBreak(), Paragraph("Candidates", styles.h1)]
+    intro = f"{_plural(len(doc.candidates), 'candidate')} reached this stage"
+    if doc.name_blind:
+        intro += "; this stage is name-blind, so they are shown by candidate number only"
+    story.append(Paragraph(escape(intro + "."), styles.body))
+
+    with_slots = bool(doc.slots)
+    panels = len(doc.panels)
+    needs = doc.shows_adjustments and any(needs_words(c) for c in doc.candidates)
+    conflicts = any(c.conflicts for c in doc.candidates)
+    columns: list[tuple[str, float, Callable[[int, PackCandidate], Any]]] = [
+        ("Number", 0.13, lambda _, c: c.number)
+    ]
+    if not doc.name_blind:
+        columns.append(("Name", 0.32, lambda _, c: c.name))
+    if with_slots:
+        columns.append((_slot_word(doc), 0.25, lambda _, c: _slot_cell(c, panels)))
+    if needs:
+        columns.append(("Adjustments", 0.22, lambda _, c: needs_words(c)))
+    if conflicts:
+        columns.append(("Conflicts declared", 0.22, lambda _, c: c.conflict_names))
+    if sheet_pages is not None:
+        columns.append(("Sheet", 0.12, lambda i, _: _PageRef(sheet_pages, i, styles)))
+    rows: list[list[Any]] = [[name for name, _, _ in columns]]
+    rows += [[cell(i, c) for _, _, cell in columns] for i, c in enumerate(doc.candidates)]
+    story.append(table(rows, [w for _, w, _ in columns], styles=styles))
+    if needs:
+        story.append(
+            Paragraph(
+                "The recruiting manager holds the details of each candidate's adjustments "
+                "and has arranged them; ask them if you need to know more.",
+                styles.small,
+            )
+        )
+    return story
+
+
+def _slot_word(doc: PanelPackDocument) -> str:
+    return "Interview" if doc.interview else "Slot"
+
+
+def _slot_cell(candidate: PackCandidate, panels: int) -> str:
+    slot = candidate.slot
+    if slot is None:
+        return "Not booked"
+    words = f"{_day_words(slot.day)}, {slot.starts}"
+    return f"{words}, panel {slot.panel_number}" if panels > 1 else words
+
+
+# --- score sheets --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SheetParts:
+    """What every sheet of this pack shares, laid out once."""
+
+    forms: _Forms
+    scale: _Art
+    headers: tuple[_Art, ...]  # one per criterion, in matrix order
+    box_min: float
+    criterion_title: ParagraphStyle
+
+
+def _scale_art(doc: PanelPackDocument, styles: Styles) -> _Art:
+    text_style = ParagraphStyle(
+        "PanelScaleText", parent=styles.table_cell, fontSize=8.5, leading=11
+    )
+    rows: list[list[Any]] = [
+        [Paragraph("Score", styles.table_header), Paragraph("Meaning", styles.table_header)]
+    ]
+    for point in doc.scale.points:
+        text = f"<b>{escape(point.label)}</b>"
+        if point.descriptor:
+            text += f": {escape(point.descriptor)}"
+        rows.append([Paragraph(str(point.value), text_style), Paragraph(text, text_style)])
+    scale = Table(
+        rows,
+        colWidths=[FRAME_WIDTH * 0.1, FRAME_WIDTH * 0.9],
+        hAlign="LEFT",
+        style=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, TEXT),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+            ]
+        ),
+        spaceAfter=14,
+    )
+    heading = Paragraph(escape(f"Scale: {doc.scale.name}"), styles.h3)
+    return _flowable_art("scale", [heading, scale], FRAME_WIDTH)
+
+
+def _header_art(index: int, criterion: PackCriterion, styles: Styles, title_style: Any) -> _Art:
+    """The criterion's band: code and title, what it is, and the indicators for its level."""
+    title = f"<b>{escape(criterion.code)}</b>&nbsp;&nbsp;{escape(criterion.title)}"
+    body: list[Flowable] = []
+    if criterion.level_description:
+        body.append(Paragraph(escape(criterion.level_description), styles.table_cell))
+    if criterion.indicators:
+        body.append(Paragraph("What to look for", styles.label))
+        body += bullet_list(criterion.indicators, styles.table_bullet)
+    if criterion.negative_indicators:
+        body.append(Paragraph("Signs the level is not met", styles.label))
+        body += bullet_list(criterion.negative_indicators, styles.table_bullet)
+    if not body and criterion.description.strip():
+        body = paragraphs_from_text(criterion.description, styles.table_cell)
+    rows: list[list[Any]] = [
+        [Paragraph(title, title_style)],
+        [Paragraph(escape(criterion_meta(criterion)), styles.table_note)],
+    ]
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 9.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 1), LIGHT_FILL),
+        ("LEFTPADDING", (0, 0), (-1, -1), 7),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 7),
+        ("TOPPADDING", (0, 0), (-1, 0), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 1),
+        ("TOPPADDING", (0, 1), (-1, 1), 0),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+        ("LINEABOVE", (0, 0), (-1, 0), 2, colors.HexColor(styles.theme.primary)),
+    ]
+    if body:
+        rows.append([body])
+        commands += [
+            ("TOPPADDING", (0, 2), (-1, 2), 5),
+            ("BOTTOMPADDING", (0, 2), (-1, 2), 0),
+        ]
+    band = Table(
+        rows,
+        colWidths=[FRAME_WIDTH],
+        hAlign="LEFT",
+        style=TableStyle(commands),
+    )
+    return _flowable_art(("criterion", index), [band], FRAME_WIDTH)
+
+
+def _sheet_parts(doc: PanelPackDocument, styles: Styles) -> _SheetParts:
+    title_style = ParagraphStyle(
+        "PanelCriterionTitle", parent=styles.h3, spaceBefore=0, spaceAfter=1, keepWithNext=0
+    )
+    return _SheetParts(
+        forms=_Forms(),
+        scale=_scale_art(doc, styles),
+        headers=tuple(_header_art(i, c, styles, title_style) for i, c in enumerate(doc.criteria)),
+        box_min=BOX_MIN_INTERVIEW if doc.interview else BOX_MIN_PAPER,
+        criterion_title=title_style,
+    )
+
+
+def _conflict_words(member: PackMember) -> str:
+    return (
+        f"{member.name} has declared a conflict of interest with this candidate "
+        "and does not assess them."
+    )
+
+
+DECLARATION_BEFORE = "Before the interview, each panel member ticks one box, then signs and dates."
+DECLARATION_AFTER = (
+    "Each panel member assessing this candidate ticks one box, then signs and dates. By "
+    "signing you also confirm that your scores are your own assessment of the evidence."
+)
+
+
+def _declaration_block(
+    doc: PanelPackDocument, candidate: PackCandidate, parts: _SheetParts, styles: Styles
+) -> _Placed:
+    members = candidate.members
+    conflicted = tuple(m in candidate.conflicts for m in members)
+
+    def make() -> _Art:
+        flowables: list[Flowable] = [
+            Paragraph("Conflict of interest declaration", styles.h3),
+            Paragraph(DECLARATION_BEFORE if doc.interview else DECLARATION_AFTER, styles.small),
+        ]
+        for member, declared in zip(members, conflicted, strict=True):
+            art = (
+                _note_art(_conflict_words(member), styles)
+                if declared
+                else _declaration_art(member.label)
+            )
+            flowables += [_Painted(art), Spacer(1, BOX_GAP)]
+        if not members:
+            flowables.append(_Painted(_declaration_art("Panel member")))
+        return _flowable_art(key, flowables, FRAME_WIDTH)
+
+    key = ("declarations", members, conflicted)
+    return _Placed(parts.forms, parts.forms.art(key, make), candidate.label)
+
+
+def _sheet_facts(doc: PanelPackDocument, candidate: PackCandidate) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+    if candidate.slot is not None:
+        facts.append((_slot_word(doc), slot_words(candidate.slot, panels=len(doc.panels))))
+    elif doc.slots:
+        facts.append((_slot_word(doc), "Not booked yet"))
+    needs = needs_words(candidate)
+    if needs:
+        facts.append(("Adjustments", needs))
+    if candidate.conflicts:
+        facts.append(("Conflicts", f"Declared by {candidate.conflict_names}"))
+    return facts
+
+
+def _score_sheet(
+    doc: PanelPackDocument, candidate: PackCandidate, parts: _SheetParts, styles: Styles
+) -> list[Flowable]:
+    story: list[Flowable] = [
+        Paragraph(escape(f"Score sheet · {doc.stage_name}"), styles.kicker),
+        Paragraph(escape(candidate.label), styles.h2),
+    ]
+    facts = _sheet_facts(doc, candidate)
+    if facts:
+        story.append(facts_table(facts, styles))
+    story.append(_Placed(parts.forms, parts.scale))
+    blocks = []
+    for criterion, header in zip(doc.criteria, parts.headers, strict=True):
+        pass_note = f"Pass mark {criterion.pass_mark}" if criterion.pass_mark is not None else ""
+        items: list[_BoxSpec | _Art] = []
+        for member in candidate.members:
+            if member in candidate.conflicts:
+                note = _conflict_words(member)
+                items.append(
+                    parts.forms.art(("note", note), functools.partial(_note_art, note, styles))
+                )
+            else:
+                items.append(_BoxSpec(member.label, scale_range(doc), pass_note))
+        if not candidate.members:
+            items.append(_BoxSpec("Panel member", scale_range(doc), pass_note))
+        blocks.append(_CriterionBlock(parts.forms, header, candidate.label, items, parts.box_min))
+    declaration = _declaration_block(doc, candidate, parts, styles)
+    if doc.interview:
+        # Declared before the interview, on the sheet's first page with the scale; each
+        # criterion then has a page to itself for notes taken while the candidate speaks.
+        story.append(declaration)
+    # Declared at the end at a sift: a candidate may be recognised from the application.
+    last: Flowable | None = None if doc.interview else declaration
+    for block, after in zip(blocks, [*blocks[1:], last], strict=True):
+        if after is None:
+            block.next_min = math.inf  # the next sheet starts on a new page
+        elif isinstance(after, _CriterionBlock):
+            block.next_min = after.min_height
+        else:
+            block.next_min = after.height
+    story += blocks
+    if not doc.interview:
+        story.append(declaration)
+    return story
+
+
+# --- the document --------------------------------------------------------------------
+
+
+def panel_pack_flowables(
+    doc: PanelPackDocument,
+    styles: Styles,
+    *,
+    reached: Callable[[int, Any], None] | None = None,
+    sheet_pages: dict[int, int] | None = None,
+) -> list[Flowable]:
+    """The whole pack as flowables; `reached(index, canvas)` is called as each sheet is laid
+    out, and `sheet_pages` (filled in by the caller as sheets are placed) gives the
+    candidate list a column of page numbers."""
+    sheets = bool(doc.criteria and doc.candidates)
+    story = _cover(doc, styles)
+    story += _schedule(doc, styles)
+    story += _candidate_list(doc, styles, sheet_pages if sheets else None)
+    if not sheets:
+        return story
+    parts = _sheet_parts(doc, styles)
+    for index, candidate in enumerate(doc.candidates):
+        story.append(PageBreak())
+        if index == 0:
+            story.append(_OutlineEntry("Score sheets", "panel-pack-sheets"))
+        if reached is not None:
+            story.append(_Checkpoint(lambda canv, i=index: reached(i, canv)))
+        story += _score_sheet(doc, candidate, parts, styles)
+    return story
+
+
+def render_panel_pack(
+    doc: PanelPackDocument,
+    path: Path,
+    theme: Theme,
+    *,
+    author: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write the pack to `path` atomically; a cancel leaves no file (and any old one as it was)."""
+    styles = make_styles(theme)
+    total = max(len(doc.candidates), 1)
+    # Layout runs twice (the second pass knows the page count), so progress spans both.
+    passes = 2
+    state: dict[str, Any] = {"canvas": None, "pass": -1}
+    # Where each sheet starts; a pass reads what the pass before it found.
+    sheet_pages: dict[int, int] = {}
+
+    def reached(index: int, canv: Any) -> None:
+        if state["canvas"] is not canv:
+            state["canvas"] = canv
+            state["pass"] += 1
+        sheet_pages[index] = canv.getPageNumber()
+        if cancelled is not None and cancelled():
+            raise Cancelled(CANCELLED_MESSAGE)
+        if progress is not None:
+            progress(min(state["pass"], passes - 1) * total + index, total * passes)
+
+    if cancelled is not None and cancelled():
+        raise Cancelled(CANCELLED_MESSAGE)
+    story = panel_pack_flowables(doc, styles, reached=reached, sheet_pages=sheet_pages)
+    written = build_pdf(
+        path,
+        story,
+        theme,
+        title=document_title(doc),
+        subject=f"Panel pack for {clean(doc.stage_name)}: schedule, candidates and score sheets",
+        author=clean(doc.organisation).strip() or theme.organisation or author,
+    )
+    if progress is not None:
+        progress(total * passes, total * passes)
+    return written

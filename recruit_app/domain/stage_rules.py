@@ -1,0 +1,339 @@
+"""Scoring scales, panel and assessment-matrix checks, and stage changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from recruit_app.domain.advert_rules import Finding
+from recruit_app.domain.library_format import STAGE_KINDS
+from recruit_app.errors import ValidationError
+
+# --- scoring scales --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    value: int
+    label: str
+    descriptor: str = ""
+
+
+@dataclass(frozen=True)
+class Scale:
+    code: str
+    name: str
+    points: tuple[ScalePoint, ...]
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(p.value for p in self.points)
+
+    @property
+    def minimum(self) -> int:
+        return self.points[0].value
+
+    @property
+    def maximum(self) -> int:
+        return self.points[-1].value
+
+    def label(self, value: int) -> str:
+        for point in self.points:
+            if point.value == value:
+                return point.label
+        raise ValidationError(f"{value} is not a point on the {self.name}.", "score")
+
+
+def _scale(code: str, name: str, *points: tuple[int, str, str]) -> Scale:
+    return Scale(code, name, tuple(ScalePoint(v, label, d) for v, label, d in points))
+
+
+SCALES: dict[str, Scale] = {
+    "sp7": _scale(
+        "sp7",
+        "Success Profiles scale (1 to 7)",
+        (1, "Not demonstrated", "No positive evidence, or a great deal of negative evidence."),
+        (2, "Minimal demonstration", "Little positive evidence; most of it is negative."),
+        (3, "Moderate demonstration", "Some positive evidence, mixed with some negative evidence."),
+        (4, "Acceptable demonstration", "Enough positive evidence; any negatives are minor."),
+        (5, "Good demonstration", "A good deal of positive evidence."),
+        (6, "Strong demonstration", "A lot of positive evidence, at times beyond the level."),
+        (7, "Outstanding demonstration", "Evidence beyond what the level expects throughout."),
+    ),
+    "zero3": _scale(
+        "zero3",
+        "Evidence scale (0 to 3)",
+        (0, "No evidence", "Nothing in the evidence speaks to the criterion."),
+        (1, "Limited evidence", "Some relevant evidence, but not enough to meet the criterion."),
+        (2, "Meets the criterion", "Clear evidence that the criterion is met."),
+        (3, "Exceeds the criterion", "Strong evidence that goes beyond the criterion."),
+    ),
+    "pass_fail": _scale(
+        "pass_fail",
+        "Pass or fail",
+        (0, "Fail", "The criterion is not met."),
+        (1, "Pass", "The criterion is met."),
+    ),
+    "strengths4": _scale(
+        "strengths4",
+        "Strengths scale (1 to 4)",
+        (1, "Weakness", "Little energy for it, little skill in it, rarely used."),
+        (2, "Learned Behaviour", "Done well and used at times, but without enthusiasm."),
+        (3, "Potential Strength", "Clear enthusiasm, with some skill and some use."),
+        (4, "Strength", "Clear enthusiasm, real skill and frequent use."),
+    ),
+}
+DEFAULT_PASS_MARK = {"sp7": 4, "zero3": 2, "pass_fail": 1, "strengths4": 3}
+CUSTOM_MIN, CUSTOM_MAX = 0, 100
+
+
+def custom_scale(points: Sequence[Mapping[str, object]]) -> Scale:
+    """A campaign's own scale, from points like {"value": 0, "label": "None", ...}."""
+    if len(points) < 2:
+        raise ValidationError("A scale needs at least two points.", "points")
+    built: list[ScalePoint] = []
+    for number, raw in enumerate(points, start=1):
+        point = _custom_point(number, raw)
+        if built and point.value <= built[-1].value:
+            raise ValidationError(
+                f"Point {number}: the values must go up, each higher than the one before.",
+                f"points[{number - 1}].value",
+            )
+        built.append(point)
+    return Scale("custom", "Custom scale", tuple(built))
+
+
+def _custom_point(number: int, raw: Mapping[str, object]) -> ScalePoint:
+    value = raw.get("value")
+    # bool is an int subclass, but True is not a score.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(
+            f"Point {number}: the value must be a whole number.", f"points[{number - 1}].value"
+        )
+    if not CUSTOM_MIN <= value <= CUSTOM_MAX:
+        raise ValidationError(
+            f"Point {number}: the value must be from {CUSTOM_MIN} to {CUSTOM_MAX}.",
+            f"points[{number - 1}].value",
+        )
+    label = str(raw.get("label") or "").strip()
+    if not label:
+        raise ValidationError(f"Point {number}: give it a label.", f"points[{number - 1}].label")
+    return ScalePoint(value, label, str(raw.get("descriptor") or "").strip())
+
+
+def scale_for(code: str, custom: Sequence[Mapping[str, object]] | None = None) -> Scale:
+    """The built-in scale `code`, or the campaign's own when code is "custom"."""
+    if code == "custom":
+        return custom_scale(custom or [])
+    if code not in SCALES:
+        raise ValidationError(f"{code!r} is not a known scoring scale.", "scale")
+    return SCALES[code]
+
+
+# --- stage kinds -----------------------------------------------------------------------
+
+SCORING_KINDS = frozenset(STAGE_KINDS) - {"application", "offer", "pre_employment_checks"}
+INTERVIEW_KINDS = frozenset(
+    {
+        "telephone_interview",
+        "video_interview",
+        "panel_interview",
+        "assessment_centre",
+        "presentation",
+    }
+)
+
+# --- panels ----------------------------------------------------------------------------
+
+PANEL_ROLES = ("chair", "member", "independent")
+
+
+@dataclass(frozen=True)
+class PanelSeat:
+    person_id: int
+    name: str
+    role: str  # "chair" | "member" | "independent"
+    panel_number: int = 1
+
+
+def check_panel(stage_name: str, kind: str, seats: Sequence[PanelSeat]) -> list[Finding]:
+    """Warnings about who sits on each of a stage's panels."""
+    # Stages that score nobody (application, offer, checks) need no panel.
+    if kind not in SCORING_KINDS:
+        return []
+    if not seats:
+        return [
+            _warning("panel", "panel", f"{stage_name} has no panel yet; add at least two people.")
+        ]
+    numbers = sorted({s.panel_number for s in seats})
+    found: list[Finding] = []
+    for number in numbers:
+        panel = [s for s in seats if s.panel_number == number]
+        title = (
+            f"Panel {number} for {stage_name}"
+            if len(numbers) > 1
+            else f"The panel for {stage_name}"
+        )
+        found += _check_one_panel(title, kind, panel)
+    return found
+
+
+def _check_one_panel(title: str, kind: str, panel: list[PanelSeat]) -> list[Finding]:
+    found = []
+    people = {s.person_id for s in panel}
+    if len(people) == 1:
+        found.append(
+            _warning(
+                "panel",
+                "panel",
+                f"{title} has only one person ({panel[0].name}); "
+                "shortlisting and interviews need at least two.",
+            )
+        )
+    if kind in INTERVIEW_KINDS and not any(s.role == "independent" for s in panel):
+        found.append(_warning("panel", "panel", f"{title} has no independent member."))
+    chairs = [s.name for s in panel if s.role == "chair"]
+    if len(chairs) > 1:
+        found.append(
+            _warning(
+                "panel",
+                "panel",
+                f"{title} has {len(chairs)} chairs ({', '.join(chairs)}); choose one.",
+            )
+        )
+    if not chairs:
+        found.append(_warning("panel", "panel", f"{title} has no chair."))
+    return found
+
+
+# --- assessment matrix -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCriterion:
+    code: str
+    title: str
+    essential: bool
+    lead: bool = False
+
+
+@dataclass(frozen=True)
+class MatrixStage:
+    name: str
+    kind: str
+    criteria: tuple[str, ...]  # criterion codes assessed at this stage
+
+
+def check_matrix(
+    criteria: Sequence[MatrixCriterion], stages: Sequence[MatrixStage]
+) -> list[Finding]:
+    """Which criterion is assessed where: gaps are errors, oddities warnings."""
+    by_code = {c.code: c for c in criteria}
+    found = _unassessed(criteria, stages)
+    found += _lead_first(criteria, stages)
+    for index, stage in enumerate(stages):
+        found += _stage_criteria(index, stage, by_code)
+    return found
+
+
+def _named(c: MatrixCriterion) -> str:
+    return f"{c.title} ({c.code})"
+
+
+def _unassessed(
+    criteria: Sequence[MatrixCriterion], stages: Sequence[MatrixStage]
+) -> list[Finding]:
+    assessed = {code for s in stages for code in s.criteria}
+    return [
+        _error(
+            "matrix",
+            f"criterion:{c.code}",
+            f"{_named(c)} is essential but no stage assesses it.",
+        )
+        for c in criteria
+        if c.essential and c.code not in assessed
+    ]
+
+
+def _lead_first(
+    criteria: Sequence[MatrixCriterion], stages: Sequence[MatrixStage]
+) -> list[Finding]:
+    first = next((s for s in stages if s.kind in SCORING_KINDS), None)
+    if first is None:
+        return []
+    return [
+        _warning(
+            "lead",
+            f"criterion:{c.code}",
+            f"The lead criterion, {_named(c)}, is not assessed at the first scoring stage, "
+            f"{first.name}.",
+        )
+        for c in criteria
+        if c.lead and c.code not in first.criteria
+    ]
+
+
+def _stage_criteria(
+    index: int, stage: MatrixStage, by_code: Mapping[str, MatrixCriterion]
+) -> list[Finding]:
+    field = f"stage:{index}"
+    found = []
+    if stage.kind in SCORING_KINDS and not stage.criteria:
+        found.append(
+            _error(
+                "matrix",
+                field,
+                f"{stage.name} scores candidates but assesses no criteria; choose at least one.",
+            )
+        )
+    known = [by_code[code] for code in stage.criteria if code in by_code]
+    if stage.kind == "sift" and known and not any(c.essential for c in known):
+        found.append(
+            _warning(
+                "matrix",
+                field,
+                f"{stage.name} assesses only desirable criteria; a sift should test "
+                "essential ones.",
+            )
+        )
+    found += [
+        _warning(
+            "matrix",
+            field,
+            f"{stage.name} assesses {code}, which is not one of the advert's criteria.",
+        )
+        for code in stage.criteria
+        if code not in by_code
+    ]
+    return found
+
+
+# --- stage changes ---------------------------------------------------------------------
+
+
+def can_remove_stage(has_scores: bool, stage_name: str = "This stage") -> None:
+    """Refuse to remove a stage whose scores would go with it."""
+    if has_scores:
+        raise ValidationError(
+            f"{stage_name} has scores, so it cannot be removed: candidates' marks would be lost.",
+            "stage",
+        )
+
+
+def reorder(ids: list[int], moved_id: int, new_index: int) -> list[int]:
+    """`ids` with `moved_id` moved to `new_index` (clamped, as a drop may land past the end)."""
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Each stage can appear only once in the order.", "stages")
+    if moved_id not in ids:
+        raise ValidationError("That stage is not part of this campaign.", "stages")
+    rest = [i for i in ids if i != moved_id]
+    position = min(max(new_index, 0), len(rest))
+    return [*rest[:position], moved_id, *rest[position:]]
+
+
+def _error(kind: str, field: str, message: str) -> Finding:
+    return Finding("error", kind, field, message)
+
+
+def _warning(kind: str, field: str, message: str) -> Finding:
+    return Finding("warning", kind, field, message)

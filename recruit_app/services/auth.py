@@ -1,0 +1,276 @@
+"""Signing in: who is acting, proved with a password stored only as an argon2 hash.
+
+Team mode (PostgreSQL) always asks people to sign in. A single desk (SQLite) runs as its
+local owner, an administrator, unless an administrator switches sign-in on.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlmodel import Session, col, func, select
+
+from db import audit
+from db.database import Database
+from db.models import AppSetting, Person
+from db.types import utcnow
+from recruit_app.errors import PermissionDenied, ValidationError
+from recruit_app.services.context import Actor, ServiceContext
+from recruit_app.services.people import clean_person
+from recruit_app.services.permissions import require
+from recruit_app.services.uow import unit_of_work
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1_000
+FREE_ATTEMPTS = 3  # failures before each further attempt has to wait
+FIRST_WAIT = timedelta(seconds=5)  # doubled with each failure after that
+LONGEST_WAIT = timedelta(minutes=15)
+SIGN_IN_SETTING = "sign_in_required"
+WRONG = "The e-mail address or password is not right."
+
+
+@lru_cache(maxsize=1)
+def _hasher():  # type: ignore[no-untyped-def]
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    return _hasher().hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            f"Choose a password of at least {MIN_PASSWORD} characters.", "password"
+        )
+    if len(password) > MAX_PASSWORD or "\x00" in password:
+        raise ValidationError("That password cannot be used.", "password")
+    if not password.strip():
+        raise ValidationError("A password cannot be only spaces.", "password")
+
+
+# --- whether people sign in ---------------------------------------------------------------
+
+
+def sign_in_required(db: Database) -> bool:
+    """Always on a shared PostgreSQL server; on a SQLite file when switched on."""
+    if db.backend != "sqlite":
+        return True
+    with db.session() as session:
+        setting = session.get(AppSetting, SIGN_IN_SETTING)
+        return bool(setting.value) if setting is not None else False
+
+
+def has_administrator(db: Database) -> bool:
+    """Whether an active administrator can sign in (otherwise set-up creates the first)."""
+    with db.session() as session:
+        return _administrators(session) > 0
+
+
+def _administrators(session: Session) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Person)
+        .where(
+            Person.role == "administrator",
+            Person.active == True,  # noqa: E712 - SQL, not Python truth
+            col(Person.password_hash).is_not(None),
+        )
+    ).one()
+
+
+def set_sign_in_required(ctx: ServiceContext, required: bool) -> None:
+    """Switch sign-in on or off for a SQLite file (PostgreSQL always asks)."""
+    require(ctx.actor, "people.manage")
+    if ctx.db.backend != "sqlite":
+        raise ValidationError("On a shared PostgreSQL database everyone always signs in.")
+    with unit_of_work(ctx) as session:
+        if required and _administrators(session) == 0:
+            raise ValidationError(
+                "Give an administrator a password first, or nobody could sign in."
+            )
+        setting = session.get(AppSetting, SIGN_IN_SETTING)
+        before = bool(setting.value) if setting is not None else False
+        if setting is None:
+            setting = AppSetting(key=SIGN_IN_SETTING, value=required, updated_by=ctx.actor.name)
+            session.add(setting)
+        else:
+            setting.value = required
+            setting.updated_by, setting.updated_at = ctx.actor.name, utcnow()
+        _record(
+            session,
+            ctx,
+            "setting.change",
+            "app_setting",
+            None,
+            f"Sign-in {'switched on' if required else 'switched off'}",
+            {"sign_in_required": before},
+            {"sign_in_required": required},
+        )
+
+
+# --- signing in ------------------------------------------------------------------------
+
+
+def sign_in(db: Database, email: str, password: str, *, now: datetime | None = None) -> Actor:
+    """The person with this e-mail and password, as an Actor; refused in words otherwise.
+
+    After FREE_ATTEMPTS failures in a row each attempt must wait, twice as long each time,
+    so guessing is slow; the wait is counted per person and kept in the database, so it
+    holds across desktops and restarts.
+    """
+    now = now or utcnow()
+    email = (email or "").strip().lower()
+    with db.session() as session:
+        person = session.exec(select(Person).where(Person.email == email)).first()
+        if person is None or not person.password_hash:
+            _hasher().hash("timing")  # as slow as a real check: no hint whether the e-mail exists
+            raise PermissionDenied(WRONG)
+        if not person.active:
+            raise PermissionDenied(f"{person.name} can no longer sign in: ask an administrator.")
+        if person.locked_until is not None and person.locked_until > now:
+            wait = math.ceil((person.locked_until - now).total_seconds())
+            raise PermissionDenied(f"Too many attempts that failed: try again in {_seconds(wait)}.")
+        if not _verify(person.password_hash, password):
+            person.failed_sign_ins += 1
+            person.locked_until = now + _wait_after(person.failed_sign_ins)
+            session.commit()
+            raise PermissionDenied(WRONG)
+        if _hasher().check_needs_rehash(person.password_hash):
+            person.password_hash = _hasher().hash(password)
+        person.failed_sign_ins, person.locked_until = 0, None
+        session.commit()
+        assert person.id is not None
+        return Actor(name=person.name, role=person.role, person_id=person.id)
+
+
+def _verify(stored: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return bool(_hasher().verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _wait_after(failures: int) -> timedelta:
+    """No wait for the first few failures, then 5 s, 10 s, 20 s... up to 15 minutes."""
+    if failures < FREE_ATTEMPTS:
+        return timedelta(0)
+    return min(FIRST_WAIT * 2 ** (failures - FREE_ATTEMPTS), LONGEST_WAIT)
+
+
+def _seconds(count: int) -> str:
+    if count < 120:
+        return f"{count} second{'s' if count != 1 else ''}"
+    return f"{(count + 59) // 60} minutes"
+
+
+# --- set-up and passwords --------------------------------------------------------------
+
+
+def create_first_administrator(db: Database, *, email: str, name: str, password: str) -> Actor:
+    """Set-up: the first administrator of a database that has none yet."""
+    name, email, _role = clean_person(name, email, "administrator")
+    hashed = hash_password(password)
+    actor = Actor(name=name, role="administrator")
+    ctx = ServiceContext(db=db, actor=actor)
+    with unit_of_work(ctx) as session:
+        if _administrators(session) > 0:
+            raise PermissionDenied(
+                "This database already has an administrator: sign in as them to add people."
+            )
+        person = session.exec(select(Person).where(Person.email == email)).first()
+        if person is None:
+            person = Person(name=name, email=email, role="administrator", updated_by=name)
+            session.add(person)
+        person.name, person.role, person.active = name, "administrator", True
+        person.password_hash, person.password_changed_at = hashed, utcnow()
+        session.flush()
+        _record(
+            session,
+            ctx,
+            "person.create_admin",
+            "person",
+            person.id,
+            f"{name} set up as the first administrator",
+            None,
+            {"name": name, "email": email, "role": "administrator"},
+        )
+        assert person.id is not None
+        return Actor(name=name, role="administrator", person_id=person.id)
+
+
+def change_password(ctx: ServiceContext, old: str, new: str) -> None:
+    """The person acting changes their own password, proving the old one."""
+    if ctx.actor.person_id is None:
+        raise ValidationError("The desktop's owner has no password to change.")
+    hashed = hash_password(new)
+    with unit_of_work(ctx) as session:
+        person = session.get(Person, ctx.actor.person_id)
+        if person is None or not person.password_hash or not _verify(person.password_hash, old):
+            raise ValidationError("The current password is not right.", "old_password")
+        person.password_hash, person.password_changed_at = hashed, utcnow()
+        person.failed_sign_ins, person.locked_until = 0, None
+        _record(
+            session,
+            ctx,
+            "person.password",
+            "person",
+            person.id,
+            f"{person.name} changed their password",
+            None,
+            None,
+        )
+
+
+def reset_password(ctx: ServiceContext, person_id: int, new: str) -> None:
+    """An administrator sets someone's password (and lifts any wait after failures)."""
+    require(ctx.actor, "people.manage")
+    hashed = hash_password(new)
+    with unit_of_work(ctx) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise ValidationError("That person is no longer listed.")
+        person.password_hash, person.password_changed_at = hashed, utcnow()
+        person.failed_sign_ins, person.locked_until = 0, None
+        person.updated_by, person.updated_at = ctx.actor.name, utcnow()
+        _record(
+            session,
+            ctx,
+            "person.password_reset",
+            "person",
+            person.id,
+            f"Password of {person.name} reset",
+            None,
+            None,
+        )
+
+
+def _record(
+    session: Session,
+    ctx: ServiceContext,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    summary: str,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    # Passwords and their hashes never go into the audit trail.
+    audit.record(
+        session,
+        actor_name=ctx.actor.name,
+        actor_id=ctx.actor.person_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        summary=summary,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,41 @@
+"""Who is acting, on which database: what every service function receives.
+
+Cheap to import (no SQLAlchemy), so the interface can name an Actor before the
+data layer has loaded.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.database import Database
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person a use case runs as."""
+
+    name: str
+    role: str = "administrator"
+    person_id: int | None = None
+
+    @classmethod
+    def local_owner(cls) -> Actor:
+        """Single-desk mode without sign-in: the desktop's own user, an administrator."""
+        try:
+            name = getpass.getuser()
+        except (OSError, KeyError):
+            name = "local owner"
+        return cls(name=name, role="administrator")
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    db: Database
+    actor: Actor
+    organisation: str = ""  # printed on adverts and packs
+    brand_colour: str = ""  # "#1d70b8"; empty or unusable means the house colour
+    logo_path: str = ""  # a PNG or JPEG file; empty means none

@@ -1,0 +1,421 @@
+"""The panel pack for one stage: cover, schedule, candidate list and a score sheet per candidate.
+
+Read in one short transaction into a frozen read model, then rendered outside it. At a
+name-blind stage the read model never holds a candidate's name, e-mail or phone, so no
+renderer can print them, whoever exports the pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import literal
+from sqlmodel import Session, col, select
+
+from db.models import (
+    AdvertCriterion,
+    Campaign,
+    Candidate,
+    ConflictDeclaration,
+    CriterionLevel,
+    InterviewSlot,
+    PanelAssignment,
+    Person,
+    Stage,
+    StageCriterion,
+)
+from recruit_app.domain.library_format import ELEMENTS
+from recruit_app.domain.stage_rules import INTERVIEW_KINDS, Scale
+from recruit_app.domain.timetable import london_date, london_time
+from recruit_app.errors import NotFound
+from recruit_app.services.access import stage_for
+from recruit_app.services.candidates import at_stage_query
+from recruit_app.services.context import ServiceContext
+from recruit_app.services.permissions import require
+from recruit_app.services.scoring import stage_scale
+from recruit_app.services.uow import unit_of_work
+
+MODE_WORDS = {
+    "video": "Video",
+    "telephone": "Telephone",
+    "in_person": "In person",
+    "online": "Online",
+}
+ROLE_WORDS = {"chair": "chair", "member": "member", "independent": "independent member"}
+_ROLE_ORDER = {"chair": 0, "member": 1, "independent": 2}
+# Stages where the candidate is not present: a panel has no need of their adjustments
+# (DOMAIN.md 4.8: show adjustments to schedulers, not to sift panels).
+_PAPER_KINDS = frozenset({"sift", "application"})
+
+
+# --- read model ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackMember:
+    name: str
+    role: str  # chair, member or independent
+    panel_number: int
+
+    @property
+    def role_words(self) -> str:
+        return ROLE_WORDS.get(self.role, self.role)
+
+    @property
+    def label(self) -> str:
+        """ "Tom Okonkwo (chair)"; a plain member is just the name."""
+        return self.name if self.role == "member" else f"{self.name} ({self.role_words})"
+
+
+@dataclass(frozen=True)
+class PackCriterion:
+    code: str
+    title: str
+    element: str  # ABI, BEH, STR, EXP or TEC
+    element_name: str
+    essential: bool
+    lead: bool
+    level: int | None
+    level_label: str  # "Level 4 (Enable)", "Level 3" or ""
+    level_description: str
+    pass_mark: int | None
+    weight: float
+    indicators: tuple[str, ...]  # what good looks like at the level
+    negative_indicators: tuple[str, ...]
+    description: str  # the advert's own words, for criteria outside the library
+
+
+@dataclass(frozen=True)
+class PackSlot:
+    day: date  # London
+    starts: str  # "09:30", London
+    ends: str
+    panel_number: int
+    where: str  # room, else video link (the slot's own, else the stage's)
+    candidate_number: str  # "" when the slot is open
+    candidate_label: str  # "0003" at a name-blind stage, else "0003 Łukasz Nowak"
+    members: tuple[PackMember, ...]
+
+
+@dataclass(frozen=True)
+class PackCandidate:
+    number: str
+    name: str  # "" at a name-blind stage
+    label: str  # "Candidate 0003" at a name-blind stage, else "0003 Łukasz Nowak"
+    slot: PackSlot | None
+    adjustments: bool  # never set at a name-blind stage or a sift
+    extra_minutes: int
+    conflicts: tuple[PackMember, ...]  # panel members who declared a conflict with them
+
+    @property
+    def conflict_names(self) -> str:
+        return ", ".join(m.name for m in self.conflicts)
+
+    members: tuple[PackMember, ...]  # who assesses them: their slot's panel, else everyone
+
+
+@dataclass(frozen=True)
+class PanelPackDocument:
+    """Everything a panel pack prints, ready to render."""
+
+    organisation: str
+    campaign_reference: str
+    campaign_title: str
+    stage_name: str
+    stage_kind: str
+    mode: str  # in words: "Video", or ""
+    starts_on: date | None
+    ends_on: date | None
+    location: str
+    video_link: str
+    name_blind: bool
+    interview: bool  # the candidate is there in person or on a call: bigger evidence boxes
+    shows_adjustments: bool
+    scale: Scale
+    pass_mark_total: float | None
+    members: tuple[PackMember, ...]
+    criteria: tuple[PackCriterion, ...]
+    slots: tuple[PackSlot, ...]
+    candidates: tuple[PackCandidate, ...]
+
+    @property
+    def title(self) -> str:
+        return f"Panel pack: {self.stage_name}"
+
+    @property
+    def panels(self) -> tuple[int, ...]:
+        return tuple(sorted({m.panel_number for m in self.members}))
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _stage_to_export(session: Session, ctx: ServiceContext, stage_id: int) -> Stage:
+    """The stage, if the person acting manages its campaign or sits on its panel."""
+    require(ctx.actor, "campaign.view")
+    # A panel member reaches only the stages they sit on; a recruiting manager the
+    # campaigns they own or that are shared with them; an administrator everything.
+    return stage_for(session, ctx, stage_id, "view")
+
+
+def _members(session: Session, stage_id: int) -> list[tuple[int, PackMember]]:
+    rows = session.connection().execute(
+        select(Person.id, Person.name, PanelAssignment.panel_role, PanelAssignment.panel_number)
+        .join(PanelAssignment, col(PanelAssignment.person_id) == Person.id)
+        .where(PanelAssignment.stage_id == stage_id)
+    )
+    members = [(pid, PackMember(name, role, panel)) for pid, name, role, panel in rows]
+    members.sort(key=lambda m: (m[1].panel_number, _ROLE_ORDER.get(m[1].role, 9), m[1].name))
+    return members
+
+
+def _criteria(session: Session, stage_id: int) -> list[PackCriterion]:
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                AdvertCriterion.code,
+                AdvertCriterion.title,
+                AdvertCriterion.element,
+                AdvertCriterion.essential,
+                AdvertCriterion.lead,
+                AdvertCriterion.level,
+                AdvertCriterion.description,
+                AdvertCriterion.criterion_id,
+                StageCriterion.pass_mark,
+                StageCriterion.weight,
+            )
+            .join(AdvertCriterion, col(AdvertCriterion.id) == StageCriterion.advert_criterion_id)
+            .where(StageCriterion.stage_id == stage_id)
+            .order_by(col(StageCriterion.position), col(StageCriterion.id))
+        )
+        .all()
+    )
+    linked = {row.criterion_id for row in rows if row.criterion_id and row.level}
+    levels: dict[tuple[int, int], Any] = {}
+    if linked:
+        for level in session.connection().execute(
+            select(
+                CriterionLevel.criterion_id,
+                CriterionLevel.level,
+                CriterionLevel.title,
+                CriterionLevel.description,
+                CriterionLevel.positive_indicators,
+                CriterionLevel.negative_indicators,
+            ).where(col(CriterionLevel.criterion_id).in_(linked))
+        ):
+            levels[(level.criterion_id, level.level)] = level
+    criteria = []
+    for row in rows:
+        found = levels.get((row.criterion_id or -1, row.level or -1))
+        label = (found.title if found else "") or (f"Level {row.level}" if row.level else "")
+        criteria.append(
+            PackCriterion(
+                code=row.code,
+                title=row.title,
+                element=row.element,
+                element_name=ELEMENTS.get(row.element, row.element),
+                essential=bool(row.essential),
+                lead=bool(row.lead),
+                level=row.level,
+                level_label=label,
+                level_description=found.description if found else "",
+                pass_mark=row.pass_mark,
+                weight=float(row.weight),
+                indicators=tuple(found.positive_indicators or ()) if found else (),
+                negative_indicators=tuple(found.negative_indicators or ()) if found else (),
+                description=row.description or "",
+            )
+        )
+    return criteria
+
+
+def _name(first: str, last: str, name_blind: bool) -> str:
+    return "" if name_blind else f"{first} {last}".strip()
+
+
+def _label(number: str, name: str) -> str:
+    """ "Candidate 0003" where the name is hidden, else "0003 Łukasz Nowak"."""
+    return f"{number} {name}" if name else f"Candidate {number}"
+
+
+def _where(slot_room: str, slot_link: str, stage: Stage) -> str:
+    return slot_room or stage.location or slot_link or stage.video_link
+
+
+def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelPackDocument:
+    """The pack's read model from an open session (no permission check: callers check)."""
+    assert stage.id is not None
+    campaign = session.get(Campaign, stage.campaign_id)
+    if campaign is None:
+        raise NotFound("That stage's campaign no longer exists.")
+    blind = stage.name_blind
+    shows_adjustments = not blind and stage.kind not in _PAPER_KINDS
+    seated = _members(session, stage.id)
+    members = tuple(m for _, m in seated)
+    by_panel: dict[int, tuple[PackMember, ...]] = {}
+    for member in members:
+        by_panel[member.panel_number] = (*by_panel.get(member.panel_number, ()), member)
+    member_of_person = dict(seated)
+
+    # Plain column rows: a pack for hundreds of candidates must not build an object each.
+    # At a name-blind stage the names are not even read.
+    name_columns: tuple[Any, Any] = (
+        (Candidate.first_name, Candidate.last_name)
+        if not blind
+        else (literal("").label("first_name"), literal("").label("last_name"))
+    )
+    people = (
+        session.connection()
+        .execute(
+            at_stage_query(
+                session,
+                stage,
+                select(
+                    Candidate.id,
+                    Candidate.candidate_number,
+                    *name_columns,
+                    Candidate.adjustments,
+                    Candidate.extra_minutes,
+                ),
+                False,
+            )
+        )
+        .all()
+    )
+
+    slot_rows = (
+        session.connection()
+        .execute(
+            select(
+                InterviewSlot.starts_at,
+                InterviewSlot.ends_at,
+                InterviewSlot.panel_number,
+                InterviewSlot.room,
+                InterviewSlot.video_link,
+                InterviewSlot.candidate_id,
+            )
+            .where(InterviewSlot.stage_id == stage.id, InterviewSlot.status != "cancelled")
+            .order_by(col(InterviewSlot.starts_at), col(InterviewSlot.panel_number))
+        )
+        .all()
+    )
+    # In the schedule a candidate is their number, with their name where it may be shown.
+    labels = {
+        cid: (number, f"{number} {_name(first, last, blind)}".strip())
+        for cid, number, first, last, *_ in people
+    }
+    missing = {r.candidate_id for r in slot_rows if r.candidate_id and r.candidate_id not in labels}
+    if missing:
+        # Booked but no longer at the stage (a late withdrawal, say): still on the day's list.
+        for cid, number, first, last in session.connection().execute(
+            select(Candidate.id, Candidate.candidate_number, *name_columns).where(
+                col(Candidate.id).in_(missing)
+            )
+        ):
+            labels[cid] = (number, f"{number} {_name(first, last, blind)}".strip())
+    slots = []
+    slot_of: dict[int, PackSlot] = {}
+    for row in slot_rows:
+        number, label = labels.get(row.candidate_id, ("", "")) if row.candidate_id else ("", "")
+        slot = PackSlot(
+            day=london_date(row.starts_at),
+            starts=london_time(row.starts_at),
+            ends=london_time(row.ends_at),
+            panel_number=row.panel_number,
+            where=_where(row.room, row.video_link, stage),
+            candidate_number=number,
+            candidate_label=label,
+            members=by_panel.get(row.panel_number, ()),
+        )
+        slots.append(slot)
+        if row.candidate_id and row.candidate_id not in slot_of:
+            slot_of[row.candidate_id] = slot
+
+    conflicts: dict[int, list[PackMember]] = {}
+    if member_of_person:
+        for candidate_id, person_id in session.connection().execute(
+            select(ConflictDeclaration.candidate_id, ConflictDeclaration.person_id)
+            .join(Candidate, col(Candidate.id) == ConflictDeclaration.candidate_id)
+            .where(
+                Candidate.campaign_id == stage.campaign_id,
+                col(ConflictDeclaration.person_id).in_(list(member_of_person)),
+            )
+        ):
+            conflicts.setdefault(candidate_id, []).append(member_of_person[person_id])
+
+    candidates = []
+    for cid, number, first, last, adjustments, extra in people:
+        name = _name(first, last, blind)
+        slot = slot_of.get(cid)
+        candidates.append(
+            PackCandidate(
+                number=number,
+                name=name,
+                label=_label(number, name),
+                slot=slot,
+                adjustments=shows_adjustments and bool((adjustments or "").strip()),
+                extra_minutes=int(extra or 0) if shows_adjustments else 0,
+                conflicts=tuple(m for m in members if m in conflicts.get(cid, ())),
+                members=slot.members if slot is not None and slot.members else members,
+            )
+        )
+
+    return PanelPackDocument(
+        organisation=organisation,
+        campaign_reference=campaign.reference,
+        campaign_title=campaign.title,
+        stage_name=stage.name,
+        stage_kind=stage.kind,
+        mode=MODE_WORDS.get(stage.mode, stage.mode.replace("_", " ").capitalize()),
+        starts_on=stage.starts_on,
+        ends_on=stage.ends_on,
+        location=stage.location,
+        video_link=stage.video_link,
+        name_blind=blind,
+        interview=stage.kind in INTERVIEW_KINDS,
+        shows_adjustments=shows_adjustments,
+        scale=stage_scale(stage),
+        pass_mark_total=stage.pass_mark_total,
+        members=members,
+        criteria=tuple(_criteria(session, stage.id)),
+        slots=tuple(slots),
+        candidates=tuple(candidates),
+    )
+
+
+# --- use cases -----------------------------------------------------------------------
+
+
+def panel_pack_document(ctx: ServiceContext, stage_id: int) -> PanelPackDocument:
+    """The panel pack's content for a stage, for a manager or a member of its panel."""
+    with unit_of_work(ctx) as session:
+        stage = _stage_to_export(session, ctx, stage_id)
+        return read_panel_pack(session, stage, ctx.organisation)
+
+
+def export_panel_pack(
+    ctx: ServiceContext,
+    stage_id: int,
+    path: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write the stage's panel pack as a PDF at `path` (atomically: all or nothing)."""
+    from exports.panel_pack import render_panel_pack
+    from recruit_app.services.branding import document_theme
+
+    document = panel_pack_document(ctx, stage_id)
+    return render_panel_pack(
+        document,
+        Path(path),
+        document_theme(ctx),
+        author=ctx.actor.name,
+        progress=progress,
+        cancelled=cancelled,
+    )

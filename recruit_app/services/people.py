@@ -1,0 +1,200 @@
+"""People use cases: the recruiting managers and panel members a campaign draws on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from db import audit
+from db.models import ROLES, Campaign, PanelAssignment, Person, Stage
+from recruit_app.errors import NotFound, ValidationError
+from recruit_app.services.context import ServiceContext
+from recruit_app.services.permissions import require
+from recruit_app.services.stages import PersonView
+from recruit_app.services.uow import check_version, touch, unit_of_work
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_person(name: str, email: str, role: str) -> tuple[str, str, str]:
+    name = " ".join((name or "").split())
+    email = (email or "").strip().lower()
+    if not name or len(name) > 200:
+        raise ValidationError("Give the person's name (up to 200 characters).", "name")
+    if not _EMAIL.match(email) or len(email) > 320:
+        raise ValidationError(f"{email!r} does not look like an e-mail address.", "email")
+    if role not in ROLES:
+        raise ValidationError("Choose administrator, recruiting manager or panel member.", "role")
+    return name, email, role
+
+
+def create_person(
+    ctx: ServiceContext, *, name: str, email: str, role: str = "panel_member"
+) -> PersonView:
+    _may_change(ctx, role)
+    name, email, role = clean_person(name, email, role)
+    with unit_of_work(ctx) as session:
+        if session.exec(select(Person.id).where(Person.email == email)).first():
+            raise ValidationError(f"Someone with the e-mail {email} is already listed.", "email")
+        person = Person(name=name, email=email, role=role, updated_by=ctx.actor.name)
+        session.add(person)
+        session.flush()
+        audit.record(
+            session,
+            actor_name=ctx.actor.name,
+            actor_id=ctx.actor.person_id,
+            action="person.create",
+            entity="person",
+            entity_id=person.id,
+            summary=f"Added {name}",
+            after={"name": name, "email": email, "role": role},
+        )
+        return PersonView(person.id, name, email, role, True)  # type: ignore[arg-type]
+
+
+# --- the People screen ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as the People screen lists them."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+    active: bool
+    can_sign_in: bool  # has a password
+    panels: tuple[str, ...]  # "283922 CV sift (chair)"
+    version: int
+
+
+def list_people(ctx: ServiceContext, *, include_inactive: bool = True) -> list[PersonRow]:
+    require(ctx.actor, "people.view")
+    with unit_of_work(ctx) as session:
+        query = select(Person).order_by(col(Person.name), col(Person.id))
+        if not include_inactive:
+            query = query.where(Person.active == True)  # noqa: E712 - SQL, not Python truth
+        people = list(session.exec(query))
+        seats: dict[int, list[str]] = {}
+        for person_id, reference, stage, role in session.exec(
+            select(
+                PanelAssignment.person_id,
+                Campaign.reference,
+                Stage.name,
+                PanelAssignment.panel_role,
+            )
+            .join(Stage, col(Stage.id) == PanelAssignment.stage_id)
+            .join(Campaign, col(Campaign.id) == Stage.campaign_id)
+            .order_by(col(Campaign.reference), col(Stage.position))
+        ):
+            seats.setdefault(person_id, []).append(f"{reference} {stage} ({role})")
+        return [
+            PersonRow(
+                p.id,  # type: ignore[arg-type]
+                p.name,
+                p.email,
+                p.role,
+                p.active,
+                bool(p.password_hash),
+                tuple(seats.get(p.id, ())),  # type: ignore[arg-type]
+                p.version,
+            )
+            for p in people
+        ]
+
+
+def _may_change(ctx: ServiceContext, role: str) -> None:
+    """Administrators change anyone; recruiting managers only panel members (for panels)."""
+    if ctx.actor.role == "administrator":
+        return
+    require(ctx.actor, "campaign.manage")
+    if role != "panel_member":
+        require(ctx.actor, "people.manage")
+
+
+def update_person(
+    ctx: ServiceContext,
+    person_id: int,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    expected_version: int | None,
+) -> None:
+    name, email, role = clean_person(name, email, role)
+    with unit_of_work(ctx) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound("That person is no longer listed.")
+        _may_change(ctx, person.role)
+        _may_change(ctx, role)
+        check_version(person, expected_version, f"{person.name}'s details")
+        clash = session.exec(
+            select(Person.id).where(Person.email == email, Person.id != person_id)
+        ).first()
+        if clash is not None:
+            raise ValidationError(f"Someone with the e-mail {email} is already listed.", "email")
+        if person.role == "administrator" and role != "administrator":
+            _keep_an_administrator(session, person)
+        before = {"name": person.name, "email": person.email, "role": person.role}
+        person.name, person.email, person.role = name, email, role
+        touch(person, ctx)
+        audit.record(
+            session,
+            actor_name=ctx.actor.name,
+            actor_id=ctx.actor.person_id,
+            action="person.update",
+            entity="person",
+            entity_id=person.id,
+            summary=f"Changed {name}'s details",
+            before=before,
+            after={"name": name, "email": email, "role": role},
+        )
+
+
+def set_active(
+    ctx: ServiceContext, person_id: int, active: bool, *, expected_version: int | None
+) -> None:
+    """Deactivate (they can no longer sign in or be put on panels) or reactivate someone.
+    People are never deleted: their scores and the audit trail name them."""
+    with unit_of_work(ctx) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound("That person is no longer listed.")
+        _may_change(ctx, person.role)
+        check_version(person, expected_version, f"{person.name}'s details")
+        if person.id == ctx.actor.person_id and not active:
+            raise ValidationError("You cannot deactivate yourself.")
+        if not active and person.role == "administrator":
+            _keep_an_administrator(session, person)
+        before = person.active
+        person.active = active
+        touch(person, ctx)
+        audit.record(
+            session,
+            actor_name=ctx.actor.name,
+            actor_id=ctx.actor.person_id,
+            action="person.activate" if active else "person.deactivate",
+            entity="person",
+            entity_id=person.id,
+            summary=f"{'Reactivated' if active else 'Deactivated'} {person.name}",
+            before={"active": before},
+            after={"active": active},
+        )
+
+
+def _keep_an_administrator(session: Session, leaving: Person) -> None:
+    others = session.exec(
+        select(Person.id).where(
+            Person.role == "administrator",
+            Person.active == True,  # noqa: E712 - SQL, not Python truth
+            Person.id != leaving.id,
+        )
+    ).first()
+    if others is None:
+        raise ValidationError(
+            f"{leaving.name} is the only active administrator: make someone else one first."
+        )

@@ -1,0 +1,171 @@
+"""The advert builder driven through real widgets: template to published advert."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import QMessageBox
+
+from recruit_app.services import adverts
+from recruit_app.services.context import Actor, ServiceContext
+
+
+def _new_from_template(qtbot, window, template_code: str, title: str, reference: str):
+    page = window.campaigns
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=5000)
+    dialog = page.dialog
+    combo = dialog.template_combo
+    combo.setCurrentIndex(combo.findData(template_code))
+    assert dialog.title_edit.text() == "Software Developer"  # suggested from the template
+    dialog.title_edit.clear()
+    qtbot.keyClicks(dialog.title_edit, title)
+    qtbot.keyClicks(dialog.reference_edit, reference)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def builder(qtbot, window):
+    _new_from_template(qtbot, window, "DDAT-DEV-SEO", "Developer (Glasgow)", "DEV-1")
+    page = window.campaigns
+    campaign_window_opened = qtbot.waitSignal(page.open_requested, timeout=5000)
+    with campaign_window_opened:
+        qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    campaign_window = next(iter(window.campaign_windows.values()))
+    qtbot.addWidget(campaign_window)
+    advert = campaign_window.advert
+    qtbot.waitUntil(lambda: advert.form is not None, timeout=5000)
+    qtbot.waitUntil(lambda: advert.findings != (), timeout=5000)
+    return advert
+
+
+def _set_closing(builder, days: int) -> None:
+    field = builder.editors["closes_at"]
+    field.enabled.setChecked(True)
+    when = datetime.now(UTC) + timedelta(days=days)
+    field.edit.setDateTime(QDateTime(QDate(when.year, when.month, when.day), QTime(23, 55)))
+
+
+def test_template_fills_the_form_and_the_preview(qtbot, builder):
+    assert builder.editors["grade"].value() == "Senior Executive Officer"
+    assert builder.editors["locations"].value() == [
+        "Glasgow",
+        "Manchester",
+        "Sheffield",
+        "Croydon",
+        "Hendon",
+    ]
+    codes = [row.code for row in builder.criteria_rows()]
+    assert codes[:6] == ["EXP1", "EXP2", "EXP3", "EXP4", "EXP5", "EXP6"]
+    html = builder.preview.toHtml()
+    assert "Developer (Glasgow)" in html and "Programming/software development" in html
+    errors = {f.field for f in builder.findings if f.severity == "error"}
+    assert errors == {"closes_at", "contact_email"}
+    assert builder.errors["closes_at"].isVisible()
+    assert builder.errors["closes_at"].text() == "Set the closing date and time."
+    assert not builder.publish_button.isEnabled()
+
+
+def test_typing_updates_the_preview_and_checks(qtbot, builder):
+    builder.editors["title"].edit.selectAll()
+    qtbot.keyClicks(builder.editors["title"].edit, "Lead Developer & Tester <Cloud>")
+    assert builder.dirty and builder.save_button.isEnabled()
+    with qtbot.waitSignal(builder.previewed, timeout=5000):
+        pass
+    assert "Lead Developer &amp; Tester &lt;Cloud&gt;" in builder.preview.toHtml()
+    zones = builder.editors["pay_zones"]
+    zones.rows[0][2].setValue(50_000)  # National minimum above its maximum
+    with qtbot.waitSignal(builder.previewed, timeout=5000):
+        pass
+    assert builder.errors["pay_zones"].isVisible()
+    assert "National: the minimum £50,000 is above the maximum £42,900." in (
+        builder.errors["pay_zones"].text()
+    )
+
+
+def test_from_template_to_published_advert(qtbot, builder, tmp_path):
+    _set_closing(builder, 21)
+    # QTest cannot type "@", so the address is pasted in as a person might.
+    builder.editors["contact_email"].edit.setText("dev.jobs@example.gov.uk")
+    builder.editors["contact_name"].edit.setText("Siân O'Brien")
+    with qtbot.waitSignal(builder.saved, timeout=10_000):
+        qtbot.mouseClick(builder.save_button, Qt.MouseButton.LeftButton)
+    assert not builder.dirty
+    qtbot.waitUntil(lambda: builder.publish_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(builder.publish_button, Qt.MouseButton.LeftButton)
+    box = builder.dialog
+    assert box.text() == "Publish this advert as version 1?"
+    with qtbot.waitSignal(builder.saved, timeout=10_000):
+        qtbot.mouseClick(
+            box.findChild(type(builder.save_button), "confirmPublishButton"),
+            Qt.MouseButton.LeftButton,
+        )
+    assert builder.status.text().startswith("Published (version 1), ")
+    assert builder.form.published_version == 1
+    qtbot.waitUntil(lambda: not builder.publish_button.isEnabled(), timeout=5000)
+    assert builder.publish_button.toolTip() == "Nothing has changed since it was published"
+    builder.grab().save(str(tmp_path / "advert-builder.png"))
+    builder.export_to(tmp_path / "advert.txt", "txt", published=True)
+    qtbot.waitUntil(lambda: (tmp_path / "advert.txt").exists(), timeout=10_000)
+    assert "Siân O'Brien" in (tmp_path / "advert.txt").read_text(encoding="utf-8")
+
+
+def test_adding_a_behaviour_from_the_library(qtbot, builder):
+    builder.criteria.open_picker()
+    picker = builder.criteria.picker
+    qtbot.waitUntil(lambda: picker.frameworks.count() > 0, timeout=5000)
+    picker.frameworks.setCurrentIndex(picker.frameworks.findData("SP-BEH"))
+    qtbot.waitUntil(lambda: picker.criteria.count() == 9, timeout=5000)
+    picker.criteria.setCurrentRow(2)  # Making Effective Decisions
+    picker.level.setValue(3)
+    assert "Higher Executive Officer, Senior Executive Officer" in picker.detail.text()
+    picker.buttons.accepted.emit()
+    added = builder.criteria_rows()[-1]
+    assert (added.code, added.title, added.element, added.level) == (
+        "DECIDE",
+        "Making Effective Decisions",
+        "BEH",
+        3,
+    )
+    with qtbot.waitSignal(builder.previewed, timeout=5000):
+        pass
+    assert "Making Effective Decisions" in builder.preview.toPlainText()
+    levels = builder.form.library_levels[added.criterion_id]
+    assert levels[3][1][0] in builder.preview.toPlainText()  # its indicators at level 3
+
+
+def test_a_save_over_someone_elses_change_asks_what_to_keep(qtbot, builder):
+    other = ServiceContext(builder.context.database, Actor("Sam Chair"))
+    form = adverts.get_advert(other, builder.campaign_id)
+    adverts.save_advert(
+        other,
+        builder.campaign_id,
+        fields={"posts": 7},
+        criteria=None,
+        expected_version=form.version,
+    )
+    builder.editors["posts"].spin.setValue(3)
+    qtbot.mouseClick(builder.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(builder.dialog, QMessageBox), timeout=5000)
+    box = builder.dialog
+    assert "was changed by Sam Chair" in box.text()
+    keep = next(b for b in box.buttons() if b.text() == "Keep mine")
+    with qtbot.waitSignal(builder.saved, timeout=10_000):
+        qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert adverts.get_advert(other, builder.campaign_id).fields["posts"] == 3
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, builder):
+    window = builder.window()
+    builder.editors["posts"].spin.setValue(4)
+    window.close()
+    assert window.isVisible() and window.question is not None
+    window.question.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert (
+        adverts.get_advert(builder.context.service_context(), builder.campaign_id).fields["posts"]
+        == 2
+    )

@@ -1,0 +1,84 @@
+"""The campaign window as a whole: its tabs, in the order a campaign runs, kept in step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from recruit_app.services.campaigns import find_campaign
+from recruit_app.services.candidates import list_candidates, update_candidate
+from recruit_app.services.context import Actor
+from recruit_app.services.database import open_db
+from recruit_app.services.demo import build_demo
+from recruit_app.settings import Settings
+from ui import change_bus
+from ui.campaign.window import CampaignWindow
+from ui.context import AppContext
+
+DEMO_DAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def demo_window(qtbot, app_home, sqlite_url):
+    context = AppContext(Settings(), actor=Actor("Alex Manager"))
+    context.use_database(open_db(sqlite_url))
+    ctx = context.service_context()
+    build_demo(ctx, today=DEMO_DAY)
+    campaign = find_campaign(ctx, "283922")
+    window = CampaignWindow(context, campaign.id, campaign.reference, campaign.title)
+    qtbot.addWidget(window)
+    window.resize(1400, 880)
+    window.show()
+    yield window
+    context.shutdown()
+
+
+def _wait_loaded(qtbot, window: CampaignWindow) -> None:
+    qtbot.waitUntil(lambda: window.candidates.model.rowCount() == 40, timeout=15_000)
+    qtbot.waitUntil(lambda: window.results.data.results is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: window.scoring.model.sheet is not None, timeout=15_000)
+
+
+def test_every_part_of_the_campaign_has_a_tab_in_the_order_it_runs(qtbot, demo_window):
+    labels = [demo_window.tabs.tabText(i) for i in range(demo_window.tabs.count())]
+    assert labels == [
+        "Advert",
+        "Posts",
+        "Stages",
+        "Assessment matrix",
+        "Timetable",
+        "Candidates",
+        "Scoring",
+        "Results",
+        "Interview slots",
+        "Exports",
+    ]
+    _wait_loaded(qtbot, demo_window)
+    assert demo_window.windowTitle() == "283922 – Software Developer – Recruit"
+
+
+def test_a_change_made_elsewhere_reaches_the_candidates_and_results_tabs(qtbot, demo_window):
+    _wait_loaded(qtbot, demo_window)
+    context = demo_window.context
+    ctx = context.service_context()
+    campaign_id = demo_window.campaign_id
+    first = next(c for c in list_candidates(ctx, campaign_id) if c.candidate_number == "0001")
+    update_candidate(ctx, first.id, {"last_name": "Evans-Price"}, expected_version=first.version)
+    with (
+        qtbot.waitSignal(demo_window.candidates.loaded, timeout=10_000),
+        qtbot.waitSignal(demo_window.results.loaded, timeout=10_000),
+    ):
+        context.bus.publish(change_bus.CANDIDATES)
+    names = [
+        demo_window.candidates.model.index(row, 1).data()
+        for row in range(demo_window.candidates.model.rowCount())
+    ]
+    assert any("Evans-Price" in str(name) for name in names)
+
+
+def test_closing_with_nothing_unsaved_does_not_ask(qtbot, demo_window):
+    _wait_loaded(qtbot, demo_window)
+    with qtbot.waitSignal(demo_window.closed, timeout=5000):
+        demo_window.close()
+    assert demo_window.question is None

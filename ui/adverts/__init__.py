@@ -1,0 +1,1 @@
+"""The advert builder: the form, the criteria editor, the live preview and the checks."""

@@ -1,0 +1,1 @@
+"""A campaign opened in its own window, one tab per part of the campaign."""

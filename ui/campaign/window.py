@@ -1,0 +1,142 @@
+"""A campaign in its own window: one tab per part of the campaign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from ui.adverts.builder import AdvertBuilder
+from ui.candidates.tab import CandidatesTab
+from ui.context import AppContext
+from ui.exports.tab import ExportsTab
+from ui.posts import PostsTab
+from ui.results.tab import ResultsTab
+from ui.schedule.slots_tab import SlotsTab
+from ui.schedule.timetable_tab import TimetableTab
+from ui.scoring.scoring_tab import ScoringTab
+from ui.stages.matrix_tab import MatrixTab
+from ui.stages.stages_tab import StagesTab
+
+
+class CampaignWindow(QMainWindow):
+    """Opened from the campaign list; closing it with unsaved edits asks first."""
+
+    closed = Signal(int)
+
+    def __init__(
+        self,
+        context: AppContext,
+        campaign_id: int,
+        reference: str,
+        title: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("campaignWindow")
+        self.context = context
+        self.campaign_id = campaign_id
+        self.heading = f"{reference} – {title}"
+        self.question: QMessageBox | None = None
+        self._closing_confirmed = False
+        self._saving: set[Any] = set()
+        self.advert = AdvertBuilder(context, campaign_id)
+        self.posts = PostsTab(context, campaign_id)
+        self.stages = StagesTab(context, campaign_id)
+        self.matrix = MatrixTab(context, campaign_id)
+        self.timetable = TimetableTab(context, campaign_id)
+        self.candidates = CandidatesTab(context, campaign_id)
+        self.scoring = ScoringTab(context, campaign_id)
+        self.results = ResultsTab(context, campaign_id)
+        self.slots = SlotsTab(context, campaign_id)
+        self.exports = ExportsTab(context, campaign_id)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("campaignTabs")
+        for tab, label in (
+            (self.advert, "Advert"),
+            (self.posts, "Posts"),
+            (self.stages, "Stages"),
+            (self.matrix, "Assessment matrix"),
+            (self.timetable, "Timetable"),
+            (self.candidates, "Candidates"),
+            (self.scoring, "Scoring"),
+            (self.results, "Results"),
+            (self.slots, "Interview slots"),
+            (self.exports, "Exports"),
+        ):
+            self.tabs.addTab(tab, label)
+        self.setCentralWidget(self.tabs)
+        # Tabs holding typed but unsaved edits: the window asks before closing.
+        self.editable = (self.advert, self.stages, self.matrix)
+        for tab in self.editable:
+            tab.dirty_changed.connect(self._update_title)
+        self._update_title()
+        # Scores save as they are typed, so the scoring tab never holds unsaved edits.
+        for tab in self.all_tabs():
+            tab.load()
+
+    def all_tabs(self) -> list[Any]:
+        return [self.tabs.widget(index) for index in range(self.tabs.count())]
+
+    def sizeHint(self) -> QSize:
+        return QSize(1280, 820)
+
+    def _dirty_tabs(self) -> list[Any]:
+        return [tab for tab in self.editable if tab.dirty]
+
+    def _update_title(self) -> None:
+        mark = " *" if self._dirty_tabs() else ""
+        self.setWindowTitle(f"{self.heading}{mark} – Recruit")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._dirty_tabs() and not self._closing_confirmed:
+            event.ignore()
+            self._ask_before_closing()
+            return
+        self.closed.emit(self.campaign_id)
+        super().closeEvent(event)
+
+    def _ask_before_closing(self) -> None:
+        dirty = self._dirty_tabs()
+        names = ", ".join(self.tabs.tabText(self.tabs.indexOf(tab)) for tab in dirty)
+        box = QMessageBox(self)
+        box.setObjectName("unsavedChanges")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Unsaved changes")
+        box.setText(f"There are changes that are not saved ({names}).")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+
+        def answered(_result: int) -> None:
+            self.question = None
+            button = box.standardButton(box.clickedButton())
+            if button == QMessageBox.StandardButton.Discard:
+                self._closing_confirmed = True
+                self.close()
+            elif button == QMessageBox.StandardButton.Save:
+                self._save_then_close(dirty)
+
+        box.finished.connect(answered)
+        self.question = box
+        box.open()
+
+    def _save_then_close(self, tabs: list[Any]) -> None:
+        """Save each tab with edits; close once every one has saved (a failure keeps it open)."""
+        self._saving = set(tabs)
+        for tab in tabs:
+            tab.saved.connect(self._one_saved)
+            tab.save()
+
+    def _one_saved(self) -> None:
+        tab = self.sender()
+        if tab in self._saving:
+            tab.saved.disconnect(self._one_saved)
+            self._saving.discard(tab)
+        if not self._saving:
+            self.close()

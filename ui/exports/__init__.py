@@ -1,0 +1,1 @@
+"""The Exports tab: the PDF packs of one campaign."""

@@ -1,0 +1,398 @@
+"""The Exports tab: pick a pack (and its stage), see its first pages, export it.
+
+Previews and exports run in workers; an export shows a progress dialog with Cancel, and a
+cancelled or failed export leaves no file behind (the services write atomically).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from recruit_app.errors import Cancelled, RecruitError
+from ui import change_bus
+from ui.context import AppContext
+from ui.errors import error_box
+from ui.progress import JobProgress
+from ui.widgets import ERROR_STYLE
+
+if TYPE_CHECKING:
+    from recruit_app.services.packs import PackKind
+
+REFRESH_ON = frozenset(
+    {
+        change_bus.CAMPAIGNS,
+        change_bus.STAGES,
+        change_bus.CANDIDATES,
+        change_bus.SCORES,
+        change_bus.POSTS,
+        change_bus.DATABASE,
+    }
+)
+PREVIEW_DELAY_MS = 400  # after the last change, so a burst of edits makes one preview
+PAGE_WIDTH_PX = 560
+NOTE_STYLE = "color: #505a5f;"
+
+
+class ExportsTab(QWidget):
+    """One campaign's packs. `previewed` follows each preview; `exported` carries the paths."""
+
+    loaded = Signal()
+    previewed = Signal()
+    exported = Signal(object)  # list[Path]
+
+    def __init__(
+        self, context: AppContext, campaign_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportsTab")
+        self.context = context
+        self.campaign_id = campaign_id
+        self.reference = ""
+        self.dialog: QFileDialog | None = None
+        self.job: JobProgress | None = None
+        self._serial = 0
+        self._build()
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.preview)
+        context.bus.changed.connect(self._bus_changed)
+
+    # --- layout ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        from recruit_app.services.packs import PACKS
+
+        self.packs = QListWidget()
+        self.packs.setObjectName("packList")
+        self.packs.setSpacing(4)
+        bold = self.packs.font()
+        bold.setBold(True)
+        for kind in PACKS.values():
+            item = QListWidgetItem(kind.name)
+            item.setData(Qt.ItemDataRole.UserRole, kind.key)
+            item.setToolTip(kind.description)
+            item.setFont(bold)
+            self.packs.addItem(item)
+        # Just tall enough for the four packs: the description and choices sit below.
+        rows = sum(self.packs.sizeHintForRow(i) + 2 * self.packs.spacing() for i in range(4))
+        self.packs.setFixedHeight(rows + 2 * self.packs.frameWidth() + 4)
+        self.description = QLabel()
+        self.description.setObjectName("packDescription")
+        self.description.setWordWrap(True)
+        self.description.setStyleSheet(NOTE_STYLE)
+        self.packs.currentRowChanged.connect(lambda _row: self._choice_changed())
+        self.stage_combo = QComboBox()
+        self.stage_combo.setObjectName("stageCombo")
+        self.stage_combo.currentIndexChanged.connect(lambda _i: self._choice_changed())
+        self.merge_box = QCheckBox("One PDF with every letter (otherwise a file each)")
+        self.merge_box.setObjectName("mergeBox")
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.ask_target)
+        self.status = QLabel()
+        self.status.setObjectName("exportStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.stage_label = QLabel("&Stage:")
+        self.stage_label.setBuddy(self.stage_combo)
+        form = QFormLayout()
+        form.addRow(self.stage_label, self.stage_combo)
+        form.addRow("", self.merge_box)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel("Pack"))
+        left_layout.addWidget(self.packs)
+        left_layout.addWidget(self.description)
+        left_layout.addLayout(form)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.status)
+        left_layout.addStretch(1)
+
+        self.preview_note = QLabel("Choose a pack to see its first pages.")
+        self.preview_note.setObjectName("previewNote")
+        self.preview_note.setStyleSheet(NOTE_STYLE)
+        self.preview_note.setWordWrap(True)
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setObjectName("previewArea")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.pages)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.preview_note)
+        right_layout.addWidget(scroll, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([380, 820])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    # --- loading -----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the campaign's reference and scoring stages, then preview the chosen pack."""
+        try:
+            ctx = self.context.service_context()
+        except RecruitError as exc:
+            self._say(exc.message, error=True)
+            return
+        campaign_id = self.campaign_id
+
+        def read() -> tuple[str, list[tuple[int, str]]]:
+            from recruit_app.domain.stage_rules import SCORING_KINDS
+            from recruit_app.services.stages import stages_overview
+
+            overview = stages_overview(ctx, campaign_id)
+            stages = [(s.id, s.name) for s in overview.stages if s.kind in SCORING_KINDS]
+            return overview.reference, stages
+
+        self.context.reads.start(read, self._fill, self._load_failed)
+
+    def _fill(self, data: tuple[str, list[tuple[int, str]]]) -> None:
+        self.reference, stages = data
+        chosen = self.stage_combo.currentData()
+        self.stage_combo.blockSignals(True)
+        self.stage_combo.clear()
+        for stage_id, name in stages:
+            self.stage_combo.addItem(name, stage_id)
+        index = self.stage_combo.findData(chosen)
+        self.stage_combo.setCurrentIndex(index if index >= 0 else 0)
+        self.stage_combo.blockSignals(False)
+        if self.packs.currentRow() < 0:
+            self.packs.blockSignals(True)
+            self.packs.setCurrentRow(0)
+            self.packs.blockSignals(False)
+        self._update_controls()
+        self.loaded.emit()
+        self.preview()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._say(getattr(exc, "message", None) or "The campaign could not be read.", error=True)
+
+    def _bus_changed(self, topics: frozenset[str]) -> None:
+        if topics & REFRESH_ON:
+            self.load()
+
+    # --- choices -----------------------------------------------------------------------
+
+    def kind(self) -> PackKind | None:
+        from recruit_app.services.packs import PACKS
+
+        item = self.packs.currentItem()
+        return PACKS.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def stage_id(self) -> int | None:
+        kind = self.kind()
+        if kind is None or not kind.needs_stage:
+            return None
+        return self.stage_combo.currentData()
+
+    def _choice_changed(self) -> None:
+        self._update_controls()
+        self._preview_timer.start()
+
+    def _update_controls(self) -> None:
+        kind = self.kind()
+        needs_stage = kind is not None and kind.needs_stage
+        self.stage_combo.setEnabled(needs_stage)
+        self.stage_combo.setVisible(needs_stage)
+        self.stage_label.setVisible(needs_stage)
+        self.description.setText(kind.description if kind is not None else "")
+        self.merge_box.setVisible(kind is not None and kind.key == "letters")
+        ready = kind is not None and (not needs_stage or self.stage_combo.currentData() is not None)
+        self.export_button.setEnabled(ready and self.job is None)
+        if kind is not None and needs_stage and self.stage_combo.count() == 0:
+            self._say("This campaign has no scoring stage yet: add one on the Stages tab.")
+
+    # --- preview -----------------------------------------------------------------------
+
+    def preview(self) -> None:
+        from recruit_app.services.packs import preview_pack
+
+        self._preview_timer.stop()
+        kind = self.kind()
+        if kind is None or (kind.needs_stage and self.stage_id() is None):
+            return
+        try:
+            ctx = self.context.service_context()
+        except RecruitError:
+            return
+        self._serial += 1
+        serial, key, stage_id = self._serial, kind.key, self.stage_id()
+        campaign_id = self.campaign_id
+        self.preview_note.setText(f"Making a preview of the {kind.name.lower()}…")
+
+        def done(images: list[bytes]) -> None:
+            if serial == self._serial:  # a newer choice has its own preview on the way
+                self._show_pages(images, kind)
+
+        def failed(exc: BaseException) -> None:
+            if serial == self._serial:
+                self._clear_pages()
+                message = getattr(exc, "message", None) or "The preview could not be made."
+                self.preview_note.setText(message)
+                self.previewed.emit()
+
+        self.context.reads.start(
+            lambda: preview_pack(ctx, campaign_id, key, stage_id=stage_id, width=PAGE_WIDTH_PX),
+            done,
+            failed,
+        )
+
+    def _clear_pages(self) -> None:
+        while self.pages_layout.count():
+            widget = self.pages_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+
+    def _show_pages(self, images: list[bytes], kind: PackKind) -> None:
+        self._clear_pages()
+        for number, data in enumerate(images, start=1):
+            pixmap = QPixmap()
+            pixmap.loadFromData(data, "PNG")
+            page = QLabel()
+            page.setObjectName(f"previewPage{number}")
+            page.setPixmap(pixmap)
+            page.setStyleSheet("border: 1px solid #b1b4b6; background: white;")
+            page.setAccessibleName(f"Page {number} of the preview")
+            self.pages_layout.addWidget(page)
+        shown = f"the first {len(images)} pages" if len(images) > 1 else "the first page"
+        self.preview_note.setText(f"{kind.name}: {shown}.")
+        self.previewed.emit()
+
+    @property
+    def preview_count(self) -> int:
+        return self.pages_layout.count()
+
+    # --- export ------------------------------------------------------------------------
+
+    def ask_target(self) -> None:
+        kind = self.kind()
+        if kind is None:
+            return
+        folder_of_letters = kind.key == "letters" and not self.merge_box.isChecked()
+        title = f"Export the {kind.name.lower()}"
+        dialog = QFileDialog(self, title)
+        dialog.setObjectName("exportPackDialog")
+        dialog.setDirectory(_documents())
+        if folder_of_letters:
+            # A new folder by that name is made: letters never mix with other files.
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+            dialog.setNameFilter("Folder for the letters (*)")
+        else:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setNameFilter("PDF document (*.pdf)")
+            dialog.setDefaultSuffix("pdf")
+        dialog.selectFile(self._suggested_name(kind, folder_of_letters))
+        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        self.dialog = dialog
+        dialog.open()
+
+    def _suggested_name(self, kind: PackKind, folder: bool) -> str:
+        parts = [self.reference or "campaign"]
+        if kind.needs_stage:
+            parts.append(self.stage_combo.currentText())
+        parts.append(kind.name)
+        name = _slug(" ".join(parts))
+        return name if folder else f"{name}.pdf"
+
+    def export_to(self, path: Path) -> None:
+        from recruit_app.services.packs import export_pack
+
+        kind = self.kind()
+        if kind is None or self.job is not None:
+            return
+        try:
+            ctx = self.context.service_context()
+        except RecruitError as exc:
+            self._say(exc.message, error=True)
+            return
+        key, stage_id, merge = kind.key, self.stage_id(), self.merge_box.isChecked()
+        job = JobProgress(self, f"Exporting the {kind.name.lower()}")
+        self.job = job
+        self._update_controls()
+        self._say(f"Exporting the {kind.name.lower()}…")
+        job.start()
+
+        def work() -> list[Path]:
+            return export_pack(
+                ctx,
+                self.campaign_id,
+                key,
+                path,
+                stage_id=stage_id,
+                merge=merge,
+                progress=lambda done, total: job.report(done, total, "Writing"),
+                cancelled=job.cancelled,
+            )
+
+        self.context.exports.start(work, self._exported, self._export_failed)
+
+    def _end_job(self) -> None:
+        if self.job is not None:
+            self.job.finish()
+            self.job = None
+        self._update_controls()
+
+    def _exported(self, written: list[Path]) -> None:
+        self._end_job()
+        if len(written) == 1:
+            self._say(f"Wrote {written[0]}")
+        else:
+            folder = written[0].parent if written else ""
+            self._say(f"Wrote {len(written)} files to {folder}")
+        self.exported.emit(written)
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self._end_job()
+        if isinstance(exc, Cancelled):
+            self._say(exc.message)
+            return
+        self._say(getattr(exc, "message", None) or "The export failed.", error=True)
+        if not isinstance(exc, RecruitError):
+            error_box(self, exc, "Export failed")
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        self.status.setText(text)
+
+
+def _slug(text: str) -> str:
+    """A file name from words: letters, digits and hyphens."""
+    return re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-").lower() or "export"
+
+
+def _documents() -> str:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return found or str(Path.home())

@@ -1,0 +1,1 @@
+"""The Template library area: competency frameworks, role templates, import and export."""

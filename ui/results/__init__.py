@@ -1,0 +1,1 @@
+"""The Results tab: merit order, moderation, outcomes, assessor consistency and exports."""

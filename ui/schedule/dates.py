@@ -1,0 +1,107 @@
+"""Dates, times and small editors for the schedule tabs: UK time, locale-free words."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QTime, Signal
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QSpinBox, QTimeEdit, QWidget
+
+LONDON = ZoneInfo("Europe/London")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(day: date) -> str:
+    """Like "Mon 7 Dec 2026", whatever the machine's locale (strftime follows it)."""
+    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def local(moment: datetime) -> datetime:
+    """A stored moment (UTC; naive ones lost their zone) in London wall-clock time."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LONDON)
+
+
+def hhmm(moment: datetime) -> str:
+    return f"{local(moment):%H:%M}"
+
+
+def london_moment(day: date, at: time) -> datetime:
+    """`day` at `at` on a London wall clock, as an aware UTC moment."""
+    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+def to_qtime(at: time) -> QTime:
+    return QTime(at.hour, at.minute)
+
+
+def from_qtime(at: QTime) -> time:
+    return time(at.hour(), at.minute())
+
+
+def date_edit(name: str, day: date | None = None) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("ddd d MMM yyyy")
+    edit.setDate(to_qdate(day or date.today()))
+    return edit
+
+
+def time_edit(name: str) -> QTimeEdit:
+    edit = QTimeEdit()
+    edit.setObjectName(name)
+    edit.setDisplayFormat("HH:mm")
+    return edit
+
+
+def spin_box(name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
+    spin = QSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(low, high)
+    spin.setSuffix(suffix)
+    return spin
+
+
+class DateField(QWidget):
+    """A date, optionally "not set" (a tick box beside it), with an `edited` signal."""
+
+    edited = Signal()
+
+    def __init__(self, name: str, *, optional: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.enabled = QCheckBox("Set")
+        self.enabled.setChecked(True)
+        self.enabled.setVisible(optional)
+        self.edit = date_edit(f"{name}Edit")
+        self.enabled.toggled.connect(self.edit.setEnabled)
+        self.enabled.toggled.connect(lambda _on: self.edited.emit())
+        self.edit.dateChanged.connect(lambda _d: self.edited.emit())
+        layout.addWidget(self.enabled)
+        layout.addWidget(self.edit)
+        layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> date | None:
+        return from_qdate(self.edit.date()) if self.enabled.isChecked() else None
+
+    def set_value(self, day: date | None, fallback: date | None = None) -> None:
+        """Show `day`; an unset date shows `fallback` greyed, ready to be ticked."""
+        self.enabled.setChecked(day is not None)
+        self.edit.setEnabled(day is not None)
+        shown = day or fallback
+        if shown is not None:
+            self.edit.setDate(to_qdate(shown))

@@ -1,0 +1,1 @@
+"""The Scoring tab: a panel member's sheet, typed from the keyboard, with the evidence beside it."""

@@ -1,0 +1,423 @@
+"""The Scoring tab: choose the stage and panel member, then score candidates by keyboard."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from recruit_app.errors import RecruitError
+from ui import change_bus
+from ui.context import AppContext
+from ui.errors import error_box
+from ui.scoring.actions import ScoringActions
+from ui.scoring.data import ScoringData, read_scoring
+from ui.scoring.detail import DetailPanel
+from ui.scoring.drafts import DraftEditing
+from ui.scoring.sheet_model import SheetModel, points_words
+from ui.scoring.sheet_view import ScoreTable
+from ui.widgets import MessagePanel
+
+if TYPE_CHECKING:
+    from ui.scoring.sheet_model import Key
+
+REFRESH_ON = frozenset(
+    {change_bus.SCORES, change_bus.CANDIDATES, change_bus.STAGES, change_bus.DATABASE}
+)
+NOTE_STYLE = "color: #5f6368;"
+WARNING_STYLE = "color: #b00020;"
+HOLD_WARNING_S = 4.0  # a refusal stays in the status line this long over routine news
+BANNER_STYLE = "background: #fdf0d5; border: 1px solid #e8c77a; border-radius: 3px; padding: 6px;"
+KEYS_HINT = (
+    "Type a score and press Enter or Tab to save it as a draft and move on. "
+    "Delete clears a score; Esc drops what is typed."
+)
+
+
+def _note(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(NOTE_STYLE)
+    return label
+
+
+class ScoringTab(QWidget):
+    """Reads in a worker; every draft, submission and declaration is saved on the writer."""
+
+    loaded = Signal()  # after each (re)load from the database
+    saved = Signal(object)  # a draft's key (candidate id, cell id), once saved
+    changed = Signal()  # after a submission, declaration or import is saved and shown
+    exported = Signal(object)  # the workbook written
+    imported = Signal(object)  # the import report
+
+    def __init__(
+        self, context: AppContext, campaign_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("scoringTab")
+        self.context = context
+        self.campaign_id = campaign_id
+        self.data: ScoringData | None = None
+        self.stage_id: int | None = None
+        self.assessor_id: int | None = None
+        self.by_criterion = False
+        self.dialog: QWidget | None = None  # the question or dialog open now, if any
+        self._serial = 0
+        self._publishing = False
+        self._warning_until = 0.0
+        self.actions = ScoringActions(self)
+        self.model = SheetModel(self)
+        self._build()
+        self.setFocusProxy(self.table)  # opening the tab puts the keyboard on the sheet
+        self.drafts = DraftEditing(self)
+        context.bus.changed.connect(self._bus_changed)
+        self.update_buttons()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _button(self, text: str, name: str, slot: Any, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def _build(self) -> None:
+        a = self.actions
+        self.stage_combo = QComboBox()
+        self.stage_combo.setObjectName("stageCombo")
+        self.stage_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.stage_combo.activated.connect(self._stage_chosen)
+        self.member_combo = QComboBox()
+        self.member_combo.setObjectName("memberCombo")
+        self.member_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.member_combo.activated.connect(self._member_chosen)
+        self.stage_info = _note("stageInfo")
+        self.role_note = _note("roleNote")
+        self.by_criterion_box = QCheckBox("Sift by &criterion")
+        self.by_criterion_box.setObjectName("siftByCriterion")
+        self.by_criterion_box.setToolTip(
+            "Review one criterion across every candidate before the next, in an order "
+            "shuffled for this panel member"
+        )
+        self.by_criterion_box.toggled.connect(self._by_criterion_toggled)
+        self.move_down_box = QCheckBox("Move &down the column")
+        self.move_down_box.setObjectName("moveDown")
+        self.move_down_box.setToolTip(
+            "Enter and Tab move to the next candidate, not the next criterion"
+        )
+        self.move_down_box.toggled.connect(self._move_down_toggled)
+        self.submit_button = self._button(
+            "&Submit…", "submitScores", a.ask_submit,
+            "Submit the selected candidates' scores (or every complete one); they are then final",
+        )  # fmt: skip
+        self.conflict_button = self._button(
+            "Declare a co&nflict…", "declareConflict", a.ask_conflict,
+            "Declare a conflict of interest with the current candidate",
+        )  # fmt: skip
+        self.export_button = self._button(
+            "&Export scoring workbook…", "exportWorkbook", a.ask_export,
+            "An Excel workbook this panel member can score offline",
+        )  # fmt: skip
+        self.import_button = self._button(
+            "&Import scores…", "importScores", a.ask_import,
+            "Scores from an offline workbook, or a CSV file with candidate_number, criterion, "
+            "assessor, score and evidence columns",
+        )  # fmt: skip
+        self.banner = QLabel()
+        self.banner.setObjectName("sheetBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        self.status = QLabel("Loading…")
+        self.status.setObjectName("scoringStatus")
+        self.status.setWordWrap(True)
+        self.table = ScoreTable()
+        self.table.setObjectName("scoreTable")
+        self.table.setAccessibleName("Scoring sheet")
+        self.table.setModel(self.model)
+        self.table.refused.connect(self._refused)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
+        self.message = MessagePanel()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.message)
+        self.detail = DetailPanel()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Stage"))
+        top.addWidget(self.stage_combo)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Scoring as"))
+        top.addWidget(self.member_combo)
+        top.addSpacing(12)
+        top.addWidget(self.stage_info, 1)
+        tools = QHBoxLayout()
+        for widget in (self.by_criterion_box, self.move_down_box):
+            tools.addWidget(widget)
+        tools.addStretch(1)
+        for button in (
+            self.submit_button,
+            self.conflict_button,
+            self.export_button,
+            self.import_button,
+        ):
+            tools.addWidget(button)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.status)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("scoringSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 1)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([740, 400])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.role_note)
+        layout.addLayout(tools)
+        layout.addWidget(splitter, 1)
+
+    # --- loading -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        # Never replace the sheet under a save on its way: it would show the old value.
+        self.drafts.flush_evidence()
+        if self.drafts.busy:
+            self.drafts.reload_when_idle = True
+            return
+        try:
+            ctx = self.context.service_context()
+        except RecruitError as exc:
+            self._load_failed(exc)
+            return
+        self._serial += 1
+        serial = self._serial
+        args = (ctx, self.campaign_id, self.stage_id, self.assessor_id, self.by_criterion)
+
+        def done(data: ScoringData) -> None:
+            if serial == self._serial:  # a newer load is on its way otherwise
+                self.fill(data)
+
+        # Sifting by criterion records the member's shuffle the first time: that is a write.
+        runner = self.context.writes if self.by_criterion else self.context.reads
+        runner.start(lambda: read_scoring(*args), done, self._load_failed)
+
+    def fill(self, data: ScoringData) -> None:
+        old = self.data
+        # The same sheet in the same order keeps the cursor (and the last message) in place.
+        same_sheet = (
+            old is not None
+            and old.sheet is not None
+            and (data.stage_id, data.assessor_id, data.by_criterion)
+            == (old.stage_id, old.assessor_id, old.by_criterion)
+        )
+        here = self.model.key_at(self.table.currentIndex()) if same_sheet else None
+        self.data = data
+        self.stage_id, self.assessor_id = data.stage_id, data.assessor_id
+        self._fill_combos(data)
+        self.drafts.evidence_target = None
+        self.model.set_sheet(data.sheet)
+        self.table.fit_columns()
+        self._show_sheet_state(data, keep_status=same_sheet)
+        self._place_cursor(here)
+        self.drafts.show_current()
+        self.update_buttons()
+        self.loaded.emit()
+
+    def _fill_combos(self, data: ScoringData) -> None:
+        self.stage_combo.clear()
+        for stage in data.stages:
+            self.stage_combo.addItem(
+                f"{stage.name} (final)" if stage.finalised else stage.name, stage.id
+            )
+        self.stage_combo.setCurrentIndex(max(0, self.stage_combo.findData(data.stage_id)))
+        self.member_combo.clear()
+        for member in data.members:
+            self.member_combo.addItem(member.name, member.person_id)
+        self.member_combo.setCurrentIndex(max(0, self.member_combo.findData(data.assessor_id)))
+        self.stage_combo.setEnabled(len(data.stages) > 1)
+        panel_member = self.context.actor.role == "panel_member"
+        self.member_combo.setEnabled(len(data.members) > 1 and not panel_member)
+        if panel_member:
+            self.role_note.setText(
+                "You see and enter your own scores only. Other assessors' scores for a "
+                "candidate appear once you have submitted yours."
+            )
+        else:
+            self.role_note.setText(
+                "As a manager you may enter paper scores for any panel member: they are saved "
+                "as the member chosen in Scoring as, who then sees others' scores once submitted."
+            )
+
+    def _show_sheet_state(self, data: ScoringData, *, keep_status: bool) -> None:
+        sheet = data.sheet
+        empty = self._empty_message(data)
+        self.stack.setCurrentWidget(self.message if empty else self.table)
+        self.message.show_message(empty or "")
+        if sheet is None:
+            self.stage_info.setText("")
+            self.banner.hide()
+            self.say("")
+            return
+        parts = [
+            f"{len(sheet.candidates)} candidates",
+            f"{len(sheet.criteria)} criteria",
+            f"scores {points_words(sheet.scale.values)}",
+        ]
+        pass_marks = {c.pass_mark for c in sheet.criteria if c.pass_mark is not None}
+        if len(pass_marks) == 1:
+            parts.append(f"pass mark {pass_marks.pop()}")
+        parts.append("name-blind: candidate numbers only" if sheet.name_blind else "names shown")
+        self.stage_info.setText(" · ".join(parts))
+        banners = []
+        if sheet.finalised:
+            banners.append(
+                f"The results of {sheet.stage_name} are final, so its scores are locked: "
+                "you can read them here but not change them."
+            )
+        if data.by_criterion:
+            banners.append(
+                f"Sifting by criterion: the criteria and candidates are in an order shuffled "
+                f"for {sheet.assessor_name} and recorded, so each criterion is reviewed across "
+                "everyone before the next. Enter moves down the column."
+            )
+        self.banner.setText("\n".join(banners))
+        self.banner.setVisible(bool(banners))
+        if not keep_status:
+            self.say("" if sheet.finalised or empty else KEYS_HINT)
+
+    def _empty_message(self, data: ScoringData) -> str | None:
+        sheet = data.sheet
+        if not data.stages:
+            if self.context.actor.role == "panel_member":
+                return "You are not on the panel for any scoring stage of this campaign."
+            return "This campaign has no scoring stages yet: add them on the Stages tab."
+        stage = next((s for s in data.stages if s.id == data.stage_id), None)
+        if sheet is None:
+            name = stage.name if stage else "this stage"
+            return f"Nobody is on the panel for {name} yet: choose the panel on the Stages tab."
+        if not sheet.criteria:
+            return (
+                f"No criteria are assessed at {sheet.stage_name} yet: choose them in the "
+                "assessment matrix on the Stages tab."
+            )
+        if not sheet.candidates:
+            return f"{sheet.assessor_name} has no candidates to score at {sheet.stage_name} yet."
+        return None
+
+    def _place_cursor(self, key: Key | None) -> None:
+        model = self.model
+        index = model.index_of(key) if key is not None else QModelIndex()
+        if not index.isValid() and model.rowCount() and model.criteria_count:
+            row = next((r for r in range(model.rowCount()) if not model.is_locked(r)), 0)
+            index = model.index(row, 1)
+        if index.isValid():
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RecruitError):
+            self.say(f"The scores could not be read: {exc.message}", warning=True)
+        else:
+            self.dialog = error_box(self, exc, "Scoring")
+
+    def _stage_chosen(self, index: int) -> None:
+        self.stage_id = self.stage_combo.itemData(index)
+        self.load()
+
+    def _member_chosen(self, index: int) -> None:
+        self.assessor_id = self.member_combo.itemData(index)
+        self.load()
+
+    def _by_criterion_toggled(self, on: bool) -> None:
+        self.by_criterion = on
+        if on:
+            self.move_down_box.setChecked(True)
+        self.load()
+        self.table.setFocus()
+
+    def _move_down_toggled(self, on: bool) -> None:
+        self.table.move_down = on
+        self.table.setFocus()
+
+    def _bus_changed(self, topics: frozenset[str]) -> None:
+        if topics & REFRESH_ON and not self._publishing:
+            self.load()
+
+    def _publish(self, *topics: str) -> None:
+        self._publishing = True
+        try:
+            self.context.bus.publish(*topics)
+        finally:
+            self._publishing = False
+
+    def publish_scores(self) -> None:
+        self.drafts.publish_timer.stop()
+        self._publish(change_bus.SCORES)
+
+    def changed_by_action(self) -> None:
+        """After a submission, declaration or import: show it, then tell the other views."""
+        self.load()
+        self.changed.emit()
+        self.publish_scores()
+
+    def flush_evidence(self) -> None:
+        self.drafts.flush_evidence()
+
+    # --- the current cell ----------------------------------------------------------------
+
+    def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self.drafts.flush_evidence()  # the note typed belongs to the cell being left
+        self.drafts.show_current()
+        self.update_buttons()
+
+    def update_buttons(self) -> None:
+        sheet, model = self.model.sheet, self.model
+        row = self.table.currentIndex().row()
+        open_sheet = sheet is not None and not sheet.finalised
+        self.submit_button.setEnabled(
+            open_sheet and any(not model.is_locked(r) for r in range(model.rowCount()))
+        )
+        self.conflict_button.setEnabled(
+            open_sheet and 0 <= row < model.rowCount() and not model.candidate_at(row).conflict
+        )
+        self.export_button.setEnabled(sheet is not None)
+        self.import_button.setEnabled(self.stage_id is not None and open_sheet)
+        self.by_criterion_box.setEnabled(sheet is not None)
+
+    def _refused(self, message: str) -> None:
+        self.say(message, warning=True)
+
+    def say(self, text: str, *, warning: bool = False, routine: bool = False) -> None:
+        """Put news in the status line; a refusal is not pushed out at once by routine news."""
+        now = time.monotonic()
+        if routine and now < self._warning_until:
+            return
+        self._warning_until = now + HOLD_WARNING_S if warning else 0.0
+        self.status.setStyleSheet(WARNING_STYLE if warning else "")
+        self.status.setText(text)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.drafts.flush_evidence()  # closing the window must not drop a note
+        super().hideEvent(event)

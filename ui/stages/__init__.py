@@ -1,0 +1,1 @@
+"""The Stages and Assessment matrix tabs of a campaign: stage settings, panels, the matrix."""

@@ -1,0 +1,47 @@
+"""Small widgets shared by the areas."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def field_error_label(name: str) -> QLabel:
+    """A red message shown under a form field, hidden while empty."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+class MessagePanel(QWidget):
+    """A centred message with optional buttons: for empty, loading and error states."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messagePanel")
+        self.label = QLabel()
+        self.label.setObjectName("messageText")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._layout = QVBoxLayout(self)
+        self._layout.addStretch(1)
+        self._layout.addWidget(self.label)
+        self._buttons: list[QPushButton] = []
+        self._layout.addStretch(2)
+
+    def show_message(self, text: str, buttons: list[QPushButton] | None = None) -> None:
+        self.label.setText(text)
+        for button in self._buttons:
+            button.hide()
+            self._layout.removeWidget(button)
+        self._buttons = list(buttons or [])
+        for offset, button in enumerate(self._buttons):
+            self._layout.insertWidget(2 + offset, button, alignment=Qt.AlignmentFlag.AlignCenter)
+            button.show()
