@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 
 from recruit_app import __version__, paths
 from ui import change_bus
+from ui.audit.page import AuditPage
 from ui.campaigns.page import CampaignsPage
 from ui.context import AppContext
 from ui.library.page import LibraryPage
+from ui.people.page import PeoplePage
 from ui.sign_in.flow import SignInFlow
 from ui.sign_in.opening import OpenedDatabase, describe, open_and_check
 from ui.sign_in.panel import SIGNED_OUT, SignedOutPanel
@@ -76,6 +78,10 @@ class MainWindow(QMainWindow):
         self._add_page("Campaigns", self.campaigns)
         self.library = LibraryPage(context)
         self._add_page("Template library", self.library)
+        self.people = PeoplePage(context)
+        self._add_page("People", self.people)
+        self.audit = AuditPage(context)
+        self._add_page("Audit trail", self.audit)
         QListWidgetItem(SETTINGS_ENTRY, self.navigation)
         self.navigation.setCurrentRow(0)
         self.navigation.currentRowChanged.connect(self._navigate)
@@ -376,6 +382,18 @@ class MainWindow(QMainWindow):
         self.sign_in_action.setVisible(context.awaiting_sign_in is not None)
         self.change_password_action.setVisible(bool(person) and actor.person_id is not None)
         self.sign_out_action.setVisible(context.signed_in)
+        self._show_entries_for(actor.role)
+
+    def _show_entries_for(self, role: str) -> None:
+        """Panel members see neither the people list nor the audit trail (the services
+        refuse them too); if one was on screen, go back to the campaigns."""
+        from recruit_app.services.permissions import ALLOWED
+
+        for page, use_case in ((self.people, "people.view"), (self.audit, "audit.view")):
+            item = self.navigation.item(self.pages.indexOf(page))
+            item.setHidden(role not in ALLOWED[use_case])
+            if item.isHidden() and self.pages.currentWidget() is page:
+                self.navigation.setCurrentRow(0)
 
     # --- window state ------------------------------------------------------------------
 

@@ -48,6 +48,9 @@ def _team(url: str) -> dict[str, int]:
             ids[key] = person.id
             manager = Actor(name, "recruiting_manager", person.id)
             create_campaign(ServiceContext(db, manager), title=f"{name.split()[0]}'s campaign")
+        pam = create_person(ctx, name="Pam Panel", email="pam@example.org", role="panel_member")
+        reset_password(ctx, pam.id, PASSWORD)
+        ids["pam"] = pam.id
         if db.backend == "sqlite":
             set_sign_in_required(ctx, True)
     finally:
@@ -345,3 +348,27 @@ def test_switching_database_in_settings_goes_through_sign_in(
     _sign_in_as(qtbot, window, "max@example.org")
     assert _titles(window) == ["Max's campaign"]
     assert window.database_label.text() == f"SQLite: {team_file}"
+
+
+def _entries(window) -> list[str]:
+    items = (window.navigation.item(row) for row in range(window.navigation.count()))
+    return [item.text() for item in items if not item.isHidden()]
+
+
+def test_the_side_bar_and_people_screen_follow_who_signs_in(qtbot, open_window, team_url):
+    window = open_window(team_url)
+    _sign_in_as(qtbot, window, "pam@example.org")
+    assert _entries(window) == ["Campaigns", "Template library", "Settings"]
+
+    window.sign_out_action.trigger()
+    dialog = _dialog(qtbot, window)
+    dialog.email_edit.clear()
+    _sign_in_as(qtbot, window, "rita@example.org")
+    assert _entries(window) == [
+        "Campaigns",
+        "Template library",
+        "People",
+        "Audit trail",
+        "Settings",
+    ]
+    assert window.people.password_button.isHidden()  # only administrators set passwords
