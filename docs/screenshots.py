@@ -55,6 +55,18 @@ def main() -> None:
 
     def shoot_library() -> None:
         window.grab().save(str(OUT / "library.png"))
+        window.navigation.setCurrentRow(2)
+        QTimer.singleShot(1500, shoot_people)
+
+    def shoot_people() -> None:
+        window.people.table.selectRow(1)
+        window.grab().save(str(OUT / "people.png"))
+        window.navigation.setCurrentRow(3)
+        QTimer.singleShot(1500, shoot_audit)
+
+    def shoot_audit() -> None:
+        window.grab().save(str(OUT / "audit-trail.png"))
+        window.navigation.setCurrentRow(0)
         page = window.campaigns
         demo = next(c for c in page.model._all if c.reference == "283922")
         campaign = window.open_campaign(demo.id, demo.reference, demo.title)

@@ -36,7 +36,7 @@ OK_STYLE = "color: #1b5e20;"
 HINT_STYLE = "color: #52606d;"
 SIGN_IN_HINT = (
     "Without it, Recruit opens as this computer's user, an administrator. Before switching it "
-    "on, give an administrator a password (recruit-app users set-password)."
+    "on, give an administrator a password on the People screen."
 )
 SHARED_SERVER = "Everyone signs in on a shared server"
 MONTHS_MAX = 120
