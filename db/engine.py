@@ -88,12 +88,14 @@ def make_engine(target: DatabaseTarget) -> Engine:
         _prepare_sqlite_file(target.path)
         engine = create_engine(
             target.url,
+            hide_parameters=True,  # values are personal data: keep them out of errors and logs
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
     return create_engine(
         target.url,
+        hide_parameters=True,
         pool_pre_ping=True,
         connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
     )

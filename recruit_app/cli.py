@@ -1135,19 +1135,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _configure_logging() -> None:
-    from logging.handlers import RotatingFileHandler
-
     from recruit_app import paths
+    from recruit_app.logs import log_to_file
 
     try:
         folder = paths.log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = RotatingFileHandler(
-            folder / "recruit-app.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        handler = log_to_file(str(folder / "recruit-app.log"))
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)

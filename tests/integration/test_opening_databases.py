@@ -169,3 +169,41 @@ def test_upgrading_an_older_postgresql_database_keeps_its_rows(pg_empty_url):
         assert db.backup_made is None  # pg_dump is the tool for PostgreSQL
     finally:
         db.dispose()
+
+
+def test_database_errors_in_the_log_never_carry_the_values_written(database, tmp_path):
+    """An unexpected error goes to the log file with its traceback, but no personal data:
+    neither the parameters nor PostgreSQL's DETAIL line quoting the row."""
+    import logging
+
+    from sqlalchemy.exc import IntegrityError
+
+    from recruit_app.logs import log_to_file
+
+    statement = text(
+        "INSERT INTO person (name, email, role, active, version, updated_at, updated_by,"
+        " failed_sign_ins) VALUES (:n, :e, :r, :a, 1, CURRENT_TIMESTAMP, 'test', 0)"
+    )
+    values = {"n": "Zofia Wiśniewska", "e": "zofia@example.org", "r": "panel_member", "a": True}
+    with database.engine.begin() as connection:
+        connection.execute(statement, values)
+    with pytest.raises(IntegrityError) as raised, database.engine.begin() as connection:
+        connection.execute(statement, values)
+    assert "[SQL parameters hidden due to hide_parameters=True]" in str(raised.value)
+
+    log_file = tmp_path / "recruit-app.log"
+    handler = log_to_file(str(log_file))
+    logger = logging.getLogger("test.private")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise raised.value
+        except IntegrityError:
+            logger.exception("unexpected error in cmd_test")
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    logged = log_file.read_text(encoding="utf-8")
+    assert "unexpected error in cmd_test" in logged and "Traceback" in logged
+    assert "IntegrityError: " in logged or "UniqueViolation: " in logged
+    assert "Zofia" not in logged and "zofia@example.org" not in logged
