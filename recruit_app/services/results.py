@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db import audit
@@ -38,7 +39,7 @@ from recruit_app.domain.results import (
     reserve_expired,
     reserve_expiry,
 )
-from recruit_app.errors import NotFound, PermissionDenied, ValidationError
+from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from recruit_app.services.access import Use, campaign_for, stage_for
 from recruit_app.services.candidates import (
     candidate_rows_at_stage,
@@ -48,7 +49,7 @@ from recruit_app.services.candidates import (
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.scoring import stage_scale
-from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.services.uow import STALE_MESSAGE, check_version, touch, unit_of_work
 
 OUTCOME_KINDS = ("progress", "reject", "reserve", "appoint", "withdrawn")
 
@@ -175,36 +176,34 @@ def _submitted(
     rows come back, and results for a large campaign must stay well under a second.
     """
     found: dict[int, dict[str, Summary]] = {}
-    rows = (
-        session.connection()
-        .execute(
-            select(
-                Score.candidate_id,
-                Score.stage_criterion_id,
-                func.count(),
-                func.sum(Score.value),
-                func.min(Score.value),
-                func.max(Score.value),
-            )
-            .join(StageCriterion, col(StageCriterion.id) == Score.stage_criterion_id)
-            .where(
-                StageCriterion.stage_id == stage.id,
-                Score.status == "submitted",
-                col(Score.value).is_not(None),
-            )
-            .group_by(col(Score.candidate_id), col(Score.stage_criterion_id))
+    if not codes:
+        return found
+    # Grouped in the order of the unique (criterion, candidate, assessor) index, which
+    # SQLite then walks without sorting; plain tuples straight off the DBAPI cursor
+    # (integers only, nothing to convert) rather than a Row object for each.
+    result = session.connection().execute(
+        select(
+            Score.candidate_id,
+            Score.stage_criterion_id,
+            func.count(),
+            func.sum(Score.value),
+            func.min(Score.value),
+            func.max(Score.value),
         )
-        .all()
+        .where(
+            col(Score.stage_criterion_id).in_(list(codes)),
+            Score.status == "submitted",
+            col(Score.value).is_not(None),
+        )
+        .group_by(col(Score.stage_criterion_id), col(Score.candidate_id))
     )
-    make = Summary._make
+    rows = result.cursor.fetchall()
+    result.close()
     for candidate_id, cell_id, count, total, low, high in rows:
-        code = codes.get(cell_id)
-        if code is None:
-            continue
         cells = found.get(candidate_id)
         if cells is None:
             cells = found[candidate_id] = {}
-        cells[code] = make((count, float(total) / count, float(low), float(high)))
+        cells[codes[cell_id]] = Summary(count, total / count, float(low), float(high))
     return found
 
 
@@ -342,7 +341,10 @@ def _may_moderate(session: Session, ctx: ServiceContext, stage: Stage) -> None:
         )
     ).first()
     if chair is None:
-        raise PermissionDenied(f"Only the chair of {stage.name} can record agreed scores.")
+        raise PermissionDenied(
+            f"As a panel member, {ctx.actor.name} may not record agreed scores: "
+            f"only the chair of {stage.name} can."
+        )
 
 
 def moderation_view(ctx: ServiceContext, stage_id: int) -> list[ModerationPair]:
@@ -434,6 +436,11 @@ def record_agreed_score(
                 updated_by=ctx.actor.name,
             )
             session.add(row)
+            try:
+                session.flush()
+            except IntegrityError:
+                # Another desktop agreed this score after this one showed none.
+                raise ConflictError(STALE_MESSAGE) from None
         else:
             check_version(row, expected_version, "The agreed score")
             before = {"value": row.value, "rationale": row.rationale}
@@ -690,15 +697,18 @@ def expire_reserves(ctx: ServiceContext, campaign_id: int, *, today: date | None
     require(ctx.actor, "campaign.manage")
     today = today or date.today()
     with unit_of_work(ctx) as session:
-        campaign_for(session, ctx, campaign_id, "manage")
+        campaign = campaign_for(session, ctx, campaign_id, "manage")
         rows = session.exec(
-            select(Outcome)
+            select(Outcome, Candidate.candidate_number)
             .join(Stage, col(Stage.id) == Outcome.stage_id)
+            .join(Candidate, col(Candidate.id) == Outcome.candidate_id)
             .where(Stage.campaign_id == campaign_id, Outcome.kind == "reserve")
         )
         count = 0
-        for outcome in rows:
+        before: dict[str, str] = {}
+        for outcome, number in rows:
             if outcome.reserve_expires_on and reserve_expired(outcome.reserve_expires_on, today):
+                before[number] = f"reserve until {outcome.reserve_expires_on.isoformat()}"
                 outcome.kind = "reject"
                 outcome.reason = (
                     f"Reserve list expired on {plain_date(outcome.reserve_expires_on)}."
@@ -714,7 +724,10 @@ def expire_reserves(ctx: ServiceContext, campaign_id: int, *, today: date | None
                 entity="campaign",
                 entity_id=campaign_id,
                 campaign_id=campaign_id,
+                campaign_reference=campaign.reference,
                 summary=f"{count} reserve entries expired",
+                before={"outcomes": before},
+                after={"outcomes": dict.fromkeys(before, "reject")},
             )
         return count
 
