@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db import audit
@@ -181,9 +182,13 @@ def _references(session: Session) -> list[str]:
 
 def _check_reference_free(session: Session, reference: str) -> None:
     if session.exec(select(Campaign.id).where(Campaign.reference == reference)).first():
-        raise ValidationError(
-            f"The reference {reference!r} is already used by another campaign.", field="reference"
-        )
+        raise _reference_taken(reference)
+
+
+def _reference_taken(reference: str) -> ValidationError:
+    return ValidationError(
+        f"The reference {reference!r} is already used by another campaign.", field="reference"
+    )
 
 
 def create_campaign(
@@ -204,7 +209,13 @@ def create_campaign(
             owner_id=owner_for(ctx),
         )
         session.add(campaign)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            # Another desktop took the reference between our check and our insert.
+            if "reference" in str(exc.orig):
+                raise _reference_taken(reference) from None
+            raise
         session.add(Advert(campaign_id=campaign.id, title=title, updated_by=ctx.actor.name))
         _audit(
             session,

@@ -21,6 +21,11 @@ STALE_MESSAGE = (
     "Reload to see their change, then make yours again."
 )
 
+CONNECTION_LOST_MESSAGE = (
+    "The connection to the database was lost before the change was saved. "
+    "Nothing was saved: check the server is running, then try again."
+)
+
 
 @contextmanager
 def unit_of_work(ctx: ServiceContext) -> Iterator[Session]:
@@ -38,21 +43,24 @@ def unit_of_work(ctx: ServiceContext) -> Iterator[Session]:
             "That change would break a rule of the data (a duplicate or a missing link): "
             f"{_first_line(exc)}"
         ) from None
-    except OperationalError as exc:
-        session.rollback()
-        raise DatabaseUnavailable(
-            f"The database could not complete the change: {_first_line(exc)}. Nothing was saved."
-        ) from None
     except DBAPIError as exc:
         session.rollback()
-        raise DatabaseUnavailable(
-            f"The database refused the change: {_first_line(exc)}. Nothing was saved."
-        ) from None
+        raise DatabaseUnavailable(_not_saved(exc)) from None
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _not_saved(exc: DBAPIError) -> str:
+    # A lost connection (server restarted, session ended by an administrator) reads
+    # differently from driver to driver and moment to moment: say it one way.
+    if exc.connection_invalidated:
+        return CONNECTION_LOST_MESSAGE
+    if isinstance(exc, OperationalError):
+        return f"The database could not complete the change: {_first_line(exc)}. Nothing was saved."
+    return f"The database refused the change: {_first_line(exc)}. Nothing was saved."
 
 
 def _first_line(exc: DBAPIError) -> str:
