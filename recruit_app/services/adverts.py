@@ -36,7 +36,7 @@ from recruit_app.readmodels import (
     advert_document_from_dict,
     advert_document_to_dict,
 )
-from recruit_app.services.access import Use, campaign_for
+from recruit_app.services.access import Use, campaign_for, check_campaign
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
@@ -154,12 +154,15 @@ def _campaign(
 
 
 def campaign_id_for(ctx: ServiceContext, reference: str) -> int:
+    """The id of the campaign with this reference, if the person acting may see it."""
     with unit_of_work(ctx) as session:
-        found = session.exec(select(Campaign.id).where(Campaign.reference == reference.strip()))
-        campaign_id = found.first()
-    if campaign_id is None:
-        raise NotFound(f"There is no campaign with the reference {reference!r}.")
-    return campaign_id
+        found = session.exec(select(Campaign).where(Campaign.reference == reference.strip()))
+        campaign = found.first()
+        if campaign is None:
+            raise NotFound(f"There is no campaign with the reference {reference!r}.")
+        check_campaign(session, ctx.actor, campaign, "view")
+        assert campaign.id is not None
+        return campaign.id
 
 
 def _criteria(session: Session, advert: Advert) -> list[AdvertCriterion]:

@@ -268,7 +268,17 @@ def set_archived(
         campaign.archived = archived
         touch(campaign, ctx)
         action = "campaign.archive" if archived else "campaign.unarchive"
-        _audit(session, ctx, action, campaign, before=before, after=_snapshot(campaign))
+        _audit(
+            session,
+            ctx,
+            action,
+            campaign,
+            summary=f"Archived {campaign.reference}"
+            if archived
+            else f"Brought {campaign.reference} back from the archive",
+            before=before,
+            after=_snapshot(campaign),
+        )
         session.flush()
         return summarise(campaign)
 

@@ -28,6 +28,7 @@ from db.models import (
 from recruit_app.domain.timetable import Timetable, TimetableEntry, entries
 from recruit_app.errors import Cancelled, NotFound
 from recruit_app.readmodels import PayZone
+from recruit_app.services.access import campaign_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.posts import annex_letter
@@ -369,6 +370,7 @@ def info_pack_document(ctx: ServiceContext, campaign_id: int) -> InfoPackDocumen
     """Everything the campaign's candidate information pack says, read in one transaction."""
     require(ctx.actor, "campaign.view")
     with unit_of_work(ctx) as session:
+        campaign_for(session, ctx, campaign_id, "view")
         return _read(session, campaign_id, ctx.organisation)
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db import audit
 from db.models import Advert, AdvertCriterion, Campaign, Post
 from recruit_app.errors import NotFound, ValidationError
+from recruit_app.services.access import Use, check_campaign
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
@@ -103,10 +104,12 @@ def annex_letter(index: int) -> str:
 # --- loading -------------------------------------------------------------------------
 
 
-def _campaign(session: Session, campaign_id: int) -> Campaign:
+def _campaign(session: Session, ctx: ServiceContext, campaign_id: int, use: Use) -> Campaign:
+    """The campaign, if the person acting may `use` it (its posts go with it)."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("That campaign no longer exists; someone may have deleted it.")
+    check_campaign(session, ctx.actor, campaign, use)
     return campaign
 
 
@@ -180,7 +183,7 @@ def list_posts(ctx: ServiceContext, campaign_id: int) -> PostsView:
     """The campaign's posts in annex order, with the advert criteria they can ask for."""
     require(ctx.actor, "campaign.view")
     with unit_of_work(ctx) as session:
-        return _overview(session, _campaign(session, campaign_id))
+        return _overview(session, _campaign(session, ctx, campaign_id, "view"))
 
 
 # --- checking ------------------------------------------------------------------------
@@ -323,7 +326,7 @@ def add_post(ctx: ServiceContext, campaign_id: int, values: dict[str, Any]) -> P
     if "title" not in values:
         raise ValidationError("Give the post a title.", "title")
     with unit_of_work(ctx) as session:
-        campaign = _campaign(session, campaign_id)
+        campaign = _campaign(session, ctx, campaign_id, "manage")
         cleaned = clean_post_values(values, _choices(session, campaign_id))
         _unique_title(session, campaign_id, cleaned["title"], None)
         existing = _posts(session, campaign_id)
@@ -356,7 +359,7 @@ def update_post(
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx) as session:
         post = _post(session, post_id)
-        campaign = _campaign(session, post.campaign_id)
+        campaign = _campaign(session, ctx, post.campaign_id, "manage")
         check_version(post, expected_version, f"The post {post.title}")
         cleaned = clean_post_values(values, _choices(session, post.campaign_id))
         if "title" in cleaned:
@@ -395,7 +398,7 @@ def remove_post(ctx: ServiceContext, post_id: int, expected_version: int | None)
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx) as session:
         post = _post(session, post_id)
-        campaign = _campaign(session, post.campaign_id)
+        campaign = _campaign(session, ctx, post.campaign_id, "manage")
         check_version(post, expected_version, f"The post {post.title}")
         _audit(
             session,
@@ -420,7 +423,7 @@ def move_post(ctx: ServiceContext, post_id: int, new_index: int) -> PostsView:
         raise ValidationError("Say where the post goes, as a whole number.", "position")
     with unit_of_work(ctx) as session:
         post = _post(session, post_id)
-        campaign = _campaign(session, post.campaign_id)
+        campaign = _campaign(session, ctx, post.campaign_id, "manage")
         posts = [p for p in _posts(session, post.campaign_id) if p.id != post_id]
         new_index = max(0, min(new_index, len(posts)))
         old_index = post.position

@@ -49,7 +49,13 @@ from recruit_app.services.candidates import (
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.scoring import stage_scale
-from recruit_app.services.uow import STALE_MESSAGE, check_version, touch, unit_of_work
+from recruit_app.services.uow import (
+    STALE_MESSAGE,
+    check_version,
+    plain_rows,
+    touch,
+    unit_of_work,
+)
 
 OUTCOME_KINDS = ("progress", "reject", "reserve", "appoint", "withdrawn")
 
@@ -179,9 +185,9 @@ def _submitted(
     if not codes:
         return found
     # Grouped in the order of the unique (criterion, candidate, assessor) index, which
-    # SQLite then walks without sorting; plain tuples straight off the DBAPI cursor
-    # (integers only, nothing to convert) rather than a Row object for each.
-    result = session.connection().execute(
+    # SQLite then walks without sorting.
+    rows = plain_rows(
+        session,
         select(
             Score.candidate_id,
             Score.stage_criterion_id,
@@ -195,10 +201,8 @@ def _submitted(
             Score.status == "submitted",
             col(Score.value).is_not(None),
         )
-        .group_by(col(Score.stage_criterion_id), col(Score.candidate_id))
+        .group_by(col(Score.stage_criterion_id), col(Score.candidate_id)),
     )
-    rows = result.cursor.fetchall()
-    result.close()
     for candidate_id, cell_id, count, total, low, high in rows:
         cells = found.get(candidate_id)
         if cells is None:

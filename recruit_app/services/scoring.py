@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db import audit
@@ -33,7 +34,7 @@ from db.models import (
 from db.types import utcnow
 from recruit_app.domain.results import candidate_order_for, criterion_order_for, new_seed
 from recruit_app.domain.stage_rules import Scale, scale_for
-from recruit_app.errors import NotFound, PermissionDenied, ValidationError
+from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from recruit_app.services.access import Use, campaign_for, stage_for
 from recruit_app.services.candidates import (
     at_stage_query,
@@ -41,7 +42,13 @@ from recruit_app.services.candidates import (
 )
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.services.uow import (
+    STALE_MESSAGE,
+    check_version,
+    plain_rows,
+    touch,
+    unit_of_work,
+)
 
 EVIDENCE_LIMIT = 10_000
 
@@ -296,21 +303,18 @@ def _scores(
     """The member's own scores, and others' submitted scores only for the candidates the
     member has submitted (independence). Plain rows: a big sheet holds tens of thousands."""
     cells = select(StageCriterion.id).where(StageCriterion.stage_id == stage.id)
-    rows = (
-        session.connection()
-        .execute(
-            select(
-                Score.candidate_id,
-                Score.stage_criterion_id,
-                Score.id,
-                Score.version,
-                Score.value,
-                Score.evidence,
-                Score.status,
-            ).where(col(Score.stage_criterion_id).in_(cells), Score.assessor_id == assessor_id)
-        )
-        .all()
-    )  # fetched at once: row by row costs a function call per row
+    rows = plain_rows(
+        session,
+        select(
+            Score.candidate_id,
+            Score.stage_criterion_id,
+            Score.id,
+            Score.version,
+            Score.value,
+            Score.evidence,
+            Score.status,
+        ).where(col(Score.stage_criterion_id).in_(cells), Score.assessor_id == assessor_id),
+    )
     wanted = set(ids)
     mine: dict[tuple[int, int], MyScore] = {}
     sent: Counter[int] = Counter()
@@ -334,25 +338,22 @@ def _others(
         Score.assessor_id == assessor_id,
         Score.status == "submitted",
     )
-    rows = (
-        session.connection()
-        .execute(
-            select(
-                Score.candidate_id,
-                Score.stage_criterion_id,
-                Score.value,
-                Score.evidence,
-                Person.name,
-            )
-            .join(Person, col(Person.id) == Score.assessor_id)
-            .where(
-                col(Score.stage_criterion_id).in_(cells),
-                Score.assessor_id != assessor_id,
-                Score.status == "submitted",
-                col(Score.candidate_id).in_(mine_submitted),
-            )
+    rows = plain_rows(
+        session,
+        select(
+            Score.candidate_id,
+            Score.stage_criterion_id,
+            Score.value,
+            Score.evidence,
+            Person.name,
         )
-        .all()
+        .join(Person, col(Person.id) == Score.assessor_id)
+        .where(
+            col(Score.stage_criterion_id).in_(cells),
+            Score.assessor_id != assessor_id,
+            Score.status == "submitted",
+            col(Score.candidate_id).in_(mine_submitted),
+        ),
     )
     others: dict[tuple[int, int], list[OtherScore]] = {}
     for candidate, cell, value, evidence, name in rows:
@@ -432,6 +433,7 @@ def save_score(
                 Score.assessor_id == assessor_id,
             )
         ).first()
+        before = None
         if score is None:
             score = Score(
                 stage_criterion_id=cell_id,
@@ -447,9 +449,50 @@ def save_score(
                 )
             check_version(score, expected_version, "This score")
             touch(score, ctx)
+            before = {"value": score.value, "evidence": score.evidence}
         score.value, score.evidence, score.status = value, evidence, "draft"
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another desktop made this score after this sheet showed none (a manager
+            # entering paper scores as this member): theirs stands.
+            raise ConflictError(STALE_MESSAGE) from None
+        _audit_draft(session, ctx, stage, cell, score, before)
         return MyScore(score.id, score.version, score.value, score.evidence, score.status)
+
+
+def _audit_draft(
+    session: Session,
+    ctx: ServiceContext,
+    stage: Stage,
+    cell: StageCriterion,
+    score: Score,
+    before: dict[str, Any] | None,
+) -> None:
+    """One event per draft saved. Filed under the candidate, so that erasing the candidate
+    also blanks the evidence copied here; the summary names them by number only."""
+    campaign = _campaign_of(session, stage)
+    candidate = session.get(Candidate, score.candidate_id)
+    criterion = session.get(AdvertCriterion, cell.advert_criterion_id)
+    number = candidate.candidate_number if candidate is not None else score.candidate_id
+    code = criterion.code if criterion is not None else cell.id
+    summary = f"Saved a draft score for candidate {number} on {code}"
+    if score.assessor_id != ctx.actor.person_id:
+        assessor = session.get(Person, score.assessor_id)
+        summary += f" for {assessor.name if assessor is not None else 'another assessor'}"
+    audit.record(
+        session,
+        actor_name=ctx.actor.name,
+        actor_id=ctx.actor.person_id,
+        action="score.save",
+        entity="candidate",
+        entity_id=score.candidate_id,
+        campaign_id=campaign.id,
+        campaign_reference=campaign.reference,
+        summary=summary,
+        before=before,
+        after={"value": score.value, "evidence": score.evidence},
+    )
 
 
 def submit_scores(

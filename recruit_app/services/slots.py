@@ -38,7 +38,7 @@ from recruit_app.domain.timetable import bank_holidays
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.readmodels import Attendee, CalendarEvent
 from recruit_app.services.access import Use, stage_for
-from recruit_app.services.candidates import candidates_at_stage
+from recruit_app.services.candidates import candidates_at_stage, names_hidden_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
@@ -713,7 +713,11 @@ def _event(
 
 
 def export_calendars(ctx: ServiceContext, stage_id: int, folder: Path) -> list[Path]:
-    """One file per panel member, one invitation per candidate, and the whole schedule."""
+    """One file per panel member, one invitation per candidate, and the whole schedule.
+
+    A panel member at a name-blind stage gets no invitations: they are addressed to the
+    candidates by name.
+    """
     from exports.calendar import slugify, write_calendar
 
     require(ctx.actor, "campaign.view")
@@ -737,7 +741,11 @@ def export_calendars(ctx: ServiceContext, stage_id: int, folder: Path) -> list[P
             ]
             for pid in everyone
         }
-        invitations = [(c, _event(info, s, c, [], for_candidate=True)) for c, s in pairs if c]
+        invitations = (
+            []
+            if names_hidden_for(ctx, stage)
+            else [(c, _event(info, s, c, [], for_candidate=True)) for c, s in pairs if c]
+        )
     base = f"{campaign.reference}-{slugify(stage.name)}"
     written = [
         write_calendar(

@@ -339,7 +339,15 @@ def add_stage(
         )
         session.add(stage)
         session.flush()
-        _audit(session, ctx, campaign, "stage.add", stage.id, f"Added the stage {name}")
+        _audit(
+            session,
+            ctx,
+            campaign,
+            "stage.add",
+            stage.id,
+            f"Added the stage {name}",
+            after={"name": name, "kind": kind, "position": stage.position + 1},
+        )
         return stage_view(session, stage, has_scores=False)
 
 
@@ -485,6 +493,7 @@ def move_stage(ctx: ServiceContext, stage_id: int, new_index: int) -> StagesOver
         campaign = _campaign(session, ctx, stage.campaign_id, "manage")
         stages = [s for s in _stages(session, stage.campaign_id) if s.id != stage_id]
         new_index = max(0, min(new_index, len(stages)))
+        old_position = stage.position
         stages.insert(new_index, stage)
         for position, item in enumerate(stages):
             if item.position != position:
@@ -497,6 +506,8 @@ def move_stage(ctx: ServiceContext, stage_id: int, new_index: int) -> StagesOver
             "stage.move",
             stage.id,
             f"Moved {stage.name} to position {new_index + 1}",
+            before={"position": old_position + 1},
+            after={"position": new_index + 1},
         )
         session.flush()
         return _overview(session, campaign)
@@ -562,6 +573,7 @@ def save_matrix(
         for stage_id, stage in stages.items():
             if stage_id in expected_versions:
                 check_version(stage, expected_versions[stage_id], f"The stage {stage.name}")
+        before = _matrix_cells(session, stages, criteria)
         wanted = {(c.stage_id, c.criterion_id): c for c in cells}
         for stage_id, stage in stages.items():
             _replace_cells(
@@ -578,6 +590,7 @@ def save_matrix(
             "stage.matrix",
             None,
             "Changed the assessment matrix",
+            before={"cells": before},
             after={
                 "cells": [
                     [stages[c.stage_id].name, criteria[c.criterion_id].code, c.weight, c.pass_mark]
@@ -587,6 +600,22 @@ def save_matrix(
         )
         session.flush()
         return _overview(session, campaign)
+
+
+def _matrix_cells(
+    session: Session, stages: dict[int | None, Stage], criteria: dict[int | None, AdvertCriterion]
+) -> list[list[Any]]:
+    """The matrix as the audit trail shows it: [stage, criterion code, weight, pass mark]."""
+    rows = session.exec(
+        select(StageCriterion)
+        .where(col(StageCriterion.stage_id).in_([i for i in stages if i is not None]))
+        .order_by(col(StageCriterion.stage_id), col(StageCriterion.position))
+    )
+    return [
+        [stages[c.stage_id].name, criteria[c.advert_criterion_id].code, c.weight, c.pass_mark]
+        for c in rows
+        if c.advert_criterion_id in criteria
+    ]
 
 
 def _replace_cells(
@@ -672,9 +701,11 @@ def set_panel(
             raise ValidationError(
                 f"{', '.join(gone)} can no longer sit on panels (deactivated).", "panel"
             )
-        for seat in session.exec(
-            select(PanelAssignment).where(PanelAssignment.stage_id == stage_id)
-        ):
+        old_seats = list(
+            session.exec(select(PanelAssignment).where(PanelAssignment.stage_id == stage_id))
+        )
+        before = _panel_for_audit(session, old_seats)
+        for seat in old_seats:
             session.delete(seat)
         session.flush()
         for seat in seats:
@@ -696,9 +727,19 @@ def set_panel(
             "stage.panel",
             stage.id,
             f"Set the panel of {stage.name}",
+            before={"panel": before},
             after={"panel": [[found[s.person_id].email, s.role, s.panel_number] for s in seats]},
         )
         return stage_view(session, stage)
+
+
+def _panel_for_audit(session: Session, seats: list[PanelAssignment]) -> list[list[Any]]:
+    emails = dict(
+        session.exec(
+            select(Person.id, Person.email).where(col(Person.id).in_([s.person_id for s in seats]))
+        ).all()
+    )
+    return [[emails.get(s.person_id, ""), s.panel_role, s.panel_number] for s in seats]
 
 
 def list_people(ctx: ServiceContext, *, include_inactive: bool = False) -> list[PersonView]:

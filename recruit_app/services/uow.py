@@ -90,3 +90,17 @@ def touch(row: Any, ctx: ServiceContext) -> None:
     """Stamp who changed a versioned row and when (SQLAlchemy bumps the version)."""
     row.updated_at = utcnow()
     row.updated_by = ctx.actor.name
+
+
+def plain_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """The statement's rows as plain tuples straight off the DBAPI cursor.
+
+    For the big reads (tens of thousands of rows) where a Row object each costs more than
+    the query. It skips SQLAlchemy's result processing, so select only integer and text
+    columns, which need none on either backend.
+    """
+    result = session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()

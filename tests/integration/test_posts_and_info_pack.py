@@ -191,7 +191,9 @@ def test_missing_rows_and_permissions(ctx: ServiceContext) -> None:
     with pytest.raises(NotFound):
         info_pack_document(ctx, 999_999)
     panel = ServiceContext(db=ctx.db, actor=Actor("Pat Panel", role="panel_member"))
-    assert [p.title for p in list_posts(panel, campaign_id).posts] == ["Head of Talent"]
+    # Pat sits on no panel of this campaign (those who do read its posts: the permission table).
+    with pytest.raises(PermissionDenied, match=r"^As a panel member, Pat Panel may only see"):
+        list_posts(panel, campaign_id)
     for attempt in (
         lambda: add_post(panel, campaign_id, {"title": "X"}),
         lambda: update_post(panel, post.id, {"count": 2}, post.version),

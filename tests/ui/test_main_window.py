@@ -33,7 +33,7 @@ def _create_through_dialog(qtbot, window, title: str, reference: str = "") -> No
 
 def test_window_opens_with_navigation_and_empty_state(window):
     entries = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert entries == ["Campaigns", "Template library", "Settings"]
+    assert entries == ["Campaigns", "Template library", "People", "Audit trail", "Settings"]
     page = window.campaigns
     assert page.body.currentWidget() is page.message
     assert "No campaigns yet" in page.message.label.text()

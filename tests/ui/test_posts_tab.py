@@ -235,8 +235,15 @@ def test_refreshes_on_the_change_bus_and_tests_its_model(
 def test_a_panel_member_sees_the_posts_without_the_buttons(
     qtbot, make_context, sqlite_url, context, campaign_id
 ) -> None:
-    add_post(context.service_context(), campaign_id, {"title": "Head of Talent"})
-    panel = make_context(sqlite_url, Actor("Pat Panel", role="panel_member"))
+    from recruit_app.services.people import create_person
+    from recruit_app.services.stages import SeatChoice, set_panel, stages_overview
+
+    ctx = context.service_context()
+    add_post(ctx, campaign_id, {"title": "Head of Talent"})
+    pat = create_person(ctx, name="Pat Panel", email="pat@example.org")
+    stage = stages_overview(ctx, campaign_id).stages[0]
+    set_panel(ctx, stage.id, [SeatChoice(pat.id, "chair", 1)], expected_version=stage.version)
+    panel = make_context(sqlite_url, Actor("Pat Panel", "panel_member", pat.id))
     tab = _open(qtbot, panel, campaign_id)
     assert _column(tab, 1) == ["Head of Talent"]
     for button in (tab.add_button, tab.edit_button, tab.remove_button, tab.up_button):

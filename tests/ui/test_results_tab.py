@@ -585,7 +585,10 @@ def test_a_panel_member_sees_the_merit_order_name_blind_and_no_decisions(
     assert _column(tab.merit_model, 1)[0] == "Candidate 0001"  # the sift is name-blind
     assert tab.outcome_bar.isHidden() and tab.finalise_button.isHidden()
     assert tab.moderation_model.rowCount() == 0
-    assert tab.moderation_hint.text() == "Only the chair of CV sift can record agreed scores."
+    assert tab.moderation_hint.text() == (
+        "As a panel member, Tom Okonkwo may not record agreed scores: "
+        "only the chair of CV sift can."
+    )
     assert tab.consistency_hint.text().startswith("As a panel member, Tom Okonkwo may not")
 
 
