@@ -19,6 +19,17 @@ def field_error_label(name: str) -> QLabel:
     return label
 
 
+def page_heading(text: str) -> QLabel:
+    """The bold, larger title at the top of a side-bar page."""
+    heading = QLabel(text)
+    heading.setObjectName("pageHeading")
+    font = heading.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    heading.setFont(font)
+    return heading
+
+
 class MessagePanel(QWidget):
     """A centred message with optional buttons: for empty, loading and error states."""
 

@@ -33,7 +33,7 @@ from recruit_app.errors import PermissionDenied, RecruitError, ValidationError
 from ui import change_bus
 from ui.audit.model import AuditTableModel
 from ui.context import AppContext
-from ui.widgets import ERROR_STYLE, MessagePanel, field_error_label
+from ui.widgets import ERROR_STYLE, MessagePanel, field_error_label, page_heading
 
 if TYPE_CHECKING:
     from recruit_app.services.audit_trail import AuditFilters, AuditPage, AuditRow
@@ -70,12 +70,7 @@ class AuditPage(QWidget):
         self._stale = True  # load when first shown
         self._exporting = False
 
-        heading = QLabel("Audit trail")
-        heading.setObjectName("pageHeading")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading("Audit trail")
         intro = QLabel(
             "Every change to adverts, stages, scores, outcomes, people and settings, with "
             "who made it and when. The trail cannot be changed or deleted."

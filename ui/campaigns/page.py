@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -24,7 +23,7 @@ from recruit_app.errors import ConflictError
 from ui import change_bus
 from ui.campaigns.model import CampaignTableModel
 from ui.context import AppContext
-from ui.widgets import MessagePanel
+from ui.widgets import MessagePanel, page_heading
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -47,12 +46,7 @@ class CampaignsPage(QWidget):
         self.dialog: QWidget | None = None  # the dialog or question open now, if any
         self._select_after_load: int | None = None
 
-        heading = QLabel("Campaigns")
-        heading.setObjectName("pageHeading")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading("Campaigns")
 
         self.search = QLineEdit()
         self.search.setObjectName("campaignSearch")

@@ -28,7 +28,7 @@ from ui.library.detail import FrameworkDetail, TemplateDetail
 from ui.library.header import EntryHeader
 from ui.library.models import Column, RecordTableModel
 from ui.library.snapshot import EntryRow, LibrarySnapshot, load_snapshot, search
-from ui.widgets import MessagePanel
+from ui.widgets import MessagePanel, page_heading
 
 if TYPE_CHECKING:
     from recruit_app.services.library import LibraryEntry, QuestionView
@@ -88,12 +88,7 @@ class LibraryPage(QWidget):
         self._shown: tuple[Any, ...] | None = None  # what the detail side shows now
         self.actions = LibraryActions(self)
 
-        heading = QLabel("Template library")
-        heading.setObjectName("pageHeading")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading("Template library")
 
         self.search = QLineEdit()
         self.search.setObjectName("librarySearch")

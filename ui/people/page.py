@@ -28,7 +28,7 @@ from ui import change_bus
 from ui.context import AppContext
 from ui.people import PEOPLE
 from ui.people.model import NAME, PANELS, PeopleTableModel
-from ui.widgets import MessagePanel
+from ui.widgets import MessagePanel, page_heading
 
 if TYPE_CHECKING:
     from recruit_app.services.people import PersonRow
@@ -51,12 +51,7 @@ class PeoplePage(QWidget):
         self._busy = False
         self._stale = True  # read when first shown
 
-        heading = QLabel("People")
-        heading.setObjectName("pageHeading")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading("People")
         self.intro = QLabel()
         self.intro.setObjectName("peopleIntro")
         self.intro.setWordWrap(True)
