@@ -6,6 +6,7 @@ the pages give way to a "Sign in to see campaigns" panel.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,8 @@ from PySide6.QtWidgets import (
 
 from recruit_app import __version__, paths
 from ui import change_bus
-from ui.audit.page import AuditPage
 from ui.campaigns.page import CampaignsPage
 from ui.context import AppContext
-from ui.library.page import LibraryPage
-from ui.people.page import PeoplePage
 from ui.sign_in.flow import SignInFlow
 from ui.sign_in.opening import OpenedDatabase, describe, open_and_check
 from ui.sign_in.panel import SIGNED_OUT, SignedOutPanel
@@ -39,6 +37,13 @@ if TYPE_CHECKING:
     from recruit_app.services.context import Actor
 
 SETTINGS_ENTRY = "Settings"
+# Pages built when first shown (or asked for): their imports would delay the first paint.
+# Entry -> (module, class, the use case that may see it).
+LAZY_PAGES: dict[str, tuple[str, str, str | None]] = {
+    "Template library": ("ui.library.page", "LibraryPage", None),
+    "People": ("ui.people.page", "PeoplePage", "people.view"),
+    "Audit trail": ("ui.audit.page", "AuditPage", "audit.view"),
+}
 EMAIL_STATE = "sign_in/email"  # the e-mail last signed in with, offered again
 SIDEBAR_STYLE = """
 QListWidget { background: #eef0f3; border-right: 1px solid #d0d4da; padding-top: 8px;
@@ -76,12 +81,8 @@ class MainWindow(QMainWindow):
         self.content.addWidget(self.signed_out)
         self.campaigns = CampaignsPage(context)
         self._add_page("Campaigns", self.campaigns)
-        self.library = LibraryPage(context)
-        self._add_page("Template library", self.library)
-        self.people = PeoplePage(context)
-        self._add_page("People", self.people)
-        self.audit = AuditPage(context)
-        self._add_page("Audit trail", self.audit)
+        for name in LAZY_PAGES:
+            self._add_page(name, QWidget())  # a stand-in until first shown
         QListWidgetItem(SETTINGS_ENTRY, self.navigation)
         self.navigation.setCurrentRow(0)
         self.navigation.currentRowChanged.connect(self._navigate)
@@ -122,6 +123,41 @@ class MainWindow(QMainWindow):
     def _add_page(self, name: str, page: Any) -> None:
         QListWidgetItem(name, self.navigation)
         self.pages.addWidget(page)
+
+    def _row_of(self, name: str) -> int:
+        return next(
+            r for r in range(self.navigation.count()) if self.navigation.item(r).text() == name
+        )
+
+    def _built_page(self, name: str) -> Any | None:
+        page = self.pages.widget(self._row_of(name))
+        return page if page.objectName() else None  # stand-ins have none; pages name themselves
+
+    def _lazy_page(self, name: str) -> Any:
+        """The page for a lazy entry, built (in place of its stand-in) the first time."""
+        page = self._built_page(name)
+        if page is not None:
+            return page
+        row = self._row_of(name)
+        module, class_name, _use_case = LAZY_PAGES[name]
+        page = getattr(importlib.import_module(module), class_name)(self.context)
+        stand_in = self.pages.widget(row)
+        self.pages.insertWidget(row, page)
+        self.pages.removeWidget(stand_in)
+        stand_in.deleteLater()
+        return page
+
+    @property
+    def library(self) -> Any:
+        return self._lazy_page("Template library")
+
+    @property
+    def people(self) -> Any:
+        return self._lazy_page("People")
+
+    @property
+    def audit(self) -> Any:
+        return self._lazy_page("Audit trail")
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -167,6 +203,8 @@ class MainWindow(QMainWindow):
             self.navigation.blockSignals(False)
             self.open_settings()
             return
+        if item is not None and item.text() in LAZY_PAGES:
+            self._lazy_page(item.text())
         self.pages.setCurrentIndex(row)
 
     def _new_campaign(self) -> None:
@@ -280,7 +318,9 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.database_label.setText("No database open")
         self.campaigns.show_database_error(exc)
-        self.library.show_database_error(exc)
+        library = self._built_page("Template library")
+        if library is not None:
+            library.show_database_error(exc)
 
     def _on_changed(self, topics: frozenset[str]) -> None:
         if change_bus.DATABASE in topics:
@@ -389,10 +429,13 @@ class MainWindow(QMainWindow):
         refuse them too); if one was on screen, go back to the campaigns."""
         from recruit_app.services.permissions import ALLOWED
 
-        for page, use_case in ((self.people, "people.view"), (self.audit, "audit.view")):
-            item = self.navigation.item(self.pages.indexOf(page))
+        for name, (_module, _class, use_case) in LAZY_PAGES.items():
+            if use_case is None:
+                continue
+            row = self._row_of(name)
+            item = self.navigation.item(row)
             item.setHidden(role not in ALLOWED[use_case])
-            if item.isHidden() and self.pages.currentWidget() is page:
+            if item.isHidden() and self.pages.currentIndex() == row:
                 self.navigation.setCurrentRow(0)
 
     # --- window state ------------------------------------------------------------------

@@ -189,6 +189,8 @@ class LibraryPage(QWidget):
         context.bus.changed.connect(self._on_changed)
         self._show_message("Opening the database…")
         self._entry_changed()
+        if context.database is not None:  # built when first shown, the database long open
+            self.refresh()
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text)
