@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from db import schema
 from db.backup import backup_sqlite, timestamped_backup_path
-from db.engine import DatabaseTarget, make_engine, parse_database_url
+from db.engine import BEGIN_OPTION, DatabaseTarget, make_engine, parse_database_url
 from recruit_app.errors import DatabaseUnavailable, SchemaTooNew
 
 log = logging.getLogger(__name__)
@@ -27,10 +27,24 @@ class Database:
     engine: Engine
     revision: str | None
     backup_made: Path | None = None
+    _reader: Engine | None = field(default=None, init=False, repr=False)
 
-    def session(self) -> Session:
+    def session(self, *, read_only: bool = False) -> Session:
+        """A session; `read_only` says the work only reads (on SQLite it then takes no
+        write lock, so it never waits for another desktop's change)."""
         # expire_on_commit=False: read models are built after commit without lazy loads.
-        return Session(self.engine, expire_on_commit=False)
+        return Session(self.reader if read_only else self.engine, expire_on_commit=False)
+
+    @property
+    def reader(self) -> Engine:
+        """The engine for work that only reads: on SQLite its transactions BEGIN DEFERRED."""
+        if self._reader is None:
+            self._reader = (
+                self.engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
+                if self.backend == "sqlite"
+                else self.engine
+            )
+        return self._reader
 
     @property
     def backend(self) -> str:
@@ -72,6 +86,8 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
 
 
 def _inspect(engine: Engine, target: DatabaseTarget) -> tuple[str | None, bool]:
+    if target.backend == "sqlite":
+        engine = engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
     try:
         with engine.connect() as connection:
             if target.backend == "sqlite":
@@ -112,7 +128,7 @@ def _backup_before_upgrade(target: DatabaseTarget, has_tables: bool) -> Path | N
     assert target.path is not None
     destination = timestamped_backup_path(target.path, "before-upgrade")
     log.info("backing up the database before upgrading it")
-    return backup_sqlite(target.path, destination)
+    return backup_sqlite(target.path, destination, unique=True)
 
 
 def _upgrade(engine: Engine, target: DatabaseTarget) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -92,6 +92,7 @@ def make_engine(target: DatabaseTarget) -> Engine:
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         target.url,
@@ -102,11 +103,20 @@ def make_engine(target: DatabaseTarget) -> Engine:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the folder and an owner-only file, with clear words when we cannot."""
+    """Create an owner-only file in an existing folder, with clear words when we cannot.
+
+    A folder that does not exist is refused, not made: it is far more often a mistyped
+    path than a wish for a new folder (the default data folder is made by whoever
+    chooses it, see `recruit_app.settings`).
+    """
     if path.is_dir():
         raise DatabaseUnavailable(f"{path} is a folder, not a database file.")
+    if not path.parent.is_dir():
+        raise DatabaseUnavailable(
+            f"The folder {path.parent} does not exist. Check the path, or create the folder "
+            "first if you meant a new one."
+        )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             # Candidates' personal data: readable by the owner only.
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
@@ -128,11 +138,32 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # The driver's own transaction handling issues no BEGIN before DDL and commits on its
+    # own schedule; with isolation_level None it does neither, and `_sqlite_begin` opens
+    # every transaction explicitly, so schema changes are all-or-nothing too.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed, so erased personal data does not
+        # linger in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
+
+
+BEGIN_OPTION = "sqlite_begin"
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """BEGIN IMMEDIATE (take the write lock now) unless the work said it only reads.
+
+    A transaction that reads, then writes, would otherwise fail with "database is locked"
+    whenever another desktop wrote in between; taking the lock first makes each use case
+    wait its turn (up to the busy timeout) and then see the latest data.
+    """
+    mode = connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {mode}")

@@ -8,9 +8,18 @@ with the version the user saw to refuse a save over someone else's newer change.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Index,
+    MetaData,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -40,8 +49,28 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
-def _fk(target: str, *, ondelete: str = "CASCADE", nullable: bool = False, **kw: Any) -> Any:
+def _fk(
+    target: str,
+    *,
+    ondelete: Literal["CASCADE", "SET NULL", "RESTRICT"] = "CASCADE",
+    nullable: bool = False,
+    **kw: Any,
+) -> Any:
     return Field(foreign_key=target, ondelete=ondelete, nullable=nullable, index=True, **kw)
+
+
+class _Saved(Protocol):
+    id: int | None
+
+
+def id_of(row: _Saved) -> int:
+    """The id of a row that was loaded or flushed: the database has given it one.
+
+    Tables declare `id: int | None` (None until the first flush); this says where code
+    relies on the row being saved, and fails loudly if it is not.
+    """
+    assert row.id is not None, f"{type(row).__name__} has no id yet: flush it first"
+    return row.id
 
 
 class Versioned(SQLModel):
@@ -51,9 +80,10 @@ class Versioned(SQLModel):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_by: str = Field(default="", max_length=200, nullable=False)
 
-    @declared_attr  # type: ignore[misc]
+    @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - SQLAlchemy's declared_attr
-        return {"version_id_col": cls.__table__.c.version}
+        # SQLAlchemy gives each table class its __table__; SQLModel's types do not declare it.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 # --- competency template library -------------------------------------------------
@@ -377,7 +407,19 @@ class PanelAssignment(Versioned, table=True):
 
 class Candidate(Versioned, table=True):
     __tablename__ = "candidate"
-    __table_args__ = (UniqueConstraint("campaign_id", "candidate_number"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "candidate_number"),
+        # One candidate per e-mail in a campaign, whatever its case: the database itself
+        # refuses the second of two simultaneous imports. Erased candidates have none.
+        Index(
+            "uq_candidate_campaign_email",
+            "campaign_id",
+            func.lower(text("email")),
+            unique=True,
+            sqlite_where=text("email <> ''"),
+            postgresql_where=text("email <> ''"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = _fk("campaign.id")
     candidate_number: str = Field(max_length=20)

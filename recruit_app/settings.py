@@ -95,4 +95,15 @@ def resolve_database_url(cli_value: str | None = None, settings: Settings | None
     configured = settings.get("database_url")
     if configured:
         return configured
-    return str(paths.default_database_path())
+    return default_database_url()
+
+
+def default_database_url() -> str:
+    """The database file in the data folder, which is made if it is missing.
+
+    The one folder Recruit makes by itself: its own data folder, on first run. Any other
+    path was typed by someone, and a missing folder there is refused, not made.
+    """
+    default = paths.default_database_path()
+    default.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return str(default)

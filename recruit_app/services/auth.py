@@ -7,8 +7,11 @@ local owner, an administrator, unless an administrator switches sign-in on.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
@@ -16,11 +19,14 @@ from db import audit
 from db.database import Database
 from db.models import AppSetting, Person
 from db.types import utcnow
-from recruit_app.errors import PermissionDenied, ValidationError
+from recruit_app.errors import DatabaseUnavailable, PermissionDenied, ValidationError
 from recruit_app.services.context import Actor, ServiceContext
 from recruit_app.services.people import clean_person
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import unit_of_work
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1_000
@@ -32,7 +38,7 @@ WRONG = "The e-mail address or password is not right."
 
 
 @lru_cache(maxsize=1)
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()
@@ -61,14 +67,14 @@ def sign_in_required(db: Database) -> bool:
     """Always on a shared PostgreSQL server; on a SQLite file when switched on."""
     if db.backend != "sqlite":
         return True
-    with db.session() as session:
+    with db.session(read_only=True) as session:
         setting = session.get(AppSetting, SIGN_IN_SETTING)
         return bool(setting.value) if setting is not None else False
 
 
 def has_administrator(db: Database) -> bool:
     """Whether an active administrator can sign in (otherwise set-up creates the first)."""
-    with db.session() as session:
+    with db.session(read_only=True) as session:
         return _administrators(session) > 0
 
 
@@ -126,8 +132,10 @@ def sign_in(db: Database, email: str, password: str, *, now: datetime | None = N
     """
     now = now or utcnow()
     email = (email or "").strip().lower()
-    with db.session() as session:
-        person = session.exec(select(Person).where(Person.email == email)).first()
+    with _signing_in(db) as session:
+        # Locked for the whole attempt: parallel guesses wait their turn and each sees the
+        # failures counted before it, so none goes uncounted.
+        person = session.exec(select(Person).where(Person.email == email).with_for_update()).first()
         if person is None or not person.password_hash:
             _hasher().hash("timing")  # as slow as a real check: no hint whether the e-mail exists
             raise PermissionDenied(WRONG)
@@ -147,6 +155,25 @@ def sign_in(db: Database, email: str, password: str, *, now: datetime | None = N
         session.commit()
         assert person.id is not None
         return Actor(name=person.name, role=person.role, person_id=person.id)
+
+
+@contextmanager
+def _signing_in(db: Database) -> Iterator[Session]:
+    """A session for one sign-in attempt, database failures said in words."""
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from recruit_app.services.uow import not_saved
+
+    try:
+        with db.session() as session:
+            yield session
+    except StaleDataError:
+        raise PermissionDenied(
+            "Another sign-in changed this account at the same moment: try again."
+        ) from None
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(not_saved(exc)) from None
 
 
 def _verify(stored: str, password: str) -> bool:

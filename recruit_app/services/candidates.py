@@ -9,17 +9,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from db import audit
 from db.bulk import insert_rows
-from db.models import Campaign, Candidate, Outcome, Stage
+from db.locks import lock_campaign
+from db.models import Campaign, Candidate, Outcome, Stage, id_of
 from db.types import utcnow
 from recruit_app.errors import Cancelled, NotFound, PermissionDenied, ValidationError
 from recruit_app.services.access import Use, campaign_for, candidate_for, stage_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.services.uow import check_version, select_columns, touch, unit_of_work
 
 INSERT_CHUNK = 2_000
 OUTCOME_LABELS = {
@@ -148,7 +149,7 @@ def _read(
 def _check(ctx: ServiceContext, campaign_id: int, table: Any, mapping: dict[str, str]) -> Preview:
     from recruit_app.domain.candidate_import import check_rows
 
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         _campaign(session, ctx, campaign_id, "manage")
         emails, numbers = _existing(session, campaign_id)
     return check_rows(
@@ -208,6 +209,9 @@ def import_candidates(
     require(ctx.actor, "campaign.manage")
     table, mapping = _read(path, overrides or {}, progress, cancelled)
     with unit_of_work(ctx) as session:
+        # Another import into this campaign waits here until this one commits, then sees
+        # its candidates: no one added twice, no candidate number given twice.
+        lock_campaign(session, campaign_id)
         campaign = _campaign(session, ctx, campaign_id, "manage")
         emails, numbers = _existing(session, campaign_id)
         preview = check_rows(
@@ -232,7 +236,7 @@ def import_candidates(
                 raise Cancelled("The import was cancelled; nothing was added.")
             insert_rows(
                 session,
-                Candidate.__table__,
+                Candidate.__table__,  # type: ignore[attr-defined]  # SQLAlchemy's; not in SQLModel's types
                 records[start : start + INSERT_CHUNK],
                 constants=constants,
             )
@@ -305,7 +309,7 @@ def candidates_at_stage(
 def candidate_rows_at_stage(session: Session, stage: Stage) -> list[Any]:
     """Who reached a stage as plain rows (id, candidate_number, first_name, last_name,
     guaranteed_interview): cheap even for tens of thousands."""
-    query = select(
+    query = select_columns(
         Candidate.id,
         Candidate.candidate_number,
         Candidate.first_name,
@@ -328,7 +332,7 @@ def list_candidates(
 ) -> list[CandidateView]:
     """The campaign's candidates (or those who reached a stage), by candidate number."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         _campaign(session, ctx, campaign_id, "view")
         if ctx.actor.role == "panel_member" and stage_id is None:
             raise PermissionDenied(
@@ -352,7 +356,7 @@ def list_candidates(
         # A panel member learns nothing of what happened after their own stage.
         last = stage.position if stage is not None and ctx.actor.role == "panel_member" else None
         outcomes = _outcomes(session, campaign_id, last)
-        return [_view(c, outcomes.get(c.id, {}), hidden) for c in people]  # type: ignore[arg-type]
+        return [_view(c, outcomes.get(id_of(c), {}), hidden) for c in people]
 
 
 def _outcomes(
@@ -377,9 +381,9 @@ def _view(c: Candidate, outcomes: dict[str, str], hidden: bool) -> CandidateView
     last = list(outcomes.items())[-1] if outcomes else None
     status = f"{OUTCOME_LABELS[last[1]]} ({last[0]})" if last else "Applied"
     return CandidateView(
-        id=c.id,
+        id=id_of(c),
         version=c.version,
-        candidate_number=c.candidate_number,  # type: ignore[arg-type]
+        candidate_number=c.candidate_number,
         first_name="" if hidden else c.first_name,
         last_name="" if hidden else c.last_name,
         email="" if hidden else c.email,
@@ -418,7 +422,8 @@ def update_candidate(
             clash = session.exec(
                 select(Candidate.id).where(
                     Candidate.campaign_id == candidate.campaign_id,
-                    col(Candidate.email).ilike(values["email"]),
+                    # Exact but for case: in LIKE, "_" and "%" in an address are wildcards.
+                    func.lower(Candidate.email) == values["email"].lower(),
                     Candidate.id != candidate_id,
                 )
             ).first()
@@ -445,7 +450,8 @@ def update_candidate(
             after={k: str(v) for k, v in values.items()},
         )
         session.flush()
-        return _view(candidate, _outcomes(session, campaign.id).get(candidate.id, {}), False)  # type: ignore[arg-type]
+        outcomes = _outcomes(session, id_of(campaign))
+        return _view(candidate, outcomes.get(id_of(candidate), {}), False)
 
 
 def _clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:

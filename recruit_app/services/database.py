@@ -71,7 +71,7 @@ def database_info(db: Database) -> DatabaseInfo:
     """What a support person asks first: which database, which schema, how much data."""
     counts: dict[str, int] = {}
     if db.revision is not None:
-        with db.engine.connect() as connection:
+        with db.reader.connect() as connection:
             for name, table in COUNTED.items():
                 counts[name] = connection.execute(
                     select(func.count()).select_from(table)
@@ -121,8 +121,11 @@ def test_connection(url: str) -> str:
 
 def _describe_new_sqlite_file(path: Path) -> str:
     folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
+    if not folder.is_dir():
+        raise DatabaseUnavailable(
+            f"The folder {folder} does not exist. Check the path, or create the folder first "
+            "if you meant a new one."
+        )
     if not os.access(folder, os.W_OK):
         raise DatabaseUnavailable(
             f"There is no database at {path}, and Recruit cannot create one there: "

@@ -10,12 +10,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from db import audit
 from db import library as rows
 from db.database import Database
-from db.models import AppMeta, Criterion, Framework, Question, RoleTemplate
+from db.models import AppMeta, Criterion, Framework, Question, RoleTemplate, id_of
 from recruit_app.domain.library_format import (
     CODE_MAX,
     CODE_PATTERN,
@@ -29,11 +30,11 @@ from recruit_app.domain.library_format import (
     resolve_template,
     role_template_to_dict,
 )
-from recruit_app.errors import NotFound, ValidationError
+from recruit_app.errors import DatabaseUnavailable, NotFound, ValidationError
 from recruit_app.library import builtin
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.services.uow import check_version, not_saved, touch, unit_of_work
 
 BUILTIN_KEY = "builtin_library"
 SYSTEM = "Recruit"
@@ -115,6 +116,19 @@ def ensure_builtin_library(db: Database) -> bool:
     Returns True when something was written. Cheap when nothing changed: one query.
     """
     stamp = builtin.fingerprint()
+    # Read first, without the write lock, so every start does not queue behind another
+    # desktop's long import; then again under the lock, in case someone just loaded it.
+    with db.session(read_only=True) as session:
+        current = session.get(AppMeta, BUILTIN_KEY)
+        if current is not None and current.value == stamp:
+            return False
+    try:
+        return _load_builtin_library(db, stamp)
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(not_saved(exc)) from None
+
+
+def _load_builtin_library(db: Database, stamp: str) -> bool:
     with db.session() as session:
         current = session.get(AppMeta, BUILTIN_KEY)
         if current is not None and current.value == stamp:
@@ -148,7 +162,7 @@ def library_frameworks(session: Session) -> dict[str, FrameworkDef]:
 
 def list_library(ctx: ServiceContext, *, include_retired: bool = False) -> list[LibraryEntry]:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         counts = dict(
             session.exec(
                 select(Criterion.framework_id, func.count())
@@ -159,25 +173,25 @@ def list_library(ctx: ServiceContext, *, include_retired: bool = False) -> list[
         entries = [
             LibraryEntry(
                 "framework",
-                f.id,
+                id_of(f),
                 f.code,
                 f.name,
                 f.edition,
                 f.builtin,
                 f.retired,
-                counts.get(f.id, 0),
+                counts.get(id_of(f), 0),
                 f.version,
-            )  # type: ignore[arg-type]
+            )
             for f in session.exec(select(Framework).order_by(col(Framework.name)))
         ]
         for t in session.exec(select(RoleTemplate).order_by(col(RoleTemplate.title))):
             entries.append(
                 LibraryEntry(
                     "template",
-                    t.id,
+                    id_of(t),
                     t.code,
                     t.title,
-                    t.grade,  # type: ignore[arg-type]
+                    t.grade,
                     t.builtin,
                     t.retired,
                     len(t.content.get("criteria", [])),
@@ -204,14 +218,14 @@ def _template(session: Session, code: str) -> RoleTemplate:
 def _framework_view(session: Session, framework: Framework) -> FrameworkView:
     assert framework.id is not None
     criteria = rows.criteria_of(session, framework.id)
-    levels = rows.levels_of(session, [c.id for c in criteria])  # type: ignore[misc]
+    levels = rows.levels_of(session, [id_of(c) for c in criteria])
     views = tuple(
         CriterionView(
-            c.id,
+            id_of(c),
             c.version,
-            c.retired,  # type: ignore[arg-type]
-            rows.criterion_definition(c, levels[c.id]),
-        )  # type: ignore[index]
+            c.retired,
+            rows.criterion_definition(c, levels[id_of(c)]),
+        )
         for c in criteria
     )
     definition = FrameworkDef(
@@ -228,18 +242,18 @@ def _framework_view(session: Session, framework: Framework) -> FrameworkView:
 
 def get_framework(ctx: ServiceContext, code: str) -> FrameworkView:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         return _framework_view(session, _framework(session, code))
 
 
 def get_template(ctx: ServiceContext, code: str) -> TemplateView:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         template = _template(session, code)
         return TemplateView(
-            template.id,
+            id_of(template),
             template.version,
-            template.builtin,  # type: ignore[arg-type]
+            template.builtin,
             template.retired,
             rows.template_definition(template),
         )
@@ -248,7 +262,7 @@ def get_template(ctx: ServiceContext, code: str) -> TemplateView:
 def find_entry(ctx: ServiceContext, code: str) -> str:
     """'framework' or 'template': which kind of library entry has this code."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         if rows.framework_by_code(session, code.strip()):
             return "framework"
         if rows.template_by_code(session, code.strip()):
@@ -409,8 +423,8 @@ def duplicate_framework(
 
 
 def _copy_questions(session: Session, source: Framework, copy: Framework, who: str) -> None:
-    new_ids = {c.code: c.id for c in rows.criteria_of(session, copy.id)}  # type: ignore[arg-type]
-    for criterion in rows.criteria_of(session, source.id):  # type: ignore[arg-type]
+    new_ids = {c.code: id_of(c) for c in rows.criteria_of(session, id_of(copy))}
+    for criterion in rows.criteria_of(session, id_of(source)):
         for question in session.exec(select(Question).where(Question.criterion_id == criterion.id)):
             session.add(
                 Question(
@@ -464,7 +478,7 @@ def save_criterion(
     with unit_of_work(ctx) as session:
         framework = _framework(session, framework_code)
         _editable(framework, framework.name)
-        siblings = rows.criteria_of(session, framework.id)  # type: ignore[arg-type]
+        siblings = rows.criteria_of(session, id_of(framework))
         clash = next(
             (
                 c
@@ -478,9 +492,10 @@ def save_criterion(
                 f"{framework.code} already has a criterion with the code {clash.code!r}.",
                 "code",
             )
+        criterion: Criterion | None
         if criterion_id is None:
             criterion = Criterion(
-                framework_id=framework.id,
+                framework_id=id_of(framework),
                 code=definition.code,
                 name=definition.name,
                 element=definition.element,
@@ -583,7 +598,7 @@ def save_template(
             template.content,
         )
         session.flush()
-        return TemplateView(template.id, template.version, False, False, resolved)  # type: ignore[arg-type]
+        return TemplateView(id_of(template), template.version, False, False, resolved)
 
 
 def duplicate_template(
@@ -619,10 +634,10 @@ def set_template_retired(
         )
         session.flush()
         return TemplateView(
-            template.id,
+            id_of(template),
             template.version,
             False,
-            retired,  # type: ignore[arg-type]
+            retired,
             rows.template_definition(template),
         )
 
@@ -638,7 +653,7 @@ def list_questions(
 ) -> list[QuestionView]:
     """Questions for a framework (or one criterion); with a level, those for it or any level."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         framework = _framework(session, framework_code)
         query = (
             select(Question, Criterion.code)
@@ -656,10 +671,10 @@ def list_questions(
                 continue
             found.append(
                 QuestionView(
-                    question.id,
+                    id_of(question),
                     question.version,
                     framework.code,
-                    code,  # type: ignore[arg-type]
+                    code,
                     question.level,
                     question.text,
                     tuple(question.probes),
@@ -702,8 +717,9 @@ def save_question(
                 f"{criterion.name} has levels {criterion.min_level} to {criterion.max_level}.",
                 "level",
             )
+        question: Question | None
         if question_id is None:
-            question = Question(criterion_id=criterion.id, text=text, updated_by=ctx.actor.name)
+            question = Question(criterion_id=id_of(criterion), text=text, updated_by=ctx.actor.name)
             session.add(question)
         else:
             question = session.get(Question, question_id)
@@ -724,10 +740,10 @@ def save_question(
             f"Saved a question for {framework.code} {criterion.code}",
         )
         return QuestionView(
-            question.id,
+            id_of(question),
             question.version,
             framework.code,
-            criterion.code,  # type: ignore[arg-type]
+            criterion.code,
             level,
             text,
             tuple(probes),

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db import audit
+from db.locks import lock_stage
 from db.models import (
     Advert,
     AdvertCriterion,
@@ -25,6 +26,7 @@ from db.models import (
     Score,
     Stage,
     StageCriterion,
+    id_of,
 )
 from db.types import utcnow
 from recruit_app.domain.assessors import AssessorScore, consistency
@@ -53,6 +55,7 @@ from recruit_app.services.uow import (
     STALE_MESSAGE,
     check_version,
     plain_rows,
+    select_columns,
     touch,
     unit_of_work,
 )
@@ -81,7 +84,7 @@ class ResultRow:
     number: str
     label: str
     guaranteed_interview: bool
-    criterion_scores: dict[str, float | None]
+    criterion_scores: Mapping[str, float | None]
     total: float | None
     passed: bool
     failed_criteria: tuple[str, ...]
@@ -167,7 +170,7 @@ def _criteria(session: Session, stage: Stage) -> list[ResultCriterion]:
         .order_by(col(StageCriterion.position))
     )
     return [
-        ResultCriterion(cell.id, a.code, a.title, cell.weight, cell.pass_mark, a.lead)  # type: ignore[arg-type]
+        ResultCriterion(id_of(cell), a.code, a.title, cell.weight, cell.pass_mark, a.lead)
         for cell, a in rows
     ]
 
@@ -188,7 +191,7 @@ def _submitted(
     # SQLite then walks without sorting.
     rows = plain_rows(
         session,
-        select(
+        select_columns(
             Score.candidate_id,
             Score.stage_criterion_id,
             func.count(),
@@ -244,12 +247,12 @@ def _compute(
     scores = [
         CandidateScores(
             candidate_id=p.id,
-            number=p.candidate_number,  # type: ignore[arg-type]
+            number=p.candidate_number,
             guaranteed_interview=p.guaranteed_interview,
-            submitted=submitted.get(p.id, {}),  # type: ignore[arg-type]
+            submitted=submitted.get(p.id, {}),
             agreed={
                 codes[cell]: float(m.value)
-                for cell, m in agreed.get(p.id, {}).items()  # type: ignore[arg-type]
+                for cell, m in agreed.get(p.id, {}).items()
                 if cell in codes
             },
             resolved_tie=p.id in resolved,
@@ -268,7 +271,7 @@ def _label(candidate: Candidate, hidden: bool) -> str:
 def stage_results(ctx: ServiceContext, stage_id: int) -> ResultsView:
     """The merit order as it stands, with what still blocks finalising."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         return results_in(session, ctx, _stage(session, ctx, stage_id, "view"))
 
 
@@ -299,7 +302,7 @@ def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsVi
                 result.number,
                 _label(by_id[result.candidate_id], hidden),
                 by_id[result.candidate_id].guaranteed_interview,
-                result.criterion_scores,  # type: ignore[arg-type]
+                result.criterion_scores,
                 result.total,
                 result.passed,
                 result.failed_criteria,
@@ -354,7 +357,7 @@ def _may_moderate(session: Session, ctx: ServiceContext, stage: Stage) -> None:
 def moderation_view(ctx: ServiceContext, stage_id: int) -> list[ModerationPair]:
     """Each candidate and criterion with the assessors' scores side by side."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         stage = _stage(session, ctx, stage_id, "view")
         if ctx.actor.role == "panel_member":
             _may_moderate(session, ctx, stage)
@@ -376,17 +379,18 @@ def moderation_view(ctx: ServiceContext, stage_id: int) -> list[ModerationPair]:
         agreed = _agreed(session, stage)
         pairs = []
         for person in people:
+            person_id = id_of(person)
             for criterion in criteria:
-                found = scores.get((person.id, criterion.cell_id), [])  # type: ignore[arg-type]
+                found = scores.get((person_id, criterion.cell_id), [])
                 values = [v for _n, v, _e in found if v is not None]
                 spread = float(max(values) - min(values)) if values else 0.0
-                moderated = agreed.get(person.id, {}).get(criterion.cell_id)  # type: ignore[arg-type]
+                moderated = agreed.get(person_id, {}).get(criterion.cell_id)
                 pairs.append(
                     ModerationPair(
-                        person.id,
+                        person_id,
                         _label(person, hidden),
                         criterion.cell_id,
-                        criterion.code,  # type: ignore[arg-type]
+                        criterion.code,
                         tuple(found),
                         spread,
                         spread >= stage.moderation_spread and len(values) > 1,
@@ -410,6 +414,7 @@ def record_agreed_score(
     expected_version: int | None,
 ) -> ModerationPair:
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "view")
         _may_moderate(session, ctx, stage)
         if stage.finalised_at is not None:
@@ -487,6 +492,7 @@ def resolve_tie(
 ) -> ResultsView:
     """Record how the chair settled a tie at the cut-off, and who of the tied progresses."""
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "view")
         _may_moderate(session, ctx, stage)
         check_version(stage, expected_version, f"The stage {stage.name}")
@@ -514,6 +520,7 @@ def finalise_stage(
     """Fix the results: outcomes for everyone at the stage, and the scores locked."""
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "manage")
         check_version(stage, expected_version, f"The stage {stage.name}")
         finalise_in(session, ctx, stage, today or date.today())
@@ -537,7 +544,7 @@ def finalise_in(session: Session, ctx: ServiceContext, stage: Stage, decided: da
         if row.candidate_id not in existing:
             session.add(
                 Outcome(
-                    stage_id=stage.id,
+                    stage_id=id_of(stage),
                     candidate_id=row.candidate_id,
                     kind="progress" if row.progresses else "reject",
                     rank=row.rank,
@@ -577,19 +584,22 @@ def set_outcome(
     require(ctx.actor, "campaign.manage")
     if kind not in OUTCOME_KINDS:
         raise ValidationError(f"{kind!r} is not an outcome.", "kind")
-    view = stage_results(ctx, stage_id)
-    row = next((r for r in view.rows if r.candidate_id == candidate_id), None)
-    if row is None:
-        raise NotFound("That candidate did not reach this stage.")
-    if kind == "appoint":
-        _check_merit_order(view, row, reason)
-    if kind in ("reserve", "appoint") and not row.passed:
-        raise ValidationError(
-            "Only candidates who passed can be appointed or put on the reserve list.", "kind"
-        )
     decided = today or date.today()
     with unit_of_work(ctx) as session:
+        # The merit order is checked and the outcome written in one transaction, under the
+        # stage lock: no score can change in between (see db.locks).
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "manage")
+        view = results_in(session, ctx, stage)
+        row = next((r for r in view.rows if r.candidate_id == candidate_id), None)
+        if row is None:
+            raise NotFound("That candidate did not reach this stage.")
+        if kind == "appoint":
+            _check_merit_order(view, row, reason)
+        if kind in ("reserve", "appoint") and not row.passed:
+            raise ValidationError(
+                "Only candidates who passed can be appointed or put on the reserve list.", "kind"
+            )
         outcome = session.exec(
             select(Outcome).where(
                 Outcome.stage_id == stage_id, Outcome.candidate_id == candidate_id
@@ -741,7 +751,7 @@ def expire_reserves(ctx: ServiceContext, campaign_id: int, *, today: date | None
 
 def assessor_consistency(ctx: ServiceContext, stage_id: int) -> list[AssessorView]:
     require(ctx.actor, "campaign.manage")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         stage = _stage(session, ctx, stage_id, "manage")
         codes = {c.cell_id: c.code for c in _criteria(session, stage)}
         rows = session.execute(
@@ -804,11 +814,9 @@ def export_results(ctx: ServiceContext, stage_id: int, path: Path) -> Path:
             "" if r.total is None else round(r.total, 2),
             "yes" if r.passed else "no",
             *[
-                ""
-                if r.criterion_scores.get(c.code) is None
-                else round(r.criterion_scores[c.code], 2)
+                "" if (score := r.criterion_scores.get(c.code)) is None else round(score, 2)
                 for c in view.criteria
-            ],  # type: ignore[arg-type]
+            ],
             "yes" if r.guaranteed_interview else "no",
             {True: "yes", False: "no", None: "to decide"}[r.progresses],
             r.outcome or "",

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from db import audit
 from db.bulk import insert_rows
+from db.locks import lock_stage, lock_stages
 from db.models import (
     AdvertCriterion,
     Campaign,
@@ -30,6 +31,7 @@ from db.models import (
     SiftOrder,
     Stage,
     StageCriterion,
+    id_of,
 )
 from db.types import utcnow
 from recruit_app.domain.results import candidate_order_for, criterion_order_for, new_seed
@@ -46,6 +48,7 @@ from recruit_app.services.uow import (
     STALE_MESSAGE,
     check_version,
     plain_rows,
+    select_columns,
     touch,
     unit_of_work,
 )
@@ -152,7 +155,7 @@ def _may_score_as(ctx: ServiceContext, person_id: int) -> None:
 
 def panel_members(ctx: ServiceContext, stage_id: int) -> list[PanelMember]:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         _stage(session, ctx, stage_id, "view")
         rows = session.exec(
             select(PanelAssignment, Person)
@@ -160,10 +163,7 @@ def panel_members(ctx: ServiceContext, stage_id: int) -> list[PanelMember]:
             .where(PanelAssignment.stage_id == stage_id)
             .order_by(col(PanelAssignment.panel_number), col(Person.name))
         )
-        members = [
-            PanelMember(p.id, p.name, a.panel_role, a.panel_number)  # type: ignore[arg-type]
-            for a, p in rows
-        ]
+        members = [PanelMember(id_of(p), p.name, a.panel_role, a.panel_number) for a, p in rows]
     if ctx.actor.role == "panel_member":
         members = [m for m in members if m.person_id == ctx.actor.person_id]
     return members
@@ -187,12 +187,12 @@ def criteria_of_stage(session: Session, stage: Stage) -> list[SheetCriterion]:
             indicators[(level.criterion_id, level.level)] = tuple(level.positive_indicators)
     return [
         SheetCriterion(
-            cell.id,
+            id_of(cell),
             a.code,
             a.title,
             a.element,
             a.level,
-            cell.pass_mark,  # type: ignore[arg-type]
+            cell.pass_mark,
             cell.weight,
             a.lead,
             indicators.get((a.criterion_id or -1, a.level or -1), ()),
@@ -265,7 +265,7 @@ def scoring_sheet(
             SheetCandidate(
                 c.id,
                 c.candidate_number,
-                _label(c, stage.name_blind),  # type: ignore[arg-type]
+                _label(c, stage.name_blind),
                 c.id in conflicted,
                 c.id in submitted,
             )
@@ -285,8 +285,8 @@ def scoring_sheet(
             candidates=candidates,
             scores=mine,
             others=others,
-            criterion_order=tuple(criterion_order_for(cells, seed) if seed else cells),  # type: ignore[arg-type]
-            candidate_order=tuple(candidate_order_for(ids, seed) if seed else ids),  # type: ignore[arg-type]
+            criterion_order=tuple(criterion_order_for(cells, seed) if seed else cells),
+            candidate_order=tuple(candidate_order_for(ids, seed) if seed else ids),
             seed=seed,
         )
 
@@ -305,7 +305,7 @@ def _scores(
     cells = select(StageCriterion.id).where(StageCriterion.stage_id == stage.id)
     rows = plain_rows(
         session,
-        select(
+        select_columns(
             Score.candidate_id,
             Score.stage_criterion_id,
             Score.id,
@@ -340,7 +340,7 @@ def _others(
     )
     rows = plain_rows(
         session,
-        select(
+        select_columns(
             Score.candidate_id,
             Score.stage_criterion_id,
             Score.value,
@@ -368,7 +368,7 @@ def _seed(session: Session, stage: Stage, person_id: int) -> int:
         select(SiftOrder).where(SiftOrder.stage_id == stage.id, SiftOrder.person_id == person_id)
     ).first()
     if row is None:
-        row = SiftOrder(stage_id=stage.id, person_id=person_id, seed=new_seed())
+        row = SiftOrder(stage_id=id_of(stage), person_id=person_id, seed=new_seed())
         session.add(row)
         session.flush()
     return row.seed
@@ -413,6 +413,7 @@ def save_score(
             f"Keep the evidence note to {EVIDENCE_LIMIT:,} characters.", "evidence"
         )
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "view")
         _check_open(stage)
         seat = _seat(session, stage, assessor_id)
@@ -502,6 +503,7 @@ def submit_scores(
     require(ctx.actor, "score.enter")
     _may_score_as(ctx, assessor_id)
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "view")
         _check_open(stage)
         _seat(session, stage, assessor_id)
@@ -576,6 +578,7 @@ def declare_conflict(
     require(ctx.actor, "campaign.view")
     _may_score_as(ctx, person_id)
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "view")
         _seat(session, stage, person_id)
         candidate = session.get(Candidate, candidate_id)
@@ -630,7 +633,7 @@ class ConflictView:
 
 def list_conflicts(ctx: ServiceContext, campaign_id: int) -> list[ConflictView]:
     require(ctx.actor, "campaign.manage")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign_for(session, ctx, campaign_id, "manage")
         rows = session.exec(
             select(ConflictDeclaration, Person.name, Candidate.candidate_number)
@@ -669,12 +672,13 @@ def import_scores(
     """Scores from paper or a spreadsheet land as submitted; any bad row refuses them all."""
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "manage")
         _check_open(stage)
         scale = stage_scale(stage)
         cells = {c.code.casefold(): c.cell_id for c in criteria_of_stage(session, stage)}
         people = {
-            p.email.casefold(): p.id
+            p.email.casefold(): id_of(p)
             for _a, p in session.exec(
                 select(PanelAssignment, Person)
                 .join(Person, col(Person.id) == PanelAssignment.person_id)
@@ -726,8 +730,9 @@ def _check_score_rows(
         text = (row.get("score") or "").strip()
         evidence = (row.get("evidence") or "").strip()
         value = allowed.get(text)
-        if value is None and text.isdigit():
-            value = allowed.get(str(int(text)))  # "05" is 5
+        # "05" is 5; isdigit() alone passes "²", and a thousand digits stop int() itself.
+        if value is None and text.isascii() and text.isdigit() and len(text) <= 20:
+            value = allowed.get(str(int(text)))
         key = (number, code, email)
         if (
             number in candidates
@@ -798,7 +803,7 @@ def _write_scores(
         replaced += 1
     insert_rows(
         session,
-        Score.__table__,
+        Score.__table__,  # type: ignore[attr-defined]  # SQLAlchemy's; SQLModel's types omit it
         fresh,
         constants={
             "status": "submitted",
@@ -825,7 +830,7 @@ def export_workbook(ctx: ServiceContext, campaign_id: int, assessor_id: int, pat
 
     require(ctx.actor, "score.enter")
     _may_score_as(ctx, assessor_id)
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign = campaign_for(session, ctx, campaign_id, "view")
         person = session.get(Person, assessor_id)
         if person is None:
@@ -839,10 +844,10 @@ def export_workbook(ctx: ServiceContext, campaign_id: int, assessor_id: int, pat
         if not seats:
             raise ValidationError(f"{person.name} is not on any panel in {campaign.reference}.")
         campaign_label, name, email = campaign.reference, person.name, person.email
-        stage_ids = [stage.id for _seat, stage in seats if stage.finalised_at is None]
+        stage_ids = [id_of(stage) for _seat, stage in seats if stage.finalised_at is None]
     sheets = []
     for stage_id in stage_ids:
-        sheet = scoring_sheet(ctx, stage_id, assessor_id)  # type: ignore[arg-type]
+        sheet = scoring_sheet(ctx, stage_id, assessor_id)
         rows = tuple(
             WorkbookRow(
                 c.number,
@@ -876,6 +881,7 @@ def import_workbook(ctx: ServiceContext, campaign_id: int, path: Any) -> ScoreIm
     require(ctx.actor, "score.enter")
     by_stage, email = _read_workbook(path)
     with unit_of_work(ctx) as session:
+        lock_stages(session, campaign_id)  # decided under the stage locks: see db.locks
         campaign_for(session, ctx, campaign_id, "view")
         owner = session.exec(select(Person.id).where(Person.email == email.lower())).first()
         if ctx.actor.role == "panel_member" and owner != ctx.actor.person_id:
@@ -895,7 +901,7 @@ def import_workbook(ctx: ServiceContext, campaign_id: int, path: Any) -> ScoreIm
                 scored,
                 {c.code.casefold(): c.cell_id for c in criteria_of_stage(session, stage)},
                 {
-                    p.email.casefold(): p.id
+                    p.email.casefold(): id_of(p)
                     for _a, p in session.exec(
                         select(PanelAssignment, Person)
                         .join(Person, col(Person.id) == PanelAssignment.person_id)

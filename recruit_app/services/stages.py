@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db import audit
+from db.locks import lock_stage, lock_stages
 from db.models import (
     Advert,
     AdvertCriterion,
@@ -19,20 +20,25 @@ from db.models import (
     Score,
     Stage,
     StageCriterion,
+    id_of,
 )
 from recruit_app.domain.advert_rules import Finding
-from recruit_app.domain.library_format import STAGE_KINDS, STAGE_MODES
 from recruit_app.domain.stage_rules import (
     DEFAULT_PASS_MARK,
     INTERVIEW_KINDS,
-    SCALES,
+    STAGE_KINDS,
     MatrixCriterion,
     MatrixStage,
     PanelSeat,
     can_remove_stage,
     check_matrix,
     check_panel,
-    custom_scale,
+    check_stage,
+    check_stage_name_free,
+    clean_pass_mark,
+    clean_stage_changes,
+    clean_stage_name,
+    clean_weight,
 )
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import Use, campaign_for, stage_for
@@ -41,7 +47,6 @@ from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
 
 PANEL_ROLES = ("chair", "member", "independent")
-PROGRESS_RULES = ("all_passing", "top_n")
 DEFAULT_MODES = {
     "sift": "online",
     "online_test": "online",
@@ -244,8 +249,7 @@ def stage_view(session: Session, stage: Stage, *, has_scores: bool | None = None
             MatrixCell(c.advert_criterion_id, code, c.weight, c.pass_mark) for c, code in cells
         ),
         panel=tuple(
-            SeatView(p.id, p.name, p.email, a.panel_role, a.panel_number)  # type: ignore[arg-type]
-            for a, p in seats
+            SeatView(id_of(p), p.name, p.email, a.panel_role, a.panel_number) for a, p in seats
         ),
         has_scores=has_scores,
     )
@@ -257,7 +261,7 @@ def _overview(session: Session, campaign: Campaign) -> StagesOverview:
     scored = _scored_stage_ids(session, [s.id for s in stages if s.id is not None])
     views = tuple(stage_view(session, s, has_scores=s.id in scored) for s in stages)
     criteria = tuple(
-        CriterionColumn(c.id, c.code, c.title, c.element, c.essential, c.lead)  # type: ignore[arg-type]
+        CriterionColumn(id_of(c), c.code, c.title, c.element, c.essential, c.lead)
         for c in _criteria(session, campaign.id)
     )
     findings = check_matrix(
@@ -277,7 +281,7 @@ def stages_overview(ctx: ServiceContext, campaign_id: int) -> StagesOverview:
     """The campaign's stages, matrix and checks; a panel member gets only the stages they
     sit on (and no findings, which are the manager's to act on)."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         overview = _overview(session, _campaign(session, ctx, campaign_id, "view"))
         if ctx.actor.role != "panel_member":
             return overview
@@ -319,14 +323,13 @@ def add_stage(
     ctx: ServiceContext, campaign_id: int, *, name: str, kind: str = "custom"
 ) -> StageView:
     require(ctx.actor, "campaign.manage")
-    name = _clean_name(name)
+    name = clean_stage_name(name)
     if kind not in STAGE_KINDS:
         raise ValidationError(f"{kind!r} is not a kind of stage.", "kind")
     with unit_of_work(ctx) as session:
         campaign = _campaign(session, ctx, campaign_id, "manage")
         stages = _stages(session, campaign_id)
-        if any(s.name.casefold() == name.casefold() for s in stages):
-            raise ValidationError(f"The campaign already has a stage called {name}.", "name")
+        check_stage_name_free(name, [s.name for s in stages])
         stage = Stage(
             campaign_id=campaign_id,
             position=len(stages),
@@ -351,122 +354,30 @@ def add_stage(
         return stage_view(session, stage, has_scores=False)
 
 
-def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError("Give the stage a name.", "name")
-    if len(name) > 200:
-        raise ValidationError("Keep the stage name to 200 characters or fewer.", "name")
-    return name
-
-
-STAGE_FIELDS = (
-    "name",
-    "kind",
-    "mode",
-    "starts_on",
-    "ends_on",
-    "scale",
-    "custom_scale",
-    "pass_mark_total",
-    "name_blind",
-    "min_assessors",
-    "moderation_spread",
-    "progress_rule",
-    "progress_count",
-    "location",
-    "video_link",
-    "invitations_on",
-    "notice_days",
-)
-
-
-def clean_stage_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    """Check each changed stage setting; a bad value is refused with the field it names."""
-    cleaned: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name not in STAGE_FIELDS:
-            raise ValidationError(f"{name} is not a stage setting.", name)
-        cleaned[name] = _clean_setting(name, value)
-    return cleaned
-
-
-def _whole(name: str, value: Any, low: int, high: int, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValidationError(f"{label} must be a whole number from {low} to {high}.", name)
-    return value
-
-
-def _clean_setting(name: str, value: Any) -> Any:
-    if name == "name":
-        return _clean_name(value)
-    if name == "kind" and value not in STAGE_KINDS:
-        raise ValidationError(f"{value!r} is not a kind of stage.", name)
-    if name == "mode" and value not in STAGE_MODES:
-        raise ValidationError(f"{value!r} is not a way of running a stage.", name)
-    if (
-        name in ("starts_on", "ends_on", "invitations_on")
-        and value is not None
-        and not isinstance(value, date)
-    ):
-        raise ValidationError("Give a date.", name)
-    if name == "scale" and value not in (*SCALES, "custom"):
-        raise ValidationError(f"{value!r} is not a scoring scale.", name)
-    if name == "custom_scale":
-        return (
-            list(value)
-            if not value
-            else [
-                {"value": p.value, "label": p.label, "descriptor": p.descriptor}
-                for p in custom_scale(list(value)).points
-            ]
-        )
-    if name == "pass_mark_total" and value is not None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValidationError("The overall pass mark must be a number, 0 or more.", name)
-        return float(value)
-    if name == "name_blind" and not isinstance(value, bool):
-        raise ValidationError("Name-blind is yes or no.", name)
-    if name == "min_assessors":
-        return _whole(name, value, 1, 20, "The minimum number of assessors")
-    if name == "moderation_spread":
-        return _whole(name, value, 0, 100, "The spread that calls for moderation")
-    if name == "notice_days":
-        return _whole(name, value, 0, 30, "The notice period")
-    if name == "progress_rule" and value not in PROGRESS_RULES:
-        raise ValidationError("Choose who progresses: all who pass, or the top N.", name)
-    if name == "progress_count" and value is not None:
-        return _whole(name, value, 1, 100_000, "The number who progress")
-    if name in ("location", "video_link"):
-        text = str(value or "").strip()
-        if len(text) > (200 if name == "location" else 500):
-            raise ValidationError("That is too long.", name)
-        return text
-    return value
-
-
 def update_stage(
     ctx: ServiceContext, stage_id: int, changes: dict[str, Any], *, expected_version: int | None
 ) -> StageView:
     require(ctx.actor, "campaign.manage")
     values = clean_stage_changes(changes)
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "manage")
         campaign = _campaign(session, ctx, stage.campaign_id, "manage")
         check_version(stage, expected_version, f"The stage {stage.name}")
         before = {k: _jsonable(getattr(stage, k)) for k in values}
         for name, value in values.items():
             setattr(stage, name, value)
-        starts, ends = stage.starts_on, stage.ends_on
-        if starts and ends and ends < starts:
-            raise ValidationError(f"{stage.name} ends before it starts.", "ends_on")
-        if stage.progress_rule == "top_n" and not stage.progress_count:
-            raise ValidationError("Say how many candidates progress.", "progress_count")
-        if stage.scale == "custom" and not stage.custom_scale:
-            raise ValidationError("Give the points of the custom scale.", "custom_scale")
-        others = [s for s in _stages(session, stage.campaign_id) if s.id != stage.id]
-        if any(s.name.casefold() == stage.name.casefold() for s in others):
-            raise ValidationError(f"The campaign already has a stage called {stage.name}.", "name")
+        check_stage(
+            stage.name,
+            starts_on=stage.starts_on,
+            ends_on=stage.ends_on,
+            progress_rule=stage.progress_rule,
+            progress_count=stage.progress_count,
+            scale=stage.scale,
+            custom_scale=stage.custom_scale,
+        )
+        others = [s.name for s in _stages(session, stage.campaign_id) if s.id != stage.id]
+        check_stage_name_free(stage.name, others)
         touch(stage, ctx)
         session.flush()
         _audit(
@@ -518,6 +429,7 @@ def remove_stage(
 ) -> StagesOverview:
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "manage")
         campaign = _campaign(session, ctx, stage.campaign_id, "manage")
         check_version(stage, expected_version, f"The stage {stage.name}")
@@ -533,7 +445,7 @@ def remove_stage(
         )
         session.delete(stage)
         session.flush()
-        for position, item in enumerate(_stages(session, campaign.id)):  # type: ignore[arg-type]
+        for position, item in enumerate(_stages(session, id_of(campaign))):
             item.position = position
         session.flush()
         return _overview(session, campaign)
@@ -560,16 +472,15 @@ def save_matrix(
     """Replace which criteria each stage assesses, with weights and pass marks."""
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx) as session:
+        lock_stages(session, campaign_id)  # decided under the stage locks: see db.locks
         campaign = _campaign(session, ctx, campaign_id, "manage")
         stages = {s.id: s for s in _stages(session, campaign_id)}
         criteria = {c.id: c for c in _criteria(session, campaign_id)}
         for choice in cells:
             if choice.stage_id not in stages or choice.criterion_id not in criteria:
                 raise NotFound("A stage or criterion in the matrix no longer exists; reload.")
-            if not 0 <= choice.weight <= 100:
-                raise ValidationError("Weights run from 0 to 100.", "weight")
-            if choice.pass_mark is not None and not 0 <= choice.pass_mark <= 100:
-                raise ValidationError("Pass marks run from 0 to 100.", "pass_mark")
+            clean_weight(choice.weight)
+            clean_pass_mark(choice.pass_mark)
         for stage_id, stage in stages.items():
             if stage_id in expected_versions:
                 check_version(stage, expected_versions[stage_id], f"The stage {stage.name}")
@@ -630,11 +541,11 @@ def _replace_cells(
         for c in session.exec(select(StageCriterion).where(StageCriterion.stage_id == stage.id))
     }
     changed = False
-    for criterion_id, cell in existing.items():
+    for criterion_id, dropped in existing.items():
         if criterion_id in wanted:
             continue
         scores = session.exec(
-            select(func.count()).select_from(Score).where(Score.stage_criterion_id == cell.id)
+            select(func.count()).select_from(Score).where(Score.stage_criterion_id == dropped.id)
         ).one()
         if scores:
             raise ValidationError(
@@ -642,14 +553,14 @@ def _replace_cells(
                 "must keep assessing it.",
                 "matrix",
             )
-        session.delete(cell)
+        session.delete(dropped)
         changed = True
     order = [c.id for c in criteria.values()]
     for criterion_id, choice in wanted.items():
         cell = existing.get(criterion_id)
         if cell is None:
             cell = StageCriterion(
-                stage_id=stage.id, advert_criterion_id=criterion_id, updated_by=ctx.actor.name
+                stage_id=id_of(stage), advert_criterion_id=criterion_id, updated_by=ctx.actor.name
             )
             session.add(cell)
         if (cell.weight, cell.pass_mark) != (choice.weight, choice.pass_mark) or cell.id is None:
@@ -689,6 +600,7 @@ def set_panel(
         if not 1 <= seat.panel_number <= 20:
             raise ValidationError("Panels are numbered 1 to 20.", "panel")
     with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "manage")
         campaign = _campaign(session, ctx, stage.campaign_id, "manage")
         check_version(stage, expected_version, f"The stage {stage.name}")
@@ -705,8 +617,8 @@ def set_panel(
             session.exec(select(PanelAssignment).where(PanelAssignment.stage_id == stage_id))
         )
         before = _panel_for_audit(session, old_seats)
-        for seat in old_seats:
-            session.delete(seat)
+        for old in old_seats:
+            session.delete(old)
         session.flush()
         for seat in seats:
             session.add(
@@ -745,11 +657,10 @@ def _panel_for_audit(session: Session, seats: list[PanelAssignment]) -> list[lis
 def list_people(ctx: ServiceContext, *, include_inactive: bool = False) -> list[PersonView]:
     """The people a manager can put on panels."""
     require(ctx.actor, "campaign.manage")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         query = select(Person).order_by(col(Person.name))
         if not include_inactive:
             query = query.where(col(Person.active).is_(True))
         return [
-            PersonView(p.id, p.name, p.email, p.role, p.active)  # type: ignore[arg-type]
-            for p in session.exec(query)
+            PersonView(id_of(p), p.name, p.email, p.role, p.active) for p in session.exec(query)
         ]

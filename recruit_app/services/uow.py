@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
+from sqlmodel.sql.expression import Select
 
+from db.engine import SQLITE_BUSY_TIMEOUT_MS
 from db.types import utcnow
 from recruit_app.domain.dates import day_and_month
 from recruit_app.errors import ConflictError, DatabaseUnavailable, ValidationError
@@ -26,11 +28,54 @@ CONNECTION_LOST_MESSAGE = (
     "Nothing was saved: check the server is running, then try again."
 )
 
+BUSY_MESSAGE = (
+    "The database is busy: another program or desktop has been writing to it for "
+    f"{SQLITE_BUSY_TIMEOUT_MS // 1000} seconds. Nothing was changed; try again in a moment."
+)
+
+# What each constraint protects, in words: the database's own names never reach people.
+# PostgreSQL names the constraint; SQLite names the columns (or the index, for one on an
+# expression).
+CONSTRAINT_WORDS = [
+    (("uq_candidate_campaign_email",), "another candidate in this campaign has that e-mail"),
+    (
+        ("uq_candidate_campaign_id", "candidate.campaign_id, candidate.candidate_number"),
+        "another candidate in this campaign has that candidate number",
+    ),
+    (("uq_campaign_reference", "campaign.reference"), "another campaign has that reference"),
+    (("uq_person_email", "person.email"), "someone else is listed with that e-mail"),
+    (("uq_framework_code", "framework.code"), "another framework has that code"),
+    (("uq_role_template_code", "role_template.code"), "another role template has that code"),
+    (("uq_post_campaign_id", "post.campaign_id"), "another post in this campaign has that title"),
+    (
+        ("uq_advert_criterion_advert_id", "advert_criterion.advert_id"),
+        "another criterion of this advert has that code",
+    ),
+    (
+        ("uq_panel_assignment_stage_id", "panel_assignment.stage_id"),
+        "that person is already on this stage's panel",
+    ),
+    (
+        ("uq_conflict_declaration_person_id", "conflict_declaration.person_id"),
+        "that conflict of interest is already declared",
+    ),
+]
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """SQLite's lock was held by another writer for longer than the busy timeout."""
+    text = str(exc.orig or "").lower()
+    return "database is locked" in text or "database table is locked" in text
+
 
 @contextmanager
-def unit_of_work(ctx: ServiceContext) -> Iterator[Session]:
-    """Yield a session; commit once at the end, roll back everything on any error."""
-    session = ctx.db.session()
+def unit_of_work(ctx: ServiceContext, *, read_only: bool = False) -> Iterator[Session]:
+    """Yield a session; commit once at the end, roll back everything on any error.
+
+    Work that writes takes SQLite's write lock when it starts, so what it reads stays true
+    until it commits (see `db.engine`); `read_only` work takes none and never waits.
+    """
+    session = ctx.db.session(read_only=read_only)
     try:
         yield session
         session.commit()
@@ -39,13 +84,10 @@ def unit_of_work(ctx: ServiceContext) -> Iterator[Session]:
         raise ConflictError(STALE_MESSAGE) from None
     except IntegrityError as exc:
         session.rollback()
-        raise ValidationError(
-            "That change would break a rule of the data (a duplicate or a missing link): "
-            f"{_first_line(exc)}"
-        ) from None
+        raise ValidationError(integrity_message(exc)) from None
     except DBAPIError as exc:
         session.rollback()
-        raise DatabaseUnavailable(_not_saved(exc)) from None
+        raise DatabaseUnavailable(not_saved(exc)) from None
     except BaseException:
         session.rollback()
         raise
@@ -53,11 +95,30 @@ def unit_of_work(ctx: ServiceContext) -> Iterator[Session]:
         session.close()
 
 
-def _not_saved(exc: DBAPIError) -> str:
+def integrity_message(exc: IntegrityError) -> str:
+    """A broken rule of the data in words, naming the rule but never the row's values."""
+    text = str(exc.orig or "")
+    for markers, words in CONSTRAINT_WORDS:
+        if any(marker in text for marker in markers):
+            return f"Nothing was saved: {words}."
+    lowered = text.lower()
+    if "unique" in lowered or "duplicate" in lowered:
+        return "Nothing was saved: it would make a duplicate of something already there."
+    if "foreign key" in lowered:
+        return (
+            "Nothing was saved: something it refers to was removed meanwhile, or it is still "
+            "in use. Reload and try again."
+        )
+    return "Nothing was saved: it would break a rule of the data. Reload and try again."
+
+
+def not_saved(exc: DBAPIError) -> str:
     # A lost connection (server restarted, session ended by an administrator) reads
     # differently from driver to driver and moment to moment: say it one way.
     if exc.connection_invalidated:
         return CONNECTION_LOST_MESSAGE
+    if is_busy(exc):
+        return BUSY_MESSAGE
     if isinstance(exc, OperationalError):
         return f"The database could not complete the change: {_first_line(exc)}. Nothing was saved."
     return f"The database refused the change: {_first_line(exc)}. Nothing was saved."
@@ -92,7 +153,12 @@ def touch(row: Any, ctx: ServiceContext) -> None:
     row.updated_by = ctx.actor.name
 
 
-def plain_rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """`sqlmodel.select` of five or more columns: its typed overloads stop at four."""
+    return Select(*columns)
+
+
+def plain_rows(session: Session, statement: Any) -> Sequence[tuple[Any, ...]]:
     """The statement's rows as plain tuples straight off the DBAPI cursor.
 
     For the big reads (tens of thousands of rows) where a Row object each costs more than

@@ -14,10 +14,11 @@ from db import schema
 from db.database import open_database
 from recruit_app.errors import DatabaseUnavailable, SchemaTooNew, ValidationError
 from tests.helpers.files import read_only_folder
+from tests.helpers.old_databases import database_at_first_revision_with_rows
 
 
 def test_new_sqlite_file_is_created_private_in_wal_mode_with_foreign_keys(tmp_path):
-    path = tmp_path / "deep" / "folder" / "recruit.sqlite3"
+    path = tmp_path / "recruit.sqlite3"
     db = open_database(str(path))
     try:
         assert db.revision == schema.head_revision()
@@ -101,38 +102,6 @@ def test_malformed_url_is_a_validation_error():
         open_database("postgresql://user:pw@host:port/db")
 
 
-OLD_ROWS = [
-    "INSERT INTO campaign (id, version, updated_at, updated_by, reference, title, status, "
-    "archived, created_at) VALUES (1, 1, '2026-01-01', 'x', 'OLD-1', 'Old', 'draft', false, "
-    "'2026-01-01')",
-    "INSERT INTO stage (version, updated_at, updated_by, campaign_id, position, name, kind, "
-    "mode, scale, custom_scale, name_blind, min_assessors, moderation_spread, progress_rule) "
-    "VALUES (1, '2026-01-01', 'x', 1, 0, 'Sift', 'sift', '', 'sp7', '[]', true, 2, 2, "
-    "'all_passing')",
-    "INSERT INTO candidate (version, updated_at, updated_by, campaign_id, candidate_number, "
-    "first_name, last_name, email, phone, guaranteed_interview, redeployment, adjustments, "
-    "unavailable_dates, extra, status, created_at) VALUES (1, '2026-01-01', 'x', 1, '0001', "
-    "'Siân', 'Evans', 's@example.org', '', false, false, '', '[]', '{}', 'applied', "
-    "'2026-01-01')",
-]
-
-
-def _database_at_first_revision_with_rows(url: str) -> None:
-    from alembic import command
-
-    from db.engine import make_engine, parse_database_url
-    from db.migrate import alembic_config
-
-    engine = make_engine(parse_database_url(url))
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, schema.known_revisions()[0])
-        for statement in OLD_ROWS:
-            connection.execute(text(statement))
-    engine.dispose()
-
-
 def _check_upgraded(db) -> None:
     assert db.revision == schema.head_revision()
     with db.engine.connect() as connection:
@@ -146,7 +115,7 @@ def _check_upgraded(db) -> None:
 
 def test_upgrading_an_older_sqlite_file_backs_it_up_first(tmp_path):
     path = tmp_path / "old.sqlite3"
-    _database_at_first_revision_with_rows(str(path))
+    database_at_first_revision_with_rows(str(path))
     db = open_database(str(path))
     try:
         _check_upgraded(db)
@@ -162,7 +131,7 @@ def test_upgrading_an_older_sqlite_file_backs_it_up_first(tmp_path):
 
 @pytest.mark.postgres
 def test_upgrading_an_older_postgresql_database_keeps_its_rows(pg_empty_url):
-    _database_at_first_revision_with_rows(pg_empty_url)
+    database_at_first_revision_with_rows(pg_empty_url)
     db = open_database(pg_empty_url)
     try:
         _check_upgraded(db)

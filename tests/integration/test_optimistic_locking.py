@@ -37,13 +37,18 @@ def test_archive_and_delete_check_the_version_too(database):
 
 
 def test_concurrent_sessions_cannot_both_write_the_same_version(database):
-    """Two sessions read version 1 and both write: the database-level check refuses one."""
+    """Two sessions read version 1 and both write: the database-level check refuses one.
+
+    Each read ends its transaction, as a desktop's read does before the user types
+    (on SQLite a write transaction holds the file's lock from its start: see db.engine)."""
     alex = ServiceContext(database, Actor("Alex Manager"))
     created = svc.create_campaign(alex, title="Developer")
     first, second = database.session(), database.session()
     try:
         a = first.exec(select(Campaign).where(Campaign.id == created.id)).one()
+        first.commit()
         b = second.exec(select(Campaign).where(Campaign.id == created.id)).one()
+        second.commit()
         a.title = "From first"
         first.commit()
         b.title = "From second"

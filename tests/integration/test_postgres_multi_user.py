@@ -41,7 +41,7 @@ from recruit_app.services.campaigns import CampaignSummary, create_campaign
 from recruit_app.services.candidates import import_candidates
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.database import open_db
-from recruit_app.services.uow import CONNECTION_LOST_MESSAGE, STALE_MESSAGE, describe_moment
+from recruit_app.services.uow import CONNECTION_LOST_MESSAGE, describe_moment
 
 pytestmark = pytest.mark.postgres
 
@@ -189,19 +189,19 @@ class Race:
         event.listen(first.db.engine, "after_cursor_execute", self._first_has_written)
         event.listen(second.db.engine, "before_cursor_execute", self._second_about_to_write)
 
-    def _first_about_to_write(self, _conn, _cursor, statement: str, *_args: Any) -> None:  # type: ignore[no-untyped-def]
+    def _first_about_to_write(self, _conn, _cursor, statement: str, *_args: Any) -> None:
         # Once only: a use case may write the same row twice in one transaction.
         if statement.startswith(self.prefix) and not self.first_wrote.is_set():
             self.both_read.wait()
 
-    def _first_has_written(self, _conn, _cursor, statement: str, *_args: Any) -> None:  # type: ignore[no-untyped-def]
+    def _first_has_written(self, _conn, _cursor, statement: str, *_args: Any) -> None:
         if statement.startswith(self.prefix) and not self.first_wrote.is_set():
             self.first_wrote.set()
             assert self.second_pid is not None
             wait_until_blocked_on_a_lock(self.monitor, self.second_pid)
             self.second_waited = True
 
-    def _second_about_to_write(self, conn, _cursor, statement: str, *_args: Any) -> None:  # type: ignore[no-untyped-def]
+    def _second_about_to_write(self, conn, _cursor, statement: str, *_args: Any) -> None:
         if statement.startswith(self.prefix) and self.second_pid is None:
             self.second_pid = backend_pid(conn)
             self.both_read.wait()
@@ -357,12 +357,13 @@ def test_the_chair_saving_over_the_managers_change_is_refused_by_name(team: Team
 def test_a_manager_and_the_chair_saving_the_same_stage_at_the_same_moment(
     team: Team, monitor: Engine
 ) -> None:
-    """Both pass the version check before either writes; the database lets one through:
-    the chair's UPDATE waits on the manager's row lock, then finds the version moved on."""
+    """Both opened the same version and save at once. Each use case that changes a stage
+    starts by taking the stage's row lock (db.locks): the chair's save waits for the
+    manager's to commit, then reads the stage afresh and is refused by name."""
     with desktop(team.url, RITA) as rita, desktop(team.url, HANNAH) as hannah:
         version = stage_svc.stages_overview(rita, team.campaign_id).stages[0].version
         assert res.stage_results(hannah, team.stage_id).stage_version == version
-        race = Race(monitor, "UPDATE stage ", first=rita, second=hannah)
+        race = Race(monitor, "SELECT stage.id", first=rita, second=hannah)
         manager, chair = run_together(
             lambda: stage_svc.update_stage(
                 rita, team.stage_id, {"moderation_spread": 4}, expected_version=version
@@ -377,7 +378,8 @@ def test_a_manager_and_the_chair_saving_the_same_stage_at_the_same_moment(
     assert isinstance(manager, stage_svc.StageView), manager
     assert manager.version > version and manager.moderation_spread == 4
     assert isinstance(chair, ConflictError), chair
-    assert chair.message == STALE_MESSAGE
+    assert chair.changed_by == "Rita Manager"
+    assert chair.message.startswith("The stage CV sift was changed by Rita Manager on ")
     assert _stored_stage(team.admin, team.stage_id) == (manager.version, "Rita Manager", 4, "")
     actions = audit_actions(team.admin)
     assert actions[("stage.update", "Rita Manager")] == 1
@@ -387,12 +389,13 @@ def test_a_manager_and_the_chair_saving_the_same_stage_at_the_same_moment(
 def test_the_chair_and_a_manager_agreeing_the_first_score_at_once(
     team: Team, monitor: Engine
 ) -> None:
-    """Neither saw an agreed score, so neither has a version to check: the unique index
-    decides, and the one who came second is told someone else saved first."""
+    """Neither saw an agreed score. Agreeing one starts by taking the stage's row lock
+    (db.locks), so the manager waits for the chair, then finds her score and is told who
+    saved it. (Without the lock the unique index would decide, with STALE_MESSAGE.)"""
     with desktop(team.url, HANNAH) as hannah, desktop(team.url, RITA) as rita:
         pair = res.moderation_view(hannah, team.stage_id)[0]
         assert (pair.agreed, pair.agreed_version) == (None, 0)
-        race = Race(monitor, "INSERT INTO moderated_score ", first=hannah, second=rita)
+        race = Race(monitor, "SELECT stage.id", first=hannah, second=rita)
         chair, manager = run_together(
             *(
                 lambda ctx=ctx, value=value: res.record_agreed_score(
@@ -413,7 +416,8 @@ def test_the_chair_and_a_manager_agreeing_the_first_score_at_once(
     assert isinstance(chair, res.ModerationPair), chair
     assert (chair.agreed, chair.rationale, chair.agreed_version) == (5, "Hannah Lee's view", 1)
     assert isinstance(manager, ConflictError), manager
-    assert manager.message == STALE_MESSAGE
+    assert manager.changed_by == "Hannah Lee"
+    assert manager.message.startswith("The agreed score was changed by Hannah Lee on ")
     with team.admin.db.session() as session:
         stored = session.exec(select(ModeratedScore)).all()
     assert [
@@ -427,14 +431,15 @@ def test_the_chair_and_a_manager_agreeing_the_first_score_at_once(
 def test_a_manager_entering_paper_scores_while_the_member_types_keeps_one(
     team: Team, monitor: Engine
 ) -> None:
-    """Both sheets showed no score (version 0); the manager's paper score lands first, so
-    the member's is refused rather than silently replacing it or failing in database words."""
+    """Both sheets showed no score (version 0); the manager's paper score lands first (the
+    member's save waits on the stage lock, db.locks), so the member's is refused by name
+    rather than silently replacing it or failing in database words."""
     with desktop(team.url, RITA) as rita, desktop(team.url, HANNAH) as hannah:
         sheet = sc.scoring_sheet(hannah, team.stage_id, team.hannah_id)
         candidate, criterion = sheet.candidates[0], sheet.criteria[0]
         shown = sheet.score(candidate.id, criterion.cell_id).version
         assert shown == 0
-        race = Race(monitor, "INSERT INTO score ", first=rita, second=hannah)
+        race = Race(monitor, "SELECT stage.id", first=rita, second=hannah)
         manager, member = run_together(
             *(
                 lambda ctx=ctx, value=value: sc.save_score(
@@ -456,7 +461,7 @@ def test_a_manager_entering_paper_scores_while_the_member_types_keeps_one(
     assert isinstance(manager, sc.MyScore), manager
     assert (manager.value, manager.evidence, manager.version) == (3, "typed by Rita Manager", 1)
     assert isinstance(member, ConflictError), member
-    assert member.message == STALE_MESSAGE
+    assert member.changed_by == "Rita Manager"
     with team.admin.db.session() as session:
         stored = session.exec(select(Score)).all()
     assert [(s.assessor_id, s.value, s.evidence, s.updated_by) for s in stored] == [
@@ -545,7 +550,7 @@ def test_a_panel_change_whose_session_is_killed_keeps_the_old_panel(
     assert [(p, r) for p, r, _v in before] == [(team.hannah_id, "chair"), (team.tom_id, "member")]
     killed: list[str] = []
 
-    def kill_once_the_old_seats_are_gone(conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def kill_once_the_old_seats_are_gone(conn, _cursor, statement, *_args) -> None:
         if statement.startswith("INSERT INTO panel_assignment ") and not killed:
             killed.append(terminate(monitor, backend_pid(conn)))
 

@@ -41,6 +41,25 @@ def test_test_connection_reports_success_and_failure(qtbot, window, tmp_path):
     dialog.database_edit.setText("not a url://at all")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "is not a database URL" in dialog.test_result.text(), timeout=5000)
+    dialog.database_edit.setText(str(tmp_path / "no such folder" / "new.sqlite3"))
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "does not exist" in dialog.test_result.text(), timeout=5000)
+    assert not (tmp_path / "no such folder").exists()
+    dialog.reject()
+
+
+def test_a_file_in_a_folder_that_does_not_exist_is_refused_not_made(
+    qtbot, window, sqlite_url, tmp_path, app_home
+):
+    typo = tmp_path / "tema" / "other.sqlite3"
+    dialog = _open_settings(qtbot, window)
+    dialog.database_edit.setText(str(typo))
+    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.switch_error.isVisible(), timeout=5000)
+    assert f"The folder {typo.parent} does not exist" in dialog.switch_error.text()
+    assert f"Still using SQLite file: {sqlite_url}." in dialog.switch_error.text()
+    assert not typo.parent.exists()
+    assert str(window.context.database.target.path) == sqlite_url
     dialog.reject()
 
 
@@ -65,6 +84,7 @@ def test_switching_to_a_new_file_reloads_the_list_and_saves_the_choice(
 ):
     svc.create_campaign(window.context.service_context(), title="In the old database")
     new_file = tmp_path / "team" / "other.sqlite3"
+    new_file.parent.mkdir()  # Recruit makes no folder for a path typed in (a typo?)
     dialog = _open_settings(qtbot, window)
     dialog.database_edit.setText(str(new_file))
     dialog.organisation_edit.setText("Home Office")

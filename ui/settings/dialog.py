@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from recruit_app import paths
 from recruit_app.errors import RecruitError, ValidationError
-from recruit_app.settings import DB_ENV
+from recruit_app.settings import DB_ENV, default_database_url
 from ui import change_bus
 from ui.context import AppContext
 from ui.sign_in.opening import OpenedDatabase, open_and_check
@@ -323,7 +323,7 @@ class SettingsDialog(QDialog):
             self.database_edit.setText(path)
 
     def _typed_url(self) -> str:
-        return self.database_edit.text().strip() or str(paths.default_database_path())
+        return self.database_edit.text().strip() or default_database_url()
 
     def test_connection(self) -> None:
         from recruit_app.services.database import test_connection
