@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from exports.cells import csv_record
 from exports.files import write_text_atomic
 
 
@@ -21,7 +22,7 @@ def csv_text(rows: Sequence[dict[str, str]], columns: Sequence[str]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_record(row) for row in rows)
     return buffer.getvalue()
 
 

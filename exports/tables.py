@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from exports.cells import csv_row, xlsx_cell, xlsx_row
 from exports.files import atomic_output, write_text_atomic
-from recruit_app.domain.results import neutralise
 
 
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in headers])
-    writer.writerows([[neutralise(v) for v in row] for row in rows])
+    writer.writerow(csv_row(headers))
+    writer.writerows(csv_row(row) for row in rows)
     return buffer.getvalue()
 
 
@@ -36,21 +36,15 @@ def _write_xlsx(
     path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str
 ) -> Path:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(title))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=neutralise(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append([xlsx_cell(sheet, header, font=bold) for header in headers])
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append(xlsx_row(sheet, row))
     with atomic_output(path) as handle:
         workbook.save(handle)
     return path

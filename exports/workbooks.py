@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from exports.cells import xlsx_row
 from exports.files import atomic_output
-from recruit_app.domain.results import neutralise
 
 META_SHEET = "About this workbook"
 SHEET_PREFIX = "Sheet: "
@@ -48,11 +48,13 @@ def write_scoring_workbook(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     about = workbook.active
+    assert isinstance(about, Worksheet)  # a new workbook has one sheet, a worksheet
     about.title = META_SHEET
-    for row in (
+    for fact in (
         ("Campaign", campaign),
         ("Assessor", assessor),
         ("Assessor e-mail", assessor_email),
@@ -62,28 +64,26 @@ def write_scoring_workbook(
             "evidence beside it, save, and import the file into Recruit.",
         ),
     ):
-        about.append([neutralise(v) for v in row])
+        about.append(xlsx_row(about, fact))
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 90
     used: set[str] = set()
     for spec in sheets:
         title = sheet_title(spec.stage_name, used)
         # Sheet names are cut to Excel's limits: the full stage name is kept here.
-        about.append([f"{SHEET_PREFIX}{title}", neutralise(spec.stage_name)])
+        about.append(xlsx_row(about, [f"{SHEET_PREFIX}{title}", spec.stage_name]))
         sheet = workbook.create_sheet(title)
         headers = ["Candidate number", "Candidate"]
         for criterion in spec.criteria:
             headers += [f"{criterion.code} score", f"{criterion.code} evidence"]
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        sheet.append(xlsx_row(sheet, headers, font=bold, alignment=top))
         for row in spec.rows:
-            line: list[object] = [neutralise(row.number), neutralise(row.label)]
+            line: list[object] = [row.number, row.label]
             for criterion in spec.criteria:
                 value, evidence = row.values.get(criterion.code, (None, ""))
-                line += [value, neutralise(evidence)]
-            sheet.append(line)
+                line += [value, evidence]
+            sheet.append(xlsx_row(sheet, line))
         choices = ",".join(str(v) for v in spec.scale)
         validation = DataValidation(
             type="list",

@@ -10,11 +10,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
+from recruit_app.domain.advert_fields import FIELDS as ADVERT_FIELDS
+from recruit_app.domain.advert_fields import TEXT_LIMIT, clean_field
+from recruit_app.domain.stage_rules import (
+    MIN_ASSESSORS,
+    check_stage_name_free,
+    clean_pass_mark,
+    clean_stage_name,
+    clean_weight,
+)
+from recruit_app.domain.stage_rules import STAGE_KINDS as STAGE_KINDS
+from recruit_app.domain.stage_rules import STAGE_MODES as STAGE_MODES
 from recruit_app.errors import ValidationError
+
+# STAGE_KINDS and STAGE_MODES are re-exported: they lived here first, and the screens
+# still import them from here.
 
 ELEMENTS = {
     "ABI": "Ability",
@@ -26,22 +41,6 @@ ELEMENTS = {
 # Elements whose criteria are judged at a level; experience is free-form.
 LEVELLED_ELEMENTS = {"ABI", "BEH", "STR", "TEC"}
 LEVEL_MIN, LEVEL_MAX = 1, 9
-
-STAGE_KINDS = {
-    "application": "Application and eligibility",
-    "sift": "Sift",
-    "online_test": "Online test",
-    "technical_exercise": "Technical exercise",
-    "telephone_interview": "Telephone interview",
-    "video_interview": "Video interview",
-    "assessment_centre": "Assessment centre",
-    "panel_interview": "Panel interview",
-    "presentation": "Presentation",
-    "offer": "Offer",
-    "pre_employment_checks": "Pre-employment checks",
-    "custom": "Custom",
-}
-STAGE_MODES = ("", "in_person", "video", "telephone", "online")
 
 FRAMEWORK_FORMAT = "recruit-framework/1"
 TEMPLATE_FORMAT = "recruit-role-template/1"
@@ -165,6 +164,53 @@ class QuestionDef:
     probes: tuple[str, ...] = ()
 
 
+# --- a criterion an advert or template asks for ---------------------------------------
+
+CRITERION_TITLE_MAX = 300
+
+
+def clean_criterion(
+    code: Any,
+    title: Any,
+    element: Any,
+    *,
+    level: Any = None,
+    weight: Any = 1.0,
+    description: Any = "",
+    level_range: tuple[int, int] | None = None,
+) -> tuple[str, str, float]:
+    """The rules for a criterion on an advert or in a role template, whoever gives it.
+
+    Returns the code and title tidied and the weight as a number; messages leave the
+    criterion to the caller to name.
+    """
+    if not isinstance(code, str) or not code.strip() or len(code.strip()) > CODE_MAX:
+        raise ValidationError(f"Give a code of up to {CODE_MAX} characters.", "code")
+    if not isinstance(title, str):
+        raise ValidationError("The title must be text.", "title")
+    title = " ".join(title.split())
+    if not title or len(title) > CRITERION_TITLE_MAX:
+        raise ValidationError(f"Give a title of up to {CRITERION_TITLE_MAX} characters.", "title")
+    if element not in ELEMENTS:
+        raise ValidationError("Choose the Success Profiles element.", "element")
+    low, high = level_range or (LEVEL_MIN, LEVEL_MAX)
+    if level is not None:
+        if isinstance(level, bool) or not isinstance(level, int):
+            raise ValidationError("The level must be a whole number.", "level")
+        if not low <= level <= high:
+            raise ValidationError(f"The level must be from {low} to {high}.", "level")
+    if not isinstance(description, str):
+        raise ValidationError("The description must be text.", "description")
+    if len(description) > TEXT_LIMIT:
+        raise ValidationError("The description is too long.", "description")
+    return code.strip(), title, clean_weight(weight)
+
+
+def lower_first(message: str) -> str:
+    """A sentence made to follow a colon: "Weights run..." becomes "weights run..."."""
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message
+
+
 # --- reading helpers -----------------------------------------------------------------
 
 
@@ -225,11 +271,14 @@ class _Reader:
             )
         return value
 
-    def number(self, key: str, default: float) -> float:
-        value = self.data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValidationError(f"{self.at(key)} must be a number, 0 or more.", self.at(key))
-        return float(value)
+    def rule(self, key: str, check: Callable[[Any], Any], default: Any = None) -> Any:
+        """The value checked by a rule shared with the screens, its message put at its path."""
+        try:
+            return check(self.data.get(key, default))
+        except ValidationError as exc:
+            raise ValidationError(
+                f"{self.at(key)}: {lower_first(exc.message)}", self.at(key)
+            ) from None
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
@@ -251,6 +300,8 @@ class _Reader:
                 raise ValidationError(f"{where} must be non-empty text.", where)
             if len(item) > limit:
                 raise ValidationError(f"{where} is longer than {limit} characters.", where)
+            if "\x00" in item:
+                raise ValidationError(f"{where} contains a NUL character.", where)
             result.append(item.strip())
         return tuple(result)
 
@@ -258,7 +309,7 @@ class _Reader:
 def _check_format(data: Any, expected: str) -> None:
     if isinstance(data, Mapping) and data.get("format") not in (None, expected):
         raise ValidationError(
-            f"format is {data.get('format')!r}, but this needs {expected!r}.", "format"
+            f"format is {_shown(data.get('format'))}, but this needs {expected!r}.", "format"
         )
 
 
@@ -292,7 +343,7 @@ def _parse_criterion(item: _Reader) -> CriterionDef:
     element = item.text("element", required=True).upper()
     if element not in ELEMENTS:
         raise ValidationError(
-            f"{item.at('element')} {element!r} is not one of {', '.join(ELEMENTS)}.",
+            f"{item.at('element')} {_shown(element)} is not one of {', '.join(ELEMENTS)}.",
             item.at("element"),
         )
     levels = [
@@ -508,9 +559,10 @@ def framework_from_rows(
                 )
         level_text = (row.get("level") or "").strip()
         if level_text:
-            if not level_text.isdigit():
+            if not _WHOLE.fullmatch(level_text):
                 raise ValidationError(
-                    f"Line {line}, column level: {level_text!r} is not a whole number.", "level"
+                    f"Line {line}, column level: {_shown(level_text)} is not a whole number.",
+                    "level",
                 )
             entry["levels"].append(
                 {
@@ -582,16 +634,32 @@ def parse_role_template(data: Any) -> RoleTemplateDef:
             f"Only one criterion can be the lead; {', '.join(leads)} all are.", "criteria"
         )
     stages = []
+    spelling = {c.code.casefold(): c.code for c in criteria}
     for index, item in enumerate(top.items("stages")):
         stage = _parse_template_stage(_Reader(item, f"stages[{index}]"))
+        where = f"stages[{index}].criteria"
         unknown = [c for c in stage.criteria if c.casefold() not in codes]
         if unknown:
             raise ValidationError(
-                f"stages[{index}].criteria names {', '.join(unknown)}, which the template does "
-                "not ask for.",
-                f"stages[{index}].criteria",
+                f"{where} names {', '.join(unknown)}, which the template does not ask for.",
+                where,
             )
-        stages.append(stage)
+        # Codes match ignoring case, as they do on the advert; keep the criterion's own.
+        assessed = tuple(spelling[c.casefold()] for c in stage.criteria)
+        twice = sorted({c for c in assessed if assessed.count(c) > 1})
+        if twice:
+            raise ValidationError(f"{where} names {', '.join(twice)} twice.", where)
+        stages.append(replace(stage, criteria=assessed))
+    names = [s.name for s in stages]
+    for index, name in enumerate(names):
+        try:
+            check_stage_name_free(name, names[:index])
+        except ValidationError:
+            where = f"stages[{index}].name"
+            raise ValidationError(
+                f"{where}: another stage is already called {name}; each needs its own name.",
+                where,
+            ) from None
     return RoleTemplateDef(
         code=top.code("code"),
         title=top.text("title", required=True, limit=NAME_MAX),
@@ -612,16 +680,19 @@ def _parse_template_advert(item: _Reader) -> dict[str, Any]:
                 f"{item.at(key)} is not an advert field a template can fill.", item.at(key)
             )
         if kind is str:
-            result[key] = item.text(key)
+            value: Any = item.text(key)
         elif kind is int:
-            result[key] = item.integer(key, low=0, high=10_000)
+            value = item.integer(key)
         elif key == "pay_zones":
-            result[key] = [
+            value = [
                 _parse_pay_zone(_Reader(z, f"{item.at(key)}[{i}]"))
                 for i, z in enumerate(item.items(key))
             ]
         else:
-            result[key] = list(item.strings(key, limit=NAME_MAX))
+            value = list(item.strings(key, limit=NAME_MAX))
+        # A campaign made from the template must pass the advert form's own rules.
+        field_kind, limit = ADVERT_FIELDS[key]
+        result[key] = item.rule(key, partial(clean_field, key, kind=field_kind, limit=limit), value)
     return result
 
 
@@ -648,10 +719,10 @@ def _parse_template_criterion(item: _Reader) -> TemplateCriterionDef:
     element = item.text("element", required=not framework).upper()
     if element and element not in ELEMENTS:
         raise ValidationError(
-            f"{item.at('element')} {element!r} is not one of {', '.join(ELEMENTS)}.",
+            f"{item.at('element')} {_shown(element)} is not one of {', '.join(ELEMENTS)}.",
             item.at("element"),
         )
-    title = item.text("title", required=not framework, limit=300)
+    title = item.text("title", required=not framework, limit=CRITERION_TITLE_MAX)
     return TemplateCriterionDef(
         code=item.code("code"),
         element=element,
@@ -662,7 +733,7 @@ def _parse_template_criterion(item: _Reader) -> TemplateCriterionDef:
         level=item.integer("level", low=LEVEL_MIN, high=LEVEL_MAX),
         essential=item.flag("essential", True),
         lead=item.flag("lead", False),
-        weight=item.number("weight", 1.0),
+        weight=item.rule("weight", clean_weight, 1.0),
     )
 
 
@@ -670,21 +741,23 @@ def _parse_template_stage(item: _Reader) -> TemplateStageDef:
     kind = item.text("kind") or "custom"
     if kind not in STAGE_KINDS:
         raise ValidationError(
-            f"{item.at('kind')} {kind!r} is not a known kind of stage.", item.at("kind")
+            f"{item.at('kind')} {_shown(kind)} is not a known kind of stage.", item.at("kind")
         )
     mode = item.text("mode")
     if mode not in STAGE_MODES:
         raise ValidationError(
-            f"{item.at('mode')} {mode!r} is not one of in_person, video, telephone, online.",
+            f"{item.at('mode')} {_shown(mode)} is not one of in_person, video, telephone, online.",
             item.at("mode"),
         )
+    item.text("name", required=True, limit=NAME_MAX)  # text, present, no NUL
+    fewest, most = MIN_ASSESSORS
     return TemplateStageDef(
-        name=item.text("name", required=True, limit=NAME_MAX),
+        name=item.rule("name", clean_stage_name),
         kind=kind,
         mode=mode,
         name_blind=item.flag("name_blind", kind == "sift"),
-        min_assessors=item.integer("min_assessors", 2, low=1, high=20) or 2,
-        pass_mark=item.integer("pass_mark", None, low=0, high=100),
+        min_assessors=item.integer("min_assessors", 2, low=fewest, high=most) or 2,
+        pass_mark=item.rule("pass_mark", clean_pass_mark),
         criteria=item.strings("criteria", limit=CODE_MAX),
     )
 
@@ -903,7 +976,7 @@ def template_from_rows(
                 data["stages"].append(_stage_cells(row))
             else:
                 raise ValidationError(
-                    f"column record is {record!r}; use template, advert, criterion or stage."
+                    f"column record is {_shown(record)}; use template, advert, criterion or stage."
                 )
         except ValidationError as exc:
             raise ValidationError(f"Line {line}, {exc.message}", exc.field) from None
@@ -911,8 +984,8 @@ def template_from_rows(
         return parse_role_template(data)
     except ValidationError as exc:
         where = re.match(r"(criteria|stages)\[\d+\]", exc.field or "")
-        line = where_lines.get(where.group(0)) if where else None
-        prefix = f"Line {line}: " if line else ""
+        found = where_lines.get(where.group(0)) if where else None
+        prefix = f"Line {found}: " if found else ""
         raise ValidationError(prefix + exc.message, exc.field) from None
 
 
@@ -921,13 +994,18 @@ def _advert_cell(key: str, text: str) -> Any:
     if kind is str or kind is None:
         return text  # unknown keys are reported by parse_role_template
     if kind is int:
-        if not text.strip().isdigit():
-            raise ValidationError(f"column value: {key} must be a whole number, not {text!r}.")
+        if not _WHOLE.fullmatch(text.strip()):
+            raise ValidationError(
+                f"column value: {key} must be a whole number, not {_shown(text)}."
+            )
         return int(text)
     try:
-        return json.loads(text or "[]")
-    except ValueError:
+        value = json.loads(text or "[]", parse_constant=_not_a_number)
+        # An escape such as \ud800 leaves half a character that no database can store.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):
         raise ValidationError(f"column value: {key} must be a JSON list.") from None
+    return value
 
 
 def _flag_cell(row: Mapping[str, str], column: str, default: bool) -> bool:
@@ -938,25 +1016,43 @@ def _flag_cell(row: Mapping[str, str], column: str, default: bool) -> bool:
         return True
     if text in (_NO, "false", "n", "0"):
         return False
-    raise ValidationError(f"column {column}: {text!r} is not yes or no.", column)
+    raise ValidationError(f"column {column}: {_shown(text)} is not yes or no.", column)
+
+
+# Plain digits only: str.isdigit() also passes "²", which int() then refuses, and a
+# thousand-digit cell would stop int() with Python's own digit limit.
+_WHOLE = re.compile(r"-?[0-9]{1,30}")
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value for a message, cut short: a cell or JSON value can be megabytes long."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _not_a_number(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
 
 
 def _int_cell(row: Mapping[str, str], column: str) -> int | None:
     text = (row.get(column) or "").strip()
     if not text:
         return None
-    if not text.lstrip("-").isdigit():
-        raise ValidationError(f"column {column}: {text!r} is not a whole number.", column)
+    if not _WHOLE.fullmatch(text):
+        raise ValidationError(f"column {column}: {_shown(text)} is not a whole number.", column)
     return int(text)
 
 
 def _criterion_cells(row: Mapping[str, str]) -> dict[str, Any]:
     weight_text = (row.get("weight") or "").strip() or "1.0"
     try:
+        # float() also reads "1_0" and other scripts' digits; a weight is plain ASCII.
+        if not weight_text.isascii() or "_" in weight_text:
+            raise ValueError(weight_text)
         weight = float(weight_text)
     except ValueError:
         raise ValidationError(
-            f"column weight: {weight_text!r} is not a number.", "weight"
+            f"column weight: {_shown(weight_text)} is not a number.", "weight"
         ) from None
     return {
         "code": row.get("code", ""),

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from recruit_app.errors import ValidationError
 
@@ -21,7 +21,6 @@ _PLACES = 9
 # A quick pre-check before the exact, rounded comparison in _check_submitted.
 _ROUNDING_MARGIN = 1e-6
 _LISTED = 5  # candidates a blocker names before "and N more"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # --- inputs ----------------------------------------------------------------------------
 
@@ -52,7 +51,7 @@ class Summary(NamedTuple):
     (a named tuple: tens of thousands are made at a time, and tuples are cheap to make).
     """
 
-    count: int
+    scores: int  # how many (not `count`: that name is the tuple's own method)
     mean: float
     low: float
     high: float
@@ -161,8 +160,8 @@ def _score(rules: StageRules, candidate: CandidateScores) -> _Scored:
     item = _Scored(candidate, {}, None, [], [], [], [])
     for spec in rules.criteria:
         item.scores[spec.code] = _criterion(rules, spec, candidate, item)
-    values = list(item.scores.values())
-    if all(v is not None for v in values):
+    values = [v for v in item.scores.values() if v is not None]
+    if len(values) == len(item.scores):
         item.total = sum(spec.weight * v for spec, v in zip(rules.criteria, values, strict=True))
     item.passed = _passes(rules, item)
     if item.passed:
@@ -191,7 +190,7 @@ def _criterion(
 def _stats(given: Summary | Sequence[float]) -> tuple[int, float | None, float]:
     """How many scores, their mean and their spread, from the scores or their summary."""
     if isinstance(given, Summary):
-        return given.count, given.mean if given.count else None, given.high - given.low
+        return given.scores, given.mean if given.scores else None, given.high - given.low
     values = tuple(given)
     if not values:
         return 0, None, 0.0
@@ -388,21 +387,14 @@ def reserve_expired(expires_on: date, today: date) -> bool:
     return today > expires_on
 
 
-# --- exports ---------------------------------------------------------------------------
-
-
-def neutralise(value: object) -> object:
-    """A text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 # --- sift by criterion -----------------------------------------------------------------
 
 
-def criterion_order_for(codes: Sequence[str], seed: int) -> list[str]:
-    """Criteria in a shuffled order that the same seed always repeats."""
+_Item = TypeVar("_Item")
+
+
+def criterion_order_for(codes: Sequence[_Item], seed: int) -> list[_Item]:
+    """Criteria (codes or cell ids) in a shuffled order that the same seed always repeats."""
     order = list(codes)
     random.Random(seed).shuffle(order)
     return order

@@ -1,12 +1,15 @@
-"""Scoring scales, panel and assessment-matrix checks, and stage changes."""
+"""Stage kinds, scoring scales, the rules for a stage's settings, panel and matrix checks."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from recruit_app.domain.advert_rules import Finding
-from recruit_app.domain.library_format import STAGE_KINDS
+from recruit_app.domain.results import PROGRESS_RULES
 from recruit_app.errors import ValidationError
 
 # --- scoring scales --------------------------------------------------------------------
@@ -131,6 +134,24 @@ def scale_for(code: str, custom: Sequence[Mapping[str, object]] | None = None) -
 
 
 # --- stage kinds -----------------------------------------------------------------------
+
+# Defined here rather than in library_format (which re-exports them) so that the library
+# format can check template stages with the rules below without an import cycle.
+STAGE_KINDS = {
+    "application": "Application and eligibility",
+    "sift": "Sift",
+    "online_test": "Online test",
+    "technical_exercise": "Technical exercise",
+    "telephone_interview": "Telephone interview",
+    "video_interview": "Video interview",
+    "assessment_centre": "Assessment centre",
+    "panel_interview": "Panel interview",
+    "presentation": "Presentation",
+    "offer": "Offer",
+    "pre_employment_checks": "Pre-employment checks",
+    "custom": "Custom",
+}
+STAGE_MODES = ("", "in_person", "video", "telephone", "online")
 
 SCORING_KINDS = frozenset(STAGE_KINDS) - {"application", "offer", "pre_employment_checks"}
 INTERVIEW_KINDS = frozenset(
@@ -306,6 +327,170 @@ def _stage_criteria(
         if code not in by_code
     ]
     return found
+
+
+# --- a stage's settings ----------------------------------------------------------------
+# The same rules whoever sets them: the stage screen, a campaign file, a role template.
+
+STAGE_NAME_MAX = 200
+STAGE_SETTINGS = (
+    "name",
+    "kind",
+    "mode",
+    "starts_on",
+    "ends_on",
+    "scale",
+    "custom_scale",
+    "pass_mark_total",
+    "name_blind",
+    "min_assessors",
+    "moderation_spread",
+    "progress_rule",
+    "progress_count",
+    "location",
+    "video_link",
+    "invitations_on",
+    "notice_days",
+)
+MIN_ASSESSORS = (1, 20)
+WEIGHT_RANGE = (0, 100)
+PASS_MARK_RANGE = (0, 100)
+
+
+def clean_stage_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise ValidationError("The stage name must be text.", "name")
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationError("Give the stage a name.", "name")
+    if len(cleaned) > STAGE_NAME_MAX:
+        raise ValidationError(
+            f"Keep the stage name to {STAGE_NAME_MAX} characters or fewer.", "name"
+        )
+    return cleaned
+
+
+def clean_stage_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check each changed stage setting; a bad value is refused with the field it names."""
+    cleaned: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in STAGE_SETTINGS:
+            raise ValidationError(f"{name} is not a stage setting.", name)
+        cleaned[name] = clean_stage_setting(name, value)
+    return cleaned
+
+
+def _whole(name: str, value: Any, low: int, high: int, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(f"{label} must be a whole number from {low} to {high}.", name)
+    return value
+
+
+def clean_stage_setting(name: str, value: Any) -> Any:
+    """One stage setting, checked and tidied."""
+    if name == "name":
+        return clean_stage_name(value)
+    if name == "kind" and (not isinstance(value, str) or value not in STAGE_KINDS):
+        raise ValidationError(f"{value!r} is not a kind of stage.", name)
+    if name == "mode" and (not isinstance(value, str) or value not in STAGE_MODES):
+        raise ValidationError(f"{value!r} is not a way of running a stage.", name)
+    if (
+        name in ("starts_on", "ends_on", "invitations_on")
+        and value is not None
+        and not isinstance(value, date)
+    ):
+        raise ValidationError("Give a date.", name)
+    if name == "scale" and (not isinstance(value, str) or value not in (*SCALES, "custom")):
+        raise ValidationError(f"{value!r} is not a scoring scale.", name)
+    if name == "custom_scale":
+        if not isinstance(value, list | tuple) or not all(isinstance(p, Mapping) for p in value):
+            raise ValidationError("Give each point of the scale a value and a label.", name)
+        return (
+            list(value)
+            if not value
+            else [
+                {"value": p.value, "label": p.label, "descriptor": p.descriptor}
+                for p in custom_scale(list(value)).points
+            ]
+        )
+    if name == "pass_mark_total" and value is not None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValidationError("The overall pass mark must be a number, 0 or more.", name)
+        return float(value)
+    if name == "name_blind" and not isinstance(value, bool):
+        raise ValidationError("Name-blind is yes or no.", name)
+    if name == "min_assessors":
+        return _whole(name, value, *MIN_ASSESSORS, "The minimum number of assessors")
+    if name == "moderation_spread":
+        return _whole(name, value, 0, 100, "The spread that calls for moderation")
+    if name == "notice_days":
+        return _whole(name, value, 0, 30, "The notice period")
+    if name == "progress_rule" and (not isinstance(value, str) or value not in PROGRESS_RULES):
+        raise ValidationError("Choose who progresses: all who pass, or the top N.", name)
+    if name == "progress_count" and value is not None:
+        return _whole(name, value, 1, 100_000, "The number who progress")
+    if name in ("location", "video_link"):
+        text = str(value or "").strip()
+        if len(text) > (200 if name == "location" else 500):
+            raise ValidationError("That is too long.", name)
+        return text
+    return value
+
+
+def check_stage(
+    name: str,
+    *,
+    starts_on: date | None,
+    ends_on: date | None,
+    progress_rule: str,
+    progress_count: int | None,
+    scale: str,
+    custom_scale: Sequence[Any],
+) -> None:
+    """The rules between a stage's settings, once each one has passed on its own."""
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError(f"{name} ends before it starts.", "ends_on")
+    if progress_rule == "top_n" and not progress_count:
+        raise ValidationError("Say how many candidates progress.", "progress_count")
+    if scale == "custom" and not custom_scale:
+        raise ValidationError("Give the points of the custom scale.", "custom_scale")
+
+
+def check_stage_name_free(name: str, others: Sequence[str]) -> None:
+    """Stage names are told apart ignoring case: commands pick a stage by its name."""
+    if any(other.casefold() == name.casefold() for other in others):
+        raise ValidationError(f"The campaign already has a stage called {name}.", "name")
+
+
+# --- a cell of the assessment matrix ---------------------------------------------------
+
+
+def clean_weight(value: Any) -> float:
+    """A criterion's weight at a stage (or in an advert): a number from 0 to 100."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError("The weight must be a number.", "weight")
+    low, high = WEIGHT_RANGE
+    # NaN fails every comparison, so this refuses it too.
+    if not low <= value <= high:
+        raise ValidationError(f"Weights run from {low} to {high}.", "weight")
+    return float(value)
+
+
+def clean_pass_mark(value: Any) -> int | None:
+    """A criterion's pass mark at a stage: a whole number from 0 to 100, or none."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError("The pass mark must be a whole number.", "pass_mark")
+    low, high = PASS_MARK_RANGE
+    if not low <= value <= high:
+        raise ValidationError(f"Pass marks run from {low} to {high}.", "pass_mark")
+    return value
 
 
 # --- stage changes ---------------------------------------------------------------------

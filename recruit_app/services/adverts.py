@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,11 +21,13 @@ from db.models import (
     Score,
     Stage,
     StageCriterion,
+    id_of,
 )
 from db.types import utcnow
+from recruit_app.domain.advert_fields import FIELDS, clean_fields
 from recruit_app.domain.advert_rules import Finding, check_advert
 from recruit_app.domain.dates import plain_date
-from recruit_app.domain.library_format import ELEMENTS, LEVEL_MAX, LEVEL_MIN
+from recruit_app.domain.library_format import clean_criterion, lower_first
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.readmodels import (
     AdvertCriterionView,
@@ -41,45 +42,6 @@ from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
 
-TEXT_LIMIT = 20_000
-LINE_LIMIT = 200
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-# Editable advert fields: name -> (kind, limit). Kinds: str, text, int, list, zones, moment.
-FIELDS: dict[str, tuple[str, int]] = {
-    "title": ("str", 200),
-    "grade": ("str", 100),
-    "pay_zones": ("zones", 10),
-    "allowance": ("text", TEXT_LIMIT),
-    "contract_type": ("str", 100),
-    "business_area": ("str", 200),
-    "role_types": ("list", 20),
-    "working_patterns": ("list", 20),
-    "posts": ("int", 1000),
-    "locations": ("list", 50),
-    "summary": ("text", TEXT_LIMIT),
-    "job_description": ("text", TEXT_LIMIT),
-    "responsibilities": ("text", TEXT_LIMIT),
-    "person_specification": ("text", TEXT_LIMIT),
-    "qualifications": ("text", TEXT_LIMIT),
-    "benefits": ("text", TEXT_LIMIT),
-    "selection_process": ("text", TEXT_LIMIT),
-    "opens_at": ("moment", 0),
-    "closes_at": ("moment", 0),
-    "contact_name": ("str", 200),
-    "contact_email": ("email", 320),
-    "team_email": ("email", 320),
-    "security_clearance": ("str", 100),
-    "nationality_statement": ("text", TEXT_LIMIT),
-    "guaranteed_interview_statement": ("text", TEXT_LIMIT),
-    "reserve_list_months": ("int", 60),
-    "hiring_manager": ("str", 200),
-    "welcome_letter": ("text", TEXT_LIMIT),
-    "about_organisation": ("text", TEXT_LIMIT),
-    "how_to_apply": ("text", TEXT_LIMIT),
-    "terms_and_conditions": ("text", TEXT_LIMIT),
-    "offers_feedback": ("bool", 0),
-}
 TEXT_SECTIONS = (
     "summary",
     "job_description",
@@ -155,7 +117,7 @@ def _campaign(
 
 def campaign_id_for(ctx: ServiceContext, reference: str) -> int:
     """The id of the campaign with this reference, if the person acting may see it."""
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         found = session.exec(select(Campaign).where(Campaign.reference == reference.strip()))
         campaign = found.first()
         if campaign is None:
@@ -184,7 +146,11 @@ def _library_info(session: Session, ids: set[int]) -> dict[int, tuple[str, int, 
         .join(Framework, col(Framework.id) == Criterion.framework_id)
         .where(col(Criterion.id).in_(ids))
     )
-    return {cid: (code, low, high) for cid, code, low, high in rows}
+    info: dict[int, tuple[str, int, int]] = {}
+    for cid, code, low, high in rows:
+        assert cid is not None  # a primary key
+        info[cid] = (code, low, high)
+    return info
 
 
 def _stage_summaries(session: Session, campaign_id: int) -> tuple[StageSummary, ...]:
@@ -275,7 +241,7 @@ def _form(session: Session, campaign: Campaign, advert: Advert) -> AdvertForm:
 
 def get_advert(ctx: ServiceContext, campaign_id: int) -> AdvertForm:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign, advert = _campaign(session, ctx, campaign_id, "view")
         return _form(session, campaign, advert)
 
@@ -283,99 +249,28 @@ def get_advert(ctx: ServiceContext, campaign_id: int) -> AdvertForm:
 # --- saving --------------------------------------------------------------------------
 
 
-def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Type and size checks that block saving; content checks are findings instead."""
-    cleaned = {}
-    for name, value in fields.items():
-        spec = FIELDS.get(name)
-        if spec is None:
-            raise ValidationError(f"{name} is not an advert field.", name)
-        cleaned[name] = _clean_value(name, value, *spec)
-    return cleaned
-
-
-def _clean_value(name: str, value: Any, kind: str, limit: int) -> Any:
-    label = name.replace("_", " ")
-    if kind in ("str", "text", "email"):
-        if not isinstance(value, str):
-            raise ValidationError(f"The {label} must be text.", name)
-        value = value.strip() if kind != "text" else value.strip("\n\r ")
-        if len(value) > limit:
-            raise ValidationError(
-                f"The {label} is {len(value):,} characters long; keep it to {limit:,} or fewer.",
-                name,
-            )
-        if "\x00" in value:
-            raise ValidationError(f"The {label} contains a NUL character.", name)
-        if kind == "email" and value and not _EMAIL.match(value):
-            raise ValidationError(f"{value!r} does not look like an e-mail address.", name)
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValidationError(f"The {label} must be yes or no.", name)
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
-            raise ValidationError(f"The {label} must be a whole number from 0 to {limit}.", name)
-        return value
-    if kind == "list":
-        if not isinstance(value, list | tuple) or len(value) > limit:
-            raise ValidationError(f"Give at most {limit} {label}.", name)
-        items = [str(v).strip() for v in value if str(v).strip()]
-        if any(len(v) > LINE_LIMIT for v in items):
-            raise ValidationError(
-                f"Each of the {label} must be {LINE_LIMIT} characters or fewer.", name
-            )
-        return items
-    if kind == "zones":
-        return _clean_zones(value, limit)
-    if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
-        raise ValidationError(f"The {label} must be a date and time with its time zone.", name)
-    return value
-
-
-def _clean_zones(value: Any, limit: int) -> list[dict[str, Any]]:
-    if not isinstance(value, list | tuple) or len(value) > limit:
-        raise ValidationError(f"Give at most {limit} pay zones.", "pay_zones")
-    zones = []
-    for zone in value:
-        name = str(zone.get("zone", "")).strip() if isinstance(zone, dict) else ""
-        low, high = (zone.get("min"), zone.get("max")) if isinstance(zone, dict) else (None, None)
-        for amount in (low, high):
-            if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= 10**7:
-                raise ValidationError(
-                    f"Salaries must be whole pounds from £0 to £10,000,000 ({name or 'a zone'}).",
-                    "pay_zones",
-                )
-        zones.append({"zone": name[:100], "min": low, "max": high})
-    return zones
-
-
 def clean_criteria(
     criteria: list[CriterionRow], ranges: dict[int, tuple[int, int]]
 ) -> list[CriterionRow]:
     cleaned, codes = [], set()
     for row in criteria:
-        code = row.code.strip()
-        title = " ".join(row.title.split())
-        where = code or title or "A criterion"
-        if not code or len(code) > 40:
-            raise ValidationError(f"{where}: give a code of up to 40 characters.", "criteria")
+        where = row.code.strip() or " ".join(row.title.split()) or "A criterion"
+        try:
+            code, title, weight = clean_criterion(
+                row.code,
+                row.title,
+                row.element,
+                level=row.level,
+                weight=row.weight,
+                description=row.description,
+                level_range=ranges.get(row.criterion_id or -1),
+            )
+        except ValidationError as exc:
+            raise ValidationError(f"{where}: {lower_first(exc.message)}", "criteria") from None
         if code.casefold() in codes:
             raise ValidationError(f"The code {code} is used by two criteria.", "criteria")
         codes.add(code.casefold())
-        if not title or len(title) > 300:
-            raise ValidationError(f"{code}: give a title of up to 300 characters.", "criteria")
-        if row.element not in ELEMENTS:
-            raise ValidationError(f"{code}: choose the Success Profiles element.", "criteria")
-        low, high = ranges.get(row.criterion_id or -1, (LEVEL_MIN, LEVEL_MAX))
-        if row.level is not None and not low <= row.level <= high:
-            raise ValidationError(f"{code}: the level must be from {low} to {high}.", "criteria")
-        if not 0 <= row.weight <= 100:
-            raise ValidationError(f"{code}: the weight must be from 0 to 100.", "criteria")
-        if len(row.description) > TEXT_LIMIT:
-            raise ValidationError(f"{code}: the description is too long.", "criteria")
-        cleaned.append(replace(row, code=code, title=title))
+        cleaned.append(replace(row, code=code, title=title, weight=weight))
     if sum(r.lead for r in cleaned) > 1:
         raise ValidationError("Only one criterion can be the lead criterion.", "criteria")
     return cleaned
@@ -458,7 +353,7 @@ def _replace_criteria(
             if row.id is not None:
                 raise NotFound(f"{row.code} was removed by someone else; reload the advert.")
             target = AdvertCriterion(
-                advert_id=advert.id,
+                advert_id=id_of(advert),
                 code=row.code,
                 title=row.title,
                 element=row.element,
@@ -574,7 +469,7 @@ def advert_document(
 ) -> AdvertDocument:
     """The advert as a candidate reads it: the working copy, or the last published one."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign, advert = _campaign(session, ctx, campaign_id, "view")
         if published:
             last = _last_publication(session, advert)
@@ -645,7 +540,7 @@ def check_campaign_advert(
     ctx: ServiceContext, campaign_id: int, now: datetime | None = None
 ) -> list[Finding]:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign, advert = _campaign(session, ctx, campaign_id, "view")
         doc = _document(session, campaign, advert, ctx.organisation)
         published = advert.published_version > 0
@@ -688,7 +583,7 @@ def freeze_publication(
     session.flush()
     document = advert_document_to_dict(_document(session, campaign, advert, ctx.organisation))
     publication = AdvertPublication(
-        advert_id=advert.id,
+        advert_id=id_of(advert),
         number=advert.published_version,
         published_at=now,
         published_by=ctx.actor.name,

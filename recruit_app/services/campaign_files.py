@@ -7,8 +7,7 @@ the README; export then import gives back exactly the same definition.
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,41 +15,38 @@ from sqlmodel import Session, col, select
 
 from db import audit
 from db import library as library_rows
-from db.models import Advert, AdvertCriterion, Campaign, Criterion, Framework, Stage, StageCriterion
+from db.models import (
+    Advert,
+    AdvertCriterion,
+    Campaign,
+    Criterion,
+    Framework,
+    Stage,
+    StageCriterion,
+    id_of,
+)
 from db.types import utcnow
 from exports.library_files import write_json
-from recruit_app.domain.campaigns import clean_reference, clean_title, next_reference
-from recruit_app.domain.library_format import (
-    ELEMENTS,
-    STAGE_KINDS,
-    STAGE_MODES,
-    RoleTemplateDef,
-    resolve_template,
+from recruit_app.domain.advert_fields import FIELDS, clean_fields
+from recruit_app.domain.campaign_format import (
+    CAMPAIGN_FORMAT,
+    STAGE_FILE_FIELDS,
+    CampaignDefinition,
+    parse_campaign,
 )
+from recruit_app.domain.campaigns import clean_reference, clean_title, next_reference
+from recruit_app.domain.library_format import RoleTemplateDef, resolve_template
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import check_campaign
-from recruit_app.services.adverts import FIELDS, clean_fields
 from recruit_app.services.campaigns import CampaignSummary, owner_for, summarise
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.library import library_frameworks
 from recruit_app.services.permissions import require
-from recruit_app.services.textfiles import read_text
-from recruit_app.services.uow import unit_of_work
+from recruit_app.services.textfiles import parse_json, read_text
+from recruit_app.services.uow import select_columns, unit_of_work
 
-CAMPAIGN_FORMAT = "recruit-campaign/1"
-STAGE_FIELDS = (
-    "name",
-    "kind",
-    "mode",
-    "scale",
-    "custom_scale",
-    "pass_mark_total",
-    "name_blind",
-    "min_assessors",
-    "moderation_spread",
-    "progress_rule",
-    "progress_count",
-)
+# The largest campaign an advert can hold is well under 1 MB.
+MAX_FILE_BYTES = 5 * 1024 * 1024
 CRITERION_FIELDS = (
     "code",
     "title",
@@ -129,7 +125,12 @@ def _library_ids(session: Session, definition: RoleTemplateDef) -> dict[tuple[st
         .join(Criterion, col(Criterion.framework_id) == Framework.id)
         .where(col(Framework.code).in_({f for f, _ in pairs}))
     )
-    return {(f, c): cid for f, c, cid in found if (f, c) in pairs}
+    ids: dict[tuple[str, str], int] = {}
+    for f, c, cid in found:
+        if (f, c) in pairs:
+            assert cid is not None  # a primary key
+            ids[(f, c)] = cid
+    return ids
 
 
 def apply_template(
@@ -137,7 +138,7 @@ def apply_template(
 ) -> None:
     fields = {k: v for k, v in definition.advert.items() if k in FIELDS}
     advert = Advert(
-        campaign_id=campaign.id,
+        campaign_id=id_of(campaign),
         template_code=definition.code,
         title=campaign.title,
         grade=definition.grade,
@@ -151,7 +152,7 @@ def apply_template(
     by_code = {}
     for position, c in enumerate(definition.criteria):
         row = AdvertCriterion(
-            advert_id=advert.id,
+            advert_id=id_of(advert),
             criterion_id=library_ids.get((c.framework, c.criterion)),
             code=c.code,
             title=c.title,
@@ -165,11 +166,11 @@ def apply_template(
             updated_by=ctx.actor.name,
         )
         session.add(row)
-        by_code[c.code] = row
+        by_code[c.code.casefold()] = row
     session.flush()
     for position, s in enumerate(definition.stages):
         stage = Stage(
-            campaign_id=campaign.id,
+            campaign_id=id_of(campaign),
             position=position,
             name=s.name,
             kind=s.kind,
@@ -181,11 +182,12 @@ def apply_template(
         session.add(stage)
         session.flush()
         for cell, code in enumerate(s.criteria):
-            criterion = by_code[code]
+            # Templates stored before codes were matched this way may differ in case.
+            criterion = by_code[code.casefold()]
             session.add(
                 StageCriterion(
-                    stage_id=stage.id,
-                    advert_criterion_id=criterion.id,
+                    stage_id=id_of(stage),
+                    advert_criterion_id=id_of(criterion),
                     weight=criterion.weight,
                     pass_mark=s.pass_mark,
                     position=cell,
@@ -217,7 +219,7 @@ def campaign_definition(session: Session, campaign: Campaign) -> dict[str, Any]:
         ).all()
         stages.append(
             {
-                **{name: getattr(stage, name) for name in STAGE_FIELDS},
+                **{name: getattr(stage, name) for name in STAGE_FILE_FIELDS},
                 "starts_on": stage.starts_on.isoformat() if stage.starts_on else None,
                 "ends_on": stage.ends_on.isoformat() if stage.ends_on else None,
                 "criteria": [
@@ -259,12 +261,16 @@ def _library_refs(session: Session, ids: set[int]) -> dict[int, dict[str, str]]:
         .join(Framework, col(Framework.id) == Criterion.framework_id)
         .where(col(Criterion.id).in_(ids))
     )
-    return {cid: {"framework": f, "criterion": c} for cid, f, c in rows}
+    refs: dict[int, dict[str, str]] = {}
+    for cid, f, c in rows:
+        assert cid is not None  # a primary key
+        refs[cid] = {"framework": f, "criterion": c}
+    return refs
 
 
 def export_campaign(ctx: ServiceContext, reference: str, path: Path) -> Path:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign = session.exec(select(Campaign).where(Campaign.reference == reference)).first()
         if campaign is None:
             raise NotFound(f"There is no campaign with the reference {reference!r}.")
@@ -276,27 +282,28 @@ def export_campaign(ctx: ServiceContext, reference: str, path: Path) -> Path:
 def import_campaign(
     ctx: ServiceContext, path: Path, *, reference: str | None = None, title: str | None = None
 ) -> CampaignSummary:
-    """A new draft campaign from a definition file; nothing is written if any part is wrong."""
+    """A new draft campaign from a definition file; nothing is written if any part is wrong.
+
+    Every value is checked by the rules the advert, stage and matrix screens apply, so the
+    campaign can then be edited, scored and reported on like any other.
+    """
     require(ctx.actor, "campaign.manage")
-    text = read_text(path, limit=20 * 1024 * 1024)
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise ValidationError(
-            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from None
+    text = read_text(path, limit=MAX_FILE_BYTES)
+    data = parse_json(text, path.name)
     if not isinstance(data, dict) or data.get("format") != CAMPAIGN_FORMAT:
         raise ValidationError(
             f"{path.name} is not a Recruit campaign file (format {CAMPAIGN_FORMAT})."
         )
     with unit_of_work(ctx) as session:
+        refs = library_criteria(session)
+        try:
+            definition = parse_campaign(data, {ref: levels for ref, (_id, levels) in refs.items()})
+        except ValidationError as exc:
+            raise ValidationError(f"{path.name}: {exc.message}", exc.field) from None
         campaign = new_campaign(
-            session,
-            ctx,
-            title or str(data.get("title", "")),
-            reference or str(data.get("reference", "")),
+            session, ctx, title or definition.title, reference or definition.reference
         )
-        _load_definition(session, ctx, campaign, data)
+        _load_definition(session, ctx, campaign, definition, refs)
         audit.record(
             session,
             actor_name=ctx.actor.name,
@@ -312,178 +319,73 @@ def import_campaign(
         return summarise(campaign)
 
 
-def _load_definition(
-    session: Session, ctx: ServiceContext, campaign: Campaign, data: dict[str, Any]
-) -> None:
-    fields = dict(_expect(data, "advert", dict))
-    for name in ("opens_at", "closes_at"):
-        fields[name] = _moment(fields.get(name), f"advert.{name}")
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise ValidationError(f"advert has fields Recruit does not know: {', '.join(unknown)}.")
-    advert = Advert(
-        campaign_id=campaign.id,
-        template_code=str(data.get("template_code", "")),
-        updated_by=ctx.actor.name,
-        **clean_fields(fields),
-    )
-    session.add(advert)
-    session.flush()
-    refs = _library_lookup(session)
-    by_code: dict[str, AdvertCriterion] = {}
-    for index, item in enumerate(_expect(data, "criteria", list)):
-        row = _criterion(item, f"criteria[{index}]", refs)
-        if row["code"] in by_code:
-            raise ValidationError(f"criteria[{index}]: the code {row['code']} is used twice.")
-        criterion = AdvertCriterion(
-            advert_id=advert.id, position=index, updated_by=ctx.actor.name, **row
-        )
-        session.add(criterion)
-        by_code[row["code"]] = criterion
-    session.flush()
-    for index, item in enumerate(_expect(data, "stages", list)):
-        _stage(session, ctx, campaign, item, index, by_code)
-
-
-def _expect(data: dict[str, Any], key: str, kind: type) -> Any:
-    value = data.get(key, kind())
-    if not isinstance(value, kind):
-        raise ValidationError(f"{key} must be a {'list' if kind is list else 'object'}.")
-    return value
-
-
-def _moment(value: Any, where: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(f"{where} {value!r} is not a date and time.") from None
-    if moment.tzinfo is None:
-        raise ValidationError(f"{where} must include its time zone, e.g. +00:00.")
-    return moment
-
-
-def _day(value: Any, where: str) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(f"{where} {value!r} is not a date (YYYY-MM-DD).") from None
-
-
-def _library_lookup(session: Session) -> dict[tuple[str, str], int]:
+def library_criteria(session: Session) -> dict[tuple[str, str], tuple[int, tuple[int, int] | None]]:
+    """Library criteria by (framework, criterion) code: their id and the levels they have."""
     rows = session.exec(
-        select(Framework.code, Criterion.code, Criterion.id).join(
-            Criterion, col(Criterion.framework_id) == Framework.id
-        )
+        select_columns(
+            Framework.code, Criterion.code, Criterion.id, Criterion.min_level, Criterion.max_level
+        ).join(Criterion, col(Criterion.framework_id) == Framework.id)
     )
-    return {(f, c): cid for f, c, cid in rows}
+    return {
+        (f, c): (cid, (low, high) if low is not None and high is not None else None)
+        for f, c, cid, low, high in rows
+    }
 
 
-def _criterion(item: Any, where: str, refs: dict[tuple[str, str], int]) -> dict[str, Any]:
-    if not isinstance(item, dict):
-        raise ValidationError(f"{where} must be an object.")
-    row = {name: item.get(name) for name in CRITERION_FIELDS}
-    if not isinstance(row["code"], str) or not row["code"].strip() or len(row["code"]) > 40:
-        raise ValidationError(f"{where}.code must be text of up to 40 characters.")
-    if not isinstance(row["title"], str) or not row["title"].strip() or len(row["title"]) > 300:
-        raise ValidationError(f"{where}.title must be text of up to 300 characters.")
-    if row["element"] not in ELEMENTS:
-        raise ValidationError(f"{where}.element must be one of {', '.join(ELEMENTS)}.")
-    for flag in ("essential", "lead"):
-        if not isinstance(row[flag], bool):
-            raise ValidationError(f"{where}.{flag} must be true or false.")
-    if row["level"] is not None and (
-        not isinstance(row["level"], int)
-        or isinstance(row["level"], bool)
-        or not 1 <= row["level"] <= 9
-    ):
-        raise ValidationError(f"{where}.level must be a whole number from 1 to 9, or null.")
-    if (
-        isinstance(row["weight"], bool)
-        or not isinstance(row["weight"], int | float)
-        or not 0 <= row["weight"] <= 100
-    ):
-        raise ValidationError(f"{where}.weight must be a number from 0 to 100.")
-    row["weight"] = float(row["weight"])
-    row["description"] = str(row["description"] or "")
-    library = item.get("library")
-    row["criterion_id"] = None
-    if isinstance(library, dict):
-        row["criterion_id"] = refs.get((library.get("framework"), library.get("criterion")))
-    return row
-
-
-STAGE_TYPES: dict[str, tuple[type, ...]] = {
-    "name_blind": (bool,),
-    "min_assessors": (int,),
-    "moderation_spread": (int,),
-    "progress_count": (int, type(None)),
-    "pass_mark_total": (int, float, type(None)),
-    "scale": (str,),
-    "custom_scale": (list,),
-    "progress_rule": (str,),
-}
-
-
-def _check_stage_types(values: dict[str, Any], where: str) -> None:
-    for name, kinds in STAGE_TYPES.items():
-        value = values.get(name)
-        if name in values and (
-            not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)
-        ):
-            raise ValidationError(f"{where}.{name} has the wrong type of value.")
-    if values.get("min_assessors", 1) < 1:
-        raise ValidationError(f"{where}.min_assessors must be at least 1.")
-
-
-def _stage(
+def _load_definition(
     session: Session,
     ctx: ServiceContext,
     campaign: Campaign,
-    item: Any,
-    index: int,
-    by_code: dict[str, AdvertCriterion],
+    definition: CampaignDefinition,
+    refs: dict[tuple[str, str], tuple[int, tuple[int, int] | None]],
 ) -> None:
-    where = f"stages[{index}]"
-    if not isinstance(item, dict):
-        raise ValidationError(f"{where} must be an object.")
-    values = {name: item.get(name) for name in STAGE_FIELDS if name in item}
-    name = values.get("name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        raise ValidationError(f"{where}.name must be text of up to 200 characters.")
-    if values.get("kind", "custom") not in STAGE_KINDS:
-        raise ValidationError(f"{where}.kind {values.get('kind')!r} is not a kind of stage.")
-    if values.get("mode", "") not in STAGE_MODES:
-        raise ValidationError(f"{where}.mode {values.get('mode')!r} is not a stage mode.")
-    _check_stage_types(values, where)
-    stage = Stage(
-        campaign_id=campaign.id,
-        position=index,
+    advert = Advert(
+        campaign_id=id_of(campaign),
+        template_code=definition.template_code,
         updated_by=ctx.actor.name,
-        starts_on=_day(item.get("starts_on"), f"{where}.starts_on"),
-        ends_on=_day(item.get("ends_on"), f"{where}.ends_on"),
-        **values,
+        **definition.advert,
     )
-    if stage.starts_on and stage.ends_on and stage.ends_on < stage.starts_on:
-        raise ValidationError(f"{where} ends before it starts.")
-    session.add(stage)
+    session.add(advert)
     session.flush()
-    for cell, entry in enumerate(item.get("criteria", [])):
-        code = entry.get("code") if isinstance(entry, dict) else None
-        if code not in by_code:
-            raise ValidationError(
-                f"{where}.criteria[{cell}] names {code!r}, which the campaign has no criterion for."
-            )
-        session.add(
-            StageCriterion(
-                stage_id=stage.id,
-                advert_criterion_id=by_code[code].id,
-                weight=float(entry.get("weight", 1.0)),
-                pass_mark=entry.get("pass_mark"),
-                position=cell,
-                updated_by=ctx.actor.name,
-            )
+    by_code: dict[str, AdvertCriterion] = {}
+    for position, c in enumerate(definition.criteria):
+        row = AdvertCriterion(
+            advert_id=id_of(advert),
+            # A framework this database does not have leaves the criterion as free text.
+            criterion_id=refs[c.library][0] if c.library in refs else None,
+            code=c.code,
+            title=c.title,
+            description=c.description,
+            element=c.element,
+            essential=c.essential,
+            level=c.level,
+            weight=c.weight,
+            lead=c.lead,
+            position=position,
+            updated_by=ctx.actor.name,
         )
+        session.add(row)
+        by_code[c.code] = row
+    session.flush()
+    for position, s in enumerate(definition.stages):
+        stage = Stage(
+            campaign_id=id_of(campaign),
+            position=position,
+            starts_on=s.starts_on,
+            ends_on=s.ends_on,
+            updated_by=ctx.actor.name,
+            **s.settings,
+        )
+        session.add(stage)
+        session.flush()
+        for cell_position, cell in enumerate(s.cells):
+            session.add(
+                StageCriterion(
+                    stage_id=id_of(stage),
+                    advert_criterion_id=id_of(by_code[cell.code]),
+                    weight=cell.weight,
+                    pass_mark=cell.pass_mark,
+                    position=cell_position,
+                    updated_by=ctx.actor.name,
+                )
+            )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from db import audit
 from db import library as rows
+from db.models import Framework, RoleTemplate
 from exports.library_files import write_csv, write_json
+from recruit_app.domain.formulas import restore
 from recruit_app.domain.library_format import (
     FRAMEWORK_CSV_COLUMNS,
     FRAMEWORK_FORMAT,
@@ -31,11 +30,13 @@ from recruit_app.errors import ValidationError
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.library import find_entry, get_framework, get_template, library_frameworks
 from recruit_app.services.permissions import require
-from recruit_app.services.textfiles import read_text
+from recruit_app.services.tabular import csv_table
+from recruit_app.services.textfiles import parse_json, read_text
 from recruit_app.services.uow import unit_of_work
 
 FORMATS = ("json", "csv")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# The largest built-in framework is under 100 kB: a file fifty times that is not a template.
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def import_file(ctx: ServiceContext, path: Path) -> ImportReport:
     """Add or replace a user framework or template from a file; all or nothing."""
     require(ctx.actor, "library.edit")
     text = read_text(path, limit=MAX_FILE_BYTES)
-    kind, definition = _parse(text, path.name)
+    kind, definition = parse_library_text(text, path.name)
     with unit_of_work(ctx) as session:
         clash = (
             rows.template_by_code(session, definition.code)
@@ -88,6 +89,8 @@ def import_file(ctx: ServiceContext, path: Path) -> ImportReport:
                 f"The code {definition.code!r} is already used by a "
                 f"{'role template' if kind == 'framework' else 'framework'} in the library."
             )
+        existing: Framework | RoleTemplate | None
+        row: Framework | RoleTemplate
         if kind == "framework":
             existing = rows.framework_by_code(session, definition.code)
             if existing is not None and existing.builtin:
@@ -123,15 +126,12 @@ def _builtin_message(code: str) -> str:
     )
 
 
-def _parse(text: str, name: str) -> tuple[str, Any]:
+def parse_library_text(text: str, name: str) -> tuple[str, Any]:
+    """A framework or role template from a file's text (JSON or CSV), checked but not saved;
+    ("framework" | "template", definition). `name` is the file's, for messages."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise ValidationError(
-                f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-            ) from None
+        data = parse_json(text, name)
         fmt = data.get("format") if isinstance(data, dict) else None
         try:
             if fmt == TEMPLATE_FORMAT:
@@ -140,25 +140,22 @@ def _parse(text: str, name: str) -> tuple[str, Any]:
                 return "framework", parse_framework(data)
         except ValidationError as exc:
             raise ValidationError(f"{name}: {exc.message}", exc.field) from None
-        raise ValidationError(f"{name}: format {fmt!r} is not a library format Recruit knows.")
+        shown = repr(fmt) if len(repr(fmt)) <= 60 else repr(fmt)[:59] + "…"
+        raise ValidationError(f"{name}: format {shown} is not a library format Recruit knows.")
     return _parse_csv(text, name)
 
 
 def _parse_csv(text: str, name: str) -> tuple[str, Any]:
-    records, lines, header = [], [], []
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = list(reader.fieldnames or [])
-        start = reader.line_num + 1
-        for record in reader:
-            if any(isinstance(v, str) and v.strip() for v in record.values()):
-                if None in record:
-                    raise ValidationError(f"{name}, line {start}: more cells than the header has.")
-                records.append(record)
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ValidationError(f"{name} is not a CSV file Recruit can read: {exc}.") from None
+    if not text.strip():
+        raise ValidationError(f"{name} does not look like a Recruit library file: it is empty.")
+    table = csv_table(text, name)
+    header = list(table.headers)
+    # Cells the app wrote with an apostrophe, so no spreadsheet runs them, lose it again.
+    records = [
+        {key: restore(cell) for key, cell in zip(header, cells, strict=True)}
+        for _line, cells in table.rows
+    ]
+    lines = [line for line, _cells in table.rows]
     try:
         if "record" in header:
             return "template", template_from_rows(records, lines)

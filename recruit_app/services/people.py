@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from db import audit
-from db.models import ROLES, Campaign, PanelAssignment, Person, Stage
+from db.models import ROLES, Campaign, PanelAssignment, Person, Stage, id_of
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
@@ -36,7 +36,9 @@ def create_person(
     _may_change(ctx, role)
     name, email, role = clean_person(name, email, role)
     with unit_of_work(ctx) as session:
-        if session.exec(select(Person.id).where(Person.email == email)).first():
+        # Addresses are saved in lower case, but rows written before that (or by another
+        # tool) may not be: compare ignoring case, never as a LIKE pattern.
+        if session.exec(select(Person.id).where(func.lower(Person.email) == email)).first():
             raise ValidationError(f"Someone with the e-mail {email} is already listed.", "email")
         person = Person(name=name, email=email, role=role, updated_by=ctx.actor.name)
         session.add(person)
@@ -51,7 +53,7 @@ def create_person(
             summary=f"Added {name}",
             after={"name": name, "email": email, "role": role},
         )
-        return PersonView(person.id, name, email, role, True)  # type: ignore[arg-type]
+        return PersonView(id_of(person), name, email, role, True)
 
 
 # --- the People screen ---------------------------------------------------------------
@@ -73,7 +75,7 @@ class PersonRow:
 
 def list_people(ctx: ServiceContext, *, include_inactive: bool = True) -> list[PersonRow]:
     require(ctx.actor, "people.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         query = select(Person).order_by(col(Person.name), col(Person.id))
         if not include_inactive:
             query = query.where(Person.active == True)  # noqa: E712 - SQL, not Python truth
@@ -93,13 +95,13 @@ def list_people(ctx: ServiceContext, *, include_inactive: bool = True) -> list[P
             seats.setdefault(person_id, []).append(f"{reference} {stage} ({role})")
         return [
             PersonRow(
-                p.id,  # type: ignore[arg-type]
+                id_of(p),
                 p.name,
                 p.email,
                 p.role,
                 p.active,
                 bool(p.password_hash),
-                tuple(seats.get(p.id, ())),  # type: ignore[arg-type]
+                tuple(seats.get(id_of(p), ())),
                 p.version,
             )
             for p in people
@@ -133,7 +135,7 @@ def update_person(
         _may_change(ctx, role)
         check_version(person, expected_version, f"{person.name}'s details")
         clash = session.exec(
-            select(Person.id).where(Person.email == email, Person.id != person_id)
+            select(Person.id).where(func.lower(Person.email) == email, Person.id != person_id)
         ).first()
         if clash is not None:
             raise ValidationError(f"Someone with the e-mail {email} is already listed.", "email")

@@ -166,8 +166,26 @@ def _too_many_rows(source: str, max_rows: int) -> ValidationError:
 def _read_csv(path: Path, hooks: _Hooks, max_rows: int) -> Table:
     text = _decode(path)
     delimiter = _sniff_delimiter(text[:SNIFF_CHARS], truncated=len(text) > SNIFF_CHARS)
+    return csv_table(text, path.name, delimiter=delimiter, hooks=hooks, max_rows=max_rows)
+
+
+def csv_table(
+    text: str,
+    source: str,
+    *,
+    delimiter: str = ",",
+    hooks: _Hooks | None = None,
+    max_rows: int = MAX_ROWS,
+) -> Table:
+    """The table in CSV text, read strictly; every CSV the app reads goes through here.
+
+    A quote left open (a file cut off part-way through a cell) is refused with its line,
+    never allowed to swallow the rest of the file. A cell of any length is read: whether
+    it is too long is for the rules of what it holds to say, on its own row.
+    """
+    hooks = hooks or _Hooks(None, None)
+    _allow_long_cells()
     stream = io.StringIO(text, newline="")
-    # strict: an unclosed quote must be refused, not allowed to swallow the rest of the file
     reader = csv.reader(stream, delimiter=delimiter, strict=True)
     total, step = len(text), len(text) // PROGRESS_STEPS
     headers: tuple[str, ...] | None = None
@@ -181,18 +199,29 @@ def _read_csv(path: Path, hooks: _Hooks, max_rows: int) -> Table:
                 if headers is None:
                     headers = _make_headers(record)
                 else:
-                    rows.append((start, _fit_row(record, len(headers), path.name, f"line {start}")))
+                    rows.append((start, _fit_row(record, len(headers), source, f"line {start}")))
                     if len(rows) > max_rows:
-                        raise _too_many_rows(path.name, max_rows)
+                        raise _too_many_rows(source, max_rows)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ValidationError(
-            f"{path.name}, line {start}: Recruit cannot read this row ({exc})."
+            f"{source}, line {start}: Recruit cannot read this row ({exc})."
         ) from None
     if not headers:
-        raise ValidationError(f"{path.name} is empty: it has no header row.")
+        raise ValidationError(f"{source} is empty: it has no header row.")
     hooks.finish(total)
-    return Table(headers, rows, path.name)
+    return Table(headers, rows, source)
+
+
+def _allow_long_cells() -> None:
+    """Lift the csv module's cell limit (128 KiB) to the largest file Recruit reads.
+
+    Over that limit csv refuses the whole file, where the Excel reader reads any cell: so
+    a long CSV cell is read too, and reported as too long on its own row like any other.
+    The limit is global to the process; raising it never makes another reader refuse.
+    """
+    if csv.field_size_limit() < MAX_BYTES:
+        csv.field_size_limit(MAX_BYTES)
 
 
 def _decode(path: Path) -> str:

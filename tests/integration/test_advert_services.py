@@ -319,12 +319,24 @@ def test_campaign_definition_round_trip_is_exact(ctx, campaign, tmp_path):
     ("mangle", "message"),
     [
         (lambda d: d.update(format="other"), "is not a Recruit campaign file"),
-        (lambda d: d["criteria"].append(dict(d["criteria"][0])), "the code EXP1 is used twice"),
-        (lambda d: d["stages"][0]["criteria"].append({"code": "GHOST"}), "names 'GHOST'"),
+        (
+            lambda d: d["criteria"].append(dict(d["criteria"][0])),
+            "the code EXP1 is used by two criteria",
+        ),
+        (
+            lambda d: d["stages"][0]["criteria"].append({"code": "GHOST"}),
+            "'GHOST' is not one of the campaign's criteria",
+        ),
         (lambda d: d["advert"].update(closes_at="next week"), "is not a date and time"),
-        (lambda d: d["stages"][0].update(min_assessors="two"), "wrong type of value"),
+        (
+            lambda d: d["stages"][0].update(min_assessors="two"),
+            "minimum number of assessors must be a whole number, not 'two'",
+        ),
         (lambda d: d["stages"][0].update(kind="party"), "'party' is not a kind of stage"),
-        (lambda d: d["criteria"][0].update(level=42), "level must be a whole number from 1 to 9"),
+        (
+            lambda d: d["criteria"][0].update(level=42),
+            "Criterion EXP1: the level must be from 1 to 9",
+        ),
     ],
 )
 def test_malformed_campaign_files_add_nothing(ctx, campaign, tmp_path, mangle, message):

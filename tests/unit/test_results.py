@@ -19,7 +19,6 @@ from recruit_app.domain.results import (
     candidate_order_for,
     compute_results,
     criterion_order_for,
-    neutralise,
     new_seed,
     reserve_expired,
     reserve_expiry,
@@ -476,19 +475,6 @@ def test_a_reserve_list_expires_the_day_after_its_expiry_date():
     assert reserve_expired(expires, date(2025, 2, 27)) is False
     assert reserve_expired(expires, expires) is False
     assert reserve_expired(expires, date(2025, 3, 1)) is True
-
-
-# --- export safety ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("text", ["=SUM(A1:A2)", "+44 20 7946 0000", "-1", "@cmd", "\tx", "\rx"])
-def test_neutralise_defuses_formula_starts(text: str):
-    assert neutralise(text) == "'" + text
-
-
-@pytest.mark.parametrize("value", ["Jane Smith", "", "a=b", " =1", "'=1", 5, -5, 4.5, None, True])
-def test_neutralise_leaves_safe_values_alone(value: object):
-    assert neutralise(value) is value
 
 
 # --- sift by criterion -----------------------------------------------------------------

@@ -1,0 +1,459 @@
+"""The campaign file (recruit-campaign/1): its shape, then each value by the screens' own rules.
+
+Parsing runs in two steps. Pydantic models say what shape and type each value must have
+(strictly: "4" is not a whole number, true is not 1, NaN is not a number). The values are
+then checked by the same rules the advert, stage and matrix screens apply, so a file can
+hold nothing a user could not have typed. Errors are worded for a recruiting manager,
+naming the stage and criterion, with the path in the file after them:
+"Stage 'Interview', criterion DEV1: the pass mark must be a whole number, not 'four'
+(stages[2].criteria[0].pass_mark)."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, ConfigDict
+
+from recruit_app.domain.advert_fields import clean_fields
+from recruit_app.domain.library_format import CODE_MAX, clean_criterion, lower_first
+from recruit_app.domain.stage_rules import (
+    check_stage,
+    check_stage_name_free,
+    clean_pass_mark,
+    clean_stage_changes,
+    clean_weight,
+)
+from recruit_app.errors import ValidationError
+
+CAMPAIGN_FORMAT = "recruit-campaign/1"
+ADVERT_MOMENTS = ("opens_at", "closes_at")
+
+# Library criteria by (framework code, criterion code): the levels each is defined at.
+LibraryLevels = Mapping[tuple[str, str], tuple[int, int] | None]
+
+
+# --- the file's shape ------------------------------------------------------------------
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class LibraryEntry(_Shape):
+    framework: str
+    criterion: str
+
+
+class CriterionEntry(_Shape):
+    code: str
+    title: str
+    element: str
+    description: str = ""
+    essential: bool = True
+    level: int | None = None
+    weight: float = 1.0
+    lead: bool = False
+    library: LibraryEntry | None = None
+
+
+class CellEntry(_Shape):
+    code: str
+    weight: float = 1.0
+    pass_mark: int | None = None
+
+
+class ScalePointEntry(_Shape):
+    value: int
+    label: str
+    descriptor: str = ""
+
+
+class StageEntry(_Shape):
+    # What a missing setting means; a stage added on the screen starts the same way.
+    name: str
+    kind: str = "custom"
+    mode: str = ""
+    scale: str = "sp7"
+    custom_scale: list[ScalePointEntry] = []
+    pass_mark_total: float | None = None
+    name_blind: bool = False
+    min_assessors: int = 2
+    moderation_spread: int = 2
+    progress_rule: str = "all_passing"
+    progress_count: int | None = None
+    starts_on: str | None = None
+    ends_on: str | None = None
+    criteria: list[CellEntry] = []
+
+
+class CampaignEntry(_Shape):
+    format: str
+    reference: str = ""
+    title: str = ""
+    template_code: str = ""
+    advert: dict[str, Any] = {}
+    criteria: list[CriterionEntry] = []
+    stages: list[StageEntry] = []
+
+
+STAGE_FILE_FIELDS = (
+    "name",
+    "kind",
+    "mode",
+    "scale",
+    "custom_scale",
+    "pass_mark_total",
+    "name_blind",
+    "min_assessors",
+    "moderation_spread",
+    "progress_rule",
+    "progress_count",
+)
+
+# --- what comes out --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignCriterion:
+    code: str
+    title: str
+    description: str
+    element: str
+    essential: bool
+    level: int | None
+    weight: float
+    lead: bool
+    library: tuple[str, str] | None  # (framework code, criterion code)
+
+
+@dataclass(frozen=True)
+class CampaignCell:
+    code: str
+    weight: float
+    pass_mark: int | None
+
+
+@dataclass(frozen=True)
+class CampaignStage:
+    settings: Mapping[str, Any]  # STAGE_FILE_FIELDS, checked by the stage screen's rules
+    starts_on: date | None
+    ends_on: date | None
+    cells: tuple[CampaignCell, ...]
+
+
+@dataclass(frozen=True)
+class CampaignDefinition:
+    reference: str
+    title: str
+    template_code: str
+    advert: Mapping[str, Any]  # advert fields, checked by the advert form's rules
+    criteria: tuple[CampaignCriterion, ...]
+    stages: tuple[CampaignStage, ...]
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def parse_campaign(data: Any, library: LibraryLevels) -> CampaignDefinition:
+    """A checked campaign definition, or ValidationError naming the first thing wrong."""
+    if not isinstance(data, dict) or data.get("format") != CAMPAIGN_FORMAT:
+        raise ValidationError(
+            f"It is not a Recruit campaign file (format {CAMPAIGN_FORMAT}).", "format"
+        )
+    try:
+        entry = CampaignEntry.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise _worded(exc.errors()[0], data) from None
+    where = _Where(data)
+    if len(entry.template_code) > CODE_MAX:
+        raise where.error(
+            ("template_code",), f"The template code must be {CODE_MAX} characters or fewer."
+        )
+    criteria = _criteria(entry, library, where)
+    codes = {c.code.casefold(): c.code for c in criteria}
+    stages = tuple(_stage(index, stage, codes, where) for index, stage in enumerate(entry.stages))
+    names = [s.settings["name"] for s in stages]
+    for index, name in enumerate(names):
+        try:
+            check_stage_name_free(name, names[:index])
+        except ValidationError as exc:
+            raise where.error(("stages", index, "name"), exc.message) from None
+    return CampaignDefinition(
+        reference=entry.reference,
+        title=entry.title,
+        template_code=entry.template_code,
+        advert=_advert(entry.advert, where),
+        criteria=criteria,
+        stages=stages,
+    )
+
+
+def _advert(values: Mapping[str, Any], where: _Where) -> dict[str, Any]:
+    fields = dict(values)
+    for name in ADVERT_MOMENTS:
+        if isinstance(fields.get(name), str):
+            fields[name] = _moment(fields[name], name, where)
+    try:
+        return clean_fields(fields)
+    except ValidationError as exc:
+        raise where.error(("advert", exc.field or ""), exc.message) from None
+
+
+def _moment(text: str, name: str, where: _Where) -> datetime | None:
+    if not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise where.error(
+            ("advert", name),
+            f"{_shown(text)} is not a date and time with its time zone, such as "
+            "2026-11-15T23:55:00+00:00.",
+        )
+    return moment
+
+
+def _criteria(
+    entry: CampaignEntry, library: LibraryLevels, where: _Where
+) -> tuple[CampaignCriterion, ...]:
+    found: list[CampaignCriterion] = []
+    seen: set[str] = set()
+    for index, item in enumerate(entry.criteria):
+        ref = (item.library.framework, item.library.criterion) if item.library else None
+        if ref not in library:
+            ref = None  # from a framework this library lacks: kept as free text
+        try:
+            code, title, weight = clean_criterion(
+                item.code,
+                item.title,
+                item.element,
+                level=item.level,
+                weight=item.weight,
+                description=item.description,
+                level_range=library.get(ref) if ref else None,
+            )
+        except ValidationError as exc:
+            raise where.error(("criteria", index, exc.field or ""), exc.message) from None
+        if code.casefold() in seen:
+            raise where.error(
+                ("criteria", index, "code"), f"The code {code} is used by two criteria."
+            )
+        seen.add(code.casefold())
+        found.append(
+            CampaignCriterion(
+                code=code,
+                title=title,
+                description=item.description,
+                element=item.element,
+                essential=item.essential,
+                level=item.level,
+                weight=weight,
+                lead=item.lead,
+                library=ref,
+            )
+        )
+    if sum(c.lead for c in found) > 1:
+        raise where.error(("criteria",), "Only one criterion can be the lead criterion.")
+    return tuple(found)
+
+
+def _stage(index: int, stage: StageEntry, codes: Mapping[str, str], where: _Where) -> CampaignStage:
+    at = ("stages", index)
+    given = {name: getattr(stage, name) for name in STAGE_FILE_FIELDS}
+    given["custom_scale"] = [point.model_dump() for point in stage.custom_scale]
+    try:
+        settings = clean_stage_changes(given)
+    except ValidationError as exc:
+        # The scale's own rule names its points "points[1].value"; here they are custom_scale.
+        field = (exc.field or "").replace("points", "custom_scale", 1)
+        raise where.error((*at, field), exc.message) from None
+    starts_on = _day(stage.starts_on, (*at, "starts_on"), where)
+    ends_on = _day(stage.ends_on, (*at, "ends_on"), where)
+    try:
+        check_stage(
+            settings["name"],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            progress_rule=settings["progress_rule"],
+            progress_count=settings["progress_count"],
+            scale=settings["scale"],
+            custom_scale=settings["custom_scale"],
+        )
+    except ValidationError as exc:
+        raise where.error((*at, exc.field or ""), exc.message) from None
+    cells: list[CampaignCell] = []
+    for number, cell in enumerate(stage.criteria):
+        spot = (*at, "criteria", number)
+        code = codes.get(cell.code.casefold())
+        if code is None:
+            raise where.error(
+                (*spot, "code"), f"{_shown(cell.code)} is not one of the campaign's criteria."
+            )
+        if any(c.code == code for c in cells):
+            raise where.error((*at, "criteria"), f"{code} is assessed twice at this stage.")
+        try:
+            weight, pass_mark = clean_weight(cell.weight), clean_pass_mark(cell.pass_mark)
+        except ValidationError as exc:
+            raise where.error((*spot, exc.field or ""), exc.message) from None
+        cells.append(CampaignCell(code, weight, pass_mark))
+    return CampaignStage(settings, starts_on, ends_on, tuple(cells))
+
+
+def _day(text: str | None, at: tuple[Any, ...], where: _Where) -> date | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise where.error(at, f"{_shown(text)} is not a date written YYYY-MM-DD.") from None
+
+
+# --- messages --------------------------------------------------------------------------
+
+# Fields as a recruiting manager would name them.
+LABELS = {
+    "name": "the name",
+    "kind": "the kind of stage",
+    "mode": "the way it is run",
+    "scale": "the scoring scale",
+    "custom_scale": "the custom scale",
+    "pass_mark_total": "the overall pass mark",
+    "name_blind": "name-blind",
+    "min_assessors": "the minimum number of assessors",
+    "moderation_spread": "the spread that calls for moderation",
+    "progress_rule": "who progresses",
+    "progress_count": "the number who progress",
+    "starts_on": "the start date",
+    "ends_on": "the end date",
+    "criteria": "the criteria",
+    "code": "the code",
+    "title": "the title",
+    "element": "the element",
+    "description": "the description",
+    "essential": "essential",
+    "level": "the level",
+    "weight": "the weight",
+    "lead": "lead",
+    "library": "the library reference",
+    "framework": "the framework",
+    "criterion": "the criterion",
+    "pass_mark": "the pass mark",
+    "value": "the value",
+    "label": "the label",
+    "descriptor": "the descriptor",
+    "reference": "the reference",
+    "template_code": "the template code",
+    "advert": "the advert",
+    "stages": "the stages",
+    "format": "the format",
+}
+PROBLEMS = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "float_type": "must be a number",
+    "finite_number": "must be an ordinary number, not NaN or infinity",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list ([...])",
+    "dict_type": "must be an object ({...})",
+    "model_type": "must be an object ({...})",
+    "model_attributes_type": "must be an object ({...})",
+    "missing": "is missing",
+}
+_SCALARS = (str, int, float, bool)
+
+
+class _Where:
+    """Turns a path in the file into words: "Stage 'Interview', criterion DEV1"."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+    def error(self, loc: tuple[Any, ...], message: str) -> ValidationError:
+        """A rule's message, put after the words for where it applies."""
+        place, _field = self.place(loc)
+        sentence = lower_first(message).rstrip(".")
+        return ValidationError(f"{place}: {sentence} ({_path(loc)}).", _path(loc))
+
+    def place(self, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+        """The words for where `loc` is, and what is left of it: the field there."""
+        top = loc[0] if loc else ""
+        if top == "stages" and len(loc) > 1 and isinstance(loc[1], int):
+            stage = self._item("stages", loc[1])
+            words = f"Stage {_name_of(stage, 'name', loc[1])}"
+            if len(loc) > 3 and loc[2] == "criteria" and isinstance(loc[3], int):
+                cell = self._child(stage, "criteria", loc[3])
+                return f"{words}, criterion {_code_of(cell, loc[3])}", loc[4:]
+            if len(loc) > 3 and loc[2] == "custom_scale" and isinstance(loc[3], int):
+                return f"{words}, scale point {loc[3] + 1}", loc[4:]
+            return words, loc[2:]
+        if top == "criteria" and len(loc) > 1 and isinstance(loc[1], int):
+            return f"Criterion {_code_of(self._item('criteria', loc[1]), loc[1])}", loc[2:]
+        if top == "advert" and len(loc) > 1:
+            return "The advert", loc[1:]
+        return "The campaign", loc
+
+    def _item(self, key: str, index: int) -> Any:
+        return self._child(self.data, key, index)
+
+    @staticmethod
+    def _child(parent: Any, key: str, index: int) -> Any:
+        items = parent.get(key) if isinstance(parent, dict) else None
+        return items[index] if isinstance(items, list) and index < len(items) else None
+
+
+def _worded(error: Mapping[str, Any], data: Any) -> ValidationError:
+    """A pydantic error as a sentence about the campaign, naming where it is."""
+    loc = tuple(error["loc"])
+    where = _Where(data)
+    place, rest = where.place(loc)
+    field = next((part for part in reversed(rest) if isinstance(part, str)), None)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        sentence = f"{field} is not something a campaign file can hold"
+    else:
+        label = LABELS.get(field, field.replace("_", " ")) if field else "it"
+        problem = PROBLEMS.get(kind, lower_first(str(error["msg"])))
+        if field in ("starts_on", "ends_on") and kind == "string_type":
+            problem = "must be a date written YYYY-MM-DD"
+        sentence = f"{label} {problem}"
+        value = error.get("input")
+        if kind != "missing" and isinstance(value, _SCALARS):
+            sentence += f", not {_shown(value)}"
+    return ValidationError(f"{place}: {sentence} ({_path(loc)}).", _path(loc))
+
+
+def _name_of(item: Any, key: str, index: int) -> str:
+    name = item.get(key) if isinstance(item, dict) else None
+    if isinstance(name, str) and name.strip():
+        return _shown(" ".join(name.split()))
+    return str(index + 1)
+
+
+def _code_of(item: Any, index: int) -> str:
+    code = item.get("code") if isinstance(item, dict) else None
+    if isinstance(code, str) and code.strip() and len(code) <= CODE_MAX:
+        return code.strip()
+    return str(index + 1)
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    """("stages", 2, "criteria", 0, "pass_mark") as stages[2].criteria[0].pass_mark."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
