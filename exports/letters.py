@@ -7,14 +7,13 @@ layer), so they start quickly and never touch a database or a Qt thread.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import multiprocessing
 import os
 import re
 import shutil
-import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -43,7 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from exports.files import atomic_output
+from exports.files import atomic_output, move_into_place, new_private_file, staging_folder
 from exports.styles import (
     FONT,
     FONT_BOLD,
@@ -731,7 +730,9 @@ class LetterDocTemplate(RecruitDocTemplate):
     def _allSatisfied(self) -> int:  # noqa: N802 (ReportLab's hook name)
         happy = self._pages == self._counted
         self._counted = list(self._pages)
-        return int(happy and bool(BaseDocTemplate._allSatisfied(self)))
+        # A private hook of BaseDocTemplate (not in its stubs): the multi-pass build's test.
+        satisfied = BaseDocTemplate._allSatisfied(self)  # type: ignore[attr-defined]
+        return int(happy and bool(satisfied))
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (ReportLab's hook name)
         if not isinstance(flowable, _LetterStart | _LetterBreak):
@@ -917,16 +918,15 @@ def write_letter_folder(
     parallel_from: int = PARALLEL_FROM,
     chunk_size: int | None = None,
 ) -> list[Path]:
-    """One PDF per letter in the folder `out`, all or nothing.
+    """One owner-only PDF per letter in the folder `out`, all or nothing.
 
-    The letters are written into a temporary folder beside `out` and moved into place
-    only when every one succeeded; a cancel or an error removes the temporary folder.
+    The letters are written into a private staging folder beside `out` and moved into
+    place only when every one succeeded; a cancel or an error removes the staging folder,
+    and so does each worker if this process is killed (see `_watch_parent`).
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     names = letter_file_names(doc.letters)
-    temp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    try:
+    with staging_folder(out) as temp:
         jobs = list(zip(doc.letters, names, strict=True))
         if workers > 1 and len(jobs) >= parallel_from:
             size = chunk_size or chunk_size_for(len(jobs), workers)
@@ -937,12 +937,14 @@ def write_letter_folder(
                 # freeze_support, say, or memory running out): slower, but the letters
                 # still get written.
                 log.warning("Letter workers failed; rendering here instead", exc_info=True)
+                # Every letter again, from an empty folder: a dying worker may have left
+                # one half-written (and the pool has ended the others by now).
+                for leftover in temp.iterdir():
+                    leftover.unlink()
                 _render_here(doc, jobs, temp, theme, progress, cancelled)
         else:
             _render_here(doc, jobs, temp, theme, progress, cancelled)
-        return _move_into_place(temp, out, names)
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
+        return move_into_place(temp, out, names)
 
 
 def _check(cancelled: IsCancelled | None) -> None:
@@ -960,7 +962,7 @@ def _render_here(
 ) -> None:
     for done, (letter, name) in enumerate(jobs, start=1):
         _check(cancelled)
-        render_letter(doc, letter, str(folder / name), theme)
+        _write_letter(doc, letter, folder / name, theme)
         if progress is not None:
             progress(done, len(jobs))
 
@@ -983,14 +985,14 @@ def _render_in_workers(
         max_workers=workers,
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=_start_worker,
-        initargs=(shared, theme),
+        initargs=(shared, theme, str(folder)),
     )
     running: set[Future[int]] = set()
 
     def submit() -> None:
         chunk = next(chunks, None)
         if chunk is not None:
-            running.add(pool.submit(_render_chunk, chunk, str(folder)))
+            running.add(pool.submit(_render_chunk, chunk))
 
     try:
         # Two chunks queued per worker keep both busy; the rest wait here, so a cancel
@@ -1015,38 +1017,49 @@ def _render_in_workers(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-_SHARED: tuple[LettersDocument, Theme] | None = None
+def _write_letter(doc: LettersDocument, letter: Letter, path: Path, theme: Theme) -> None:
+    with new_private_file(path) as handle:
+        render_letter(doc, letter, handle, theme)
 
 
-def _start_worker(shared: LettersDocument, theme: Theme) -> None:
+_SHARED: tuple[LettersDocument, Theme, Path] | None = None
+
+
+def _start_worker(shared: LettersDocument, theme: Theme, folder: str) -> None:
     global _SHARED
-    _SHARED = (shared, theme)
+    _watch_parent(folder)
+    _SHARED = (shared, theme, Path(folder))
     register_fonts()
     letter_styles(_theme_for(shared, theme))
 
 
-def _render_chunk(chunk: Sequence[tuple[Letter, str]], folder: str) -> int:
+def _watch_parent(folder: str) -> None:
+    """End this worker, and remove the staging folder, as soon as its parent has gone.
+
+    A worker waits on a queue whose pipe it holds both ends of, so a parent killed
+    outright (SIGKILL, Task Manager) would leave it waiting forever with personal data on
+    disk. multiprocessing gives every child a sentinel for its parent, portably: the read
+    end of a pipe only the parent writes to (POSIX), or a handle on the parent process
+    (Windows); it becomes ready when the parent ends, however it ends. Linux's
+    PR_SET_PDEATHSIG would fire when the thread that started the worker ends, not the
+    process (a pool thread in the app), and exists nowhere else.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()  # returns once the parent process has ended
+        shutil.rmtree(folder, ignore_errors=True)
+        # Straight out: no exit handlers, no waiting on the queue's feeder thread.
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _render_chunk(chunk: Sequence[tuple[Letter, str]]) -> int:
     assert _SHARED is not None, "the worker was not started with _start_worker"
-    doc, theme = _SHARED
+    doc, theme, folder = _SHARED
     for letter, name in chunk:
-        render_letter(doc, letter, os.path.join(folder, name), theme)
+        _write_letter(doc, letter, folder / name, theme)
     return len(chunk)
-
-
-def _move_into_place(temp: Path, out: Path, names: Sequence[str]) -> list[Path]:
-    if not out.exists():
-        # One rename: the whole folder appears at once (mkdtemp made it private).
-        os.rename(temp, out)
-        return [out / name for name in names]
-    moved: list[Path] = []
-    try:
-        for name in names:
-            os.replace(temp / name, out / name)
-            moved.append(out / name)
-    except BaseException:
-        # All or nothing: take back what was moved (a letter replaced is lost either way).
-        for path in moved:
-            with contextlib.suppress(OSError):
-                path.unlink()
-        raise
-    return moved

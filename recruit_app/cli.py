@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recruit_app import __version__
 from recruit_app.domain.dates import short_date
@@ -23,6 +23,11 @@ PASSWORD_ENV = "RECRUIT_APP_PASSWORD"
 USER_ENV = "RECRUIT_APP_USER"
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
+EXIT_CLOSED_PIPE = 128 + 13  # as a shell reports a command ended by SIGPIPE
+
+if TYPE_CHECKING:
+    from db.database import Database
+    from recruit_app.services.context import Actor, ServiceContext
 
 log = logging.getLogger("recruit_app")
 
@@ -34,9 +39,9 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _context(  # type: ignore[no-untyped-def]
+def _context(
     args: argparse.Namespace, *, migrate: bool = True, sign_in: bool = True
-):
+) -> ServiceContext:
     from recruit_app.services.context import Actor, ServiceContext
     from recruit_app.services.database import open_db
     from recruit_app.settings import Settings, resolve_database_url
@@ -76,7 +81,7 @@ def _password(prompt: str, *, twice: bool = False) -> str:
     return password
 
 
-def _actor(db, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _actor(db: Database, args: argparse.Namespace) -> Actor:
     """Who the command acts as: `--user` signed in, else the desktop's owner where allowed."""
     from recruit_app.errors import PermissionDenied
     from recruit_app.services.auth import has_administrator, sign_in, sign_in_required
@@ -98,7 +103,7 @@ def _actor(db, args: argparse.Namespace):  # type: ignore[no-untyped-def]
     )
 
 
-def _table(rows: list[list[str]], headers: list[str]) -> None:
+def _table(rows: Sequence[Sequence[object]], headers: list[str]) -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     for row in rows:
@@ -253,7 +258,7 @@ def cmd_retention_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _candidate_id(ctx, reference: str, number: str) -> int:  # type: ignore[no-untyped-def]
+def _candidate_id(ctx: ServiceContext, reference: str, number: str) -> int:
     from recruit_app.errors import NotFound
     from recruit_app.services.candidates import list_candidates
 
@@ -466,19 +471,21 @@ def cmd_templates_show(args: argparse.Namespace) -> int:
     ctx = _context(args)
     try:
         if find_entry(ctx, args.code) == "framework":
-            view = get_framework(ctx, args.code)
-            data = {"kind": "framework", **framework_to_dict(view.definition)}
+            framework = get_framework(ctx, args.code)
+            data = {"kind": "framework", **framework_to_dict(framework.definition)}
+            builtin, retired = framework.builtin, framework.retired
         else:
-            view = get_template(ctx, args.code)
-            data = {"kind": "template", **role_template_to_dict(view.definition)}
-        data.update({"builtin": view.builtin, "retired": view.retired})
+            template = get_template(ctx, args.code)
+            data = {"kind": "template", **role_template_to_dict(template.definition)}
+            builtin, retired = template.builtin, template.retired
+        data.update({"builtin": builtin, "retired": retired})
     finally:
         ctx.db.dispose()
     if args.json:
         _print_json(data)
         return 0
     name = data.get("name") or data.get("title")
-    print(f"{data['code']}: {name} ({data['kind']}{', built in' if view.builtin else ''})")
+    print(f"{data['code']}: {name} ({data['kind']}{', built in' if builtin else ''})")
     for item in data["criteria"]:
         title = item.get("name") or item.get("title")
         level = item.get("level")
@@ -573,7 +580,7 @@ def cmd_advert_publish(args: argparse.Namespace) -> int:
 # --- stages, timetable and slots -----------------------------------------------------
 
 
-def _stage_id(ctx, reference: str, name: str) -> int:  # type: ignore[no-untyped-def]
+def _stage_id(ctx: ServiceContext, reference: str, name: str) -> int:
     from recruit_app.errors import NotFound
     from recruit_app.services.adverts import campaign_id_for
     from recruit_app.services.stages import stages_overview
@@ -699,7 +706,7 @@ def cmd_export_pack(args: argparse.Namespace) -> int:
 # --- candidates, scores and results --------------------------------------------------
 
 
-def _campaign_id(ctx, reference: str) -> int:  # type: ignore[no-untyped-def]
+def _campaign_id(ctx: ServiceContext, reference: str) -> int:
     from recruit_app.services.adverts import campaign_id_for
 
     return campaign_id_for(ctx, reference)
@@ -771,19 +778,21 @@ def cmd_scores_import(args: argparse.Namespace) -> int:
 def cmd_scores_workbook(args: argparse.Namespace) -> int:
     from sqlmodel import select
 
-    from db.models import Person
+    from db.models import Person, id_of
     from recruit_app.errors import NotFound
     from recruit_app.services.scoring import export_workbook
 
     ctx = _context(args)
     try:
-        with ctx.db.session() as session:
+        with ctx.db.session(read_only=True) as session:
             person = session.exec(
                 select(Person).where(Person.email == args.assessor.strip().lower())
             ).first()
         if person is None:
             raise NotFound(f"Nobody has the e-mail {args.assessor!r}.")
-        path = export_workbook(ctx, _campaign_id(ctx, args.reference), person.id, Path(args.out))
+        path = export_workbook(
+            ctx, _campaign_id(ctx, args.reference), id_of(person), Path(args.out)
+        )
     finally:
         ctx.db.dispose()
     print(f"Wrote the scoring workbook for {person.name} to {path}")
@@ -1138,23 +1147,64 @@ def _configure_logging() -> None:
     from recruit_app import paths
     from recruit_app.logs import log_to_file
 
+    handler: logging.Handler
     try:
         folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handler = log_to_file(str(folder / "recruit-app.log"))
     except OSError:
         handler = logging.NullHandler()
+    # A mark of our own on the handler (not a Handler attribute), to find it again below.
+    handler.recruit_app_log = True  # type: ignore[attr-defined]
     root = logging.getLogger()
+    # main() may run more than once in a process (tests do): one log handler, not a pile.
+    for old in [h for h in root.handlers if getattr(h, "recruit_app_log", False)]:
+        root.removeHandler(old)
+        old.close()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def _discard_output() -> None:
+    """Send what is still buffered for standard output to the null device, so that the
+    interpreter's own last flush has nothing to complain about (the Python docs' advice
+    on SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass  # no file descriptor behind it (a test's capture): nothing will be flushed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # A reader that stops reading (`| head -1`) is an ordinary end, not an error: no log
+    # entry, no traceback, and the status a shell shows for a command ended by SIGPIPE.
+    # Python ignores SIGPIPE, so the write fails with BrokenPipeError instead; restoring
+    # SIGPIPE's default would end the process mid-write on any closed socket too.
+    try:
+        try:
+            return _main(argv)
+        finally:
+            # Output into a pipe is buffered: flush it now, so a reader that has gone is
+            # noticed here rather than complained about at interpreter exit.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_output()
+        return EXIT_CLOSED_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     _configure_logging()
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:
+        raise  # the output's reader went away: main() ends quietly
     except RecruitError as exc:
         print(f"recruit-app: {exc.message}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -7,7 +7,6 @@ folder) and how to preview one.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,10 +121,12 @@ def preview_pack(
     width: int = 620,
 ) -> list[bytes]:
     """PNG images of the pack's first pages, made from a throwaway copy."""
+    from exports.files import staging_folder
     from exports.preview import page_images
 
-    folder = Path(tempfile.mkdtemp(prefix="recruit-preview-"))
-    try:
+    # A private folder in the system's temporary folder, named as our temporary files are,
+    # so that one left by a killed app (it holds letters) is swept by the next preview.
+    with staging_folder(Path(tempfile.gettempdir()) / "recruit-preview") as folder:
         path = folder / "preview.pdf"
         if key == "letters":
             from recruit_app.services.letters import export_letters
@@ -136,5 +137,3 @@ def preview_pack(
         else:
             export_pack(ctx, campaign_id, key, path, stage_id=stage_id)
         return page_images(path, pages=pages, width=width)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
