@@ -21,6 +21,7 @@ from db.models import (
     Person,
     Stage,
     StageCriterion,
+    id_of,
 )
 from db.types import utcnow
 from recruit_app.domain.campaigns import clean_reference, clean_title, copy_title, next_reference
@@ -28,6 +29,7 @@ from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import Use, campaign_for, check_campaign, visible_campaigns_clause
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
+from recruit_app.services.retention import redact_orphaned_events
 from recruit_app.services.uow import check_version, touch, unit_of_work
 
 
@@ -127,12 +129,12 @@ def _audit(
 
 def list_campaigns(ctx: ServiceContext, *, include_archived: bool = False) -> list[CampaignSummary]:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         query = select(Campaign).order_by(col(Campaign.created_at).desc(), col(Campaign.id).desc())
         if not include_archived:
             query = query.where(col(Campaign.archived).is_(False))
         visible = visible_campaigns_clause(ctx.actor)
-        if visible is not True:
+        if visible is not None:
             query = query.where(visible)
         return [summarise(c) for c in session.exec(query)]
 
@@ -151,13 +153,13 @@ def _load_by_reference(session: Session, ctx: ServiceContext, reference: str) ->
 
 def find_campaign(ctx: ServiceContext, reference: str) -> CampaignSummary:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         return summarise(_load_by_reference(session, ctx, reference.strip()))
 
 
 def show_campaign(ctx: ServiceContext, reference: str) -> CampaignDetail:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign = _load_by_reference(session, ctx, reference.strip())
         advert = session.exec(select(Advert).where(Advert.campaign_id == campaign.id)).first()
         stages = session.exec(
@@ -216,7 +218,7 @@ def create_campaign(
             if "reference" in str(exc.orig):
                 raise _reference_taken(reference) from None
             raise
-        session.add(Advert(campaign_id=campaign.id, title=title, updated_by=ctx.actor.name))
+        session.add(Advert(campaign_id=id_of(campaign), title=title, updated_by=ctx.actor.name))
         _audit(
             session,
             ctx,
@@ -298,6 +300,10 @@ def delete_campaign(ctx: ServiceContext, campaign_id: int, *, expected_version: 
             before=_snapshot(campaign),
         )
         session.delete(campaign)
+        session.flush()
+        # The trail stays, but not the personal values it recorded about the candidates
+        # deleted with the campaign.
+        redact_orphaned_events(session)
 
 
 def duplicate_campaign(
@@ -347,7 +353,7 @@ class Sharing:
 
 def campaign_sharing(ctx: ServiceContext, campaign_id: int) -> Sharing:
     require(ctx.actor, "campaign.manage")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign = _load(session, ctx, campaign_id, "manage")
         owner = session.get(Person, campaign.owner_id) if campaign.owner_id else None
         shared = session.exec(
@@ -356,7 +362,11 @@ def campaign_sharing(ctx: ServiceContext, campaign_id: int) -> Sharing:
             .where(CampaignShare.campaign_id == campaign_id)
             .order_by(col(Person.name))
         ).all()
-        return Sharing(owner.name if owner else "", tuple((pid, n) for pid, n in shared))  # type: ignore[misc]
+        people: list[tuple[int, str]] = []
+        for pid, name in shared:
+            assert pid is not None  # a primary key
+            people.append((pid, name))
+        return Sharing(owner.name if owner else "", tuple(people))
 
 
 def share_campaign(ctx: ServiceContext, campaign_id: int, person_id: int, shared: bool) -> None:
@@ -423,7 +433,7 @@ def _copy_definition(
             new_criterion = _clone(criterion, ctx, advert_id=new_advert.id)
             session.add(new_criterion)
             session.flush()
-            criterion_ids[criterion.id] = new_criterion.id  # type: ignore[index]
+            criterion_ids[id_of(criterion)] = id_of(new_criterion)
     for stage in session.exec(select(Stage).where(Stage.campaign_id == source.id)):
         new_stage = _clone(stage, ctx, campaign_id=copy.id, finalised_at=None)
         session.add(new_stage)

@@ -23,6 +23,7 @@ from db.models import (
     Score,
     Stage,
     StageCriterion,
+    id_of,
 )
 from exports.files import write_text_atomic
 from recruit_app.domain.timetable import LONDON
@@ -31,7 +32,8 @@ from recruit_app.services.access import candidate_for
 from recruit_app.services.branding import document_theme
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.uow import unit_of_work
+from recruit_app.services.retention import events_about
+from recruit_app.services.uow import select_columns, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class CandidateRecord:
 
 def candidate_record(ctx: ServiceContext, candidate_id: int) -> CandidateRecord:
     require(ctx.actor, "data.protect")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         candidate = candidate_for(session, ctx, candidate_id, "manage")
         campaign = session.get(Campaign, candidate.campaign_id)
         assert campaign is not None
@@ -141,7 +143,7 @@ def _stages(session: Session, candidate: Candidate) -> list[StageEntry]:
         .where(Stage.campaign_id == candidate.campaign_id)
         .order_by(col(Stage.position))
     ):
-        slot = slots.get(stage.id)  # type: ignore[arg-type]
+        slot = slots.get(id_of(stage))
         if outcome is None and slot is None:
             continue
         interview = ""
@@ -169,7 +171,7 @@ def _stages(session: Session, candidate: Candidate) -> list[StageEntry]:
 
 def _scores(session: Session, candidate: Candidate) -> list[ScoreEntry]:
     rows = session.exec(
-        select(
+        select_columns(
             Stage.name, AdvertCriterion.code, Person.name, Score.value, Score.status, Score.evidence
         )
         .join(StageCriterion, col(StageCriterion.id) == Score.stage_criterion_id)
@@ -198,10 +200,13 @@ def _agreed(session: Session, candidate: Candidate) -> list[dict[str, object]]:
 
 
 def _history(session: Session, candidate: Candidate) -> list[dict[str, object]]:
+    # Every event about them: filed under them, their outcomes or their agreed scores
+    # (the same events their erasure blanks).
+    assert candidate.id is not None
     rows = session.exec(
         select(AuditEvent)
-        .where(AuditEvent.entity == "candidate", AuditEvent.entity_id == candidate.id)
-        .order_by(col(AuditEvent.occurred_at))
+        .where(events_about([candidate.id]))
+        .order_by(col(AuditEvent.occurred_at), col(AuditEvent.id))
     )
     return [
         {
