@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import packs, scheduling, scoring_jobs, screens, startup
-from benchmarks.harness import print_table, write_json
+from benchmarks.harness import Result, print_table, write_json
 
 PG_ENV = "RECRUIT_APP_BENCH_PG"
 
-SUITES = {
+# Each takes `quick`, and those with database jobs also `pg_url`.
+SUITES: dict[str, Callable[..., list[Result]]] = {
     "startup": startup.run,
     "scheduling": scheduling.run,
     "scoring": scoring_jobs.run,

@@ -58,12 +58,22 @@ def settle() -> None:
     gc.freeze()
 
 
-def time_calls(work: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
+def time_calls(
+    work: Callable[[], Any],
+    repeat: int,
+    warmup: int = 1,
+    before: Callable[[], Any] | None = None,
+) -> list[float]:
+    """Seconds each call of `work` takes; `before`, if given, runs untimed before each."""
     settle()
     for _ in range(warmup):
+        if before is not None:
+            before()
         work()
     samples = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         work()
         samples.append(time.perf_counter() - start)

@@ -1,7 +1,8 @@
-"""PDF packs: the information pack, and outcome letters for a thousand candidates.
+"""PDF packs: the information pack, a panel pack of 300 score sheets, and outcome letters
+for a thousand candidates.
 
 Baselines are ReportLab building the very same flowables with a plain SimpleDocTemplate
-(one layout pass, no database, no page furniture), in one process for the pack and in two
+(one layout pass, no database, no page furniture), in one process for the packs and in two
 processes for the letters: what ReportLab itself needs for the same pages.
 """
 
@@ -30,12 +31,13 @@ from recruit_app.services.database import open_db
 from recruit_app.services.demo import build_demo
 from recruit_app.services.info_pack import export_info_pack, info_pack_document
 from recruit_app.services.letters import export_letters, letters_document
+from recruit_app.services.panel_pack import export_panel_pack, panel_pack_document
 
 DEMO_DAY = date(2026, 11, 25)
 
 
 def run(quick: bool, pg_url: str | None = None) -> list[Result]:
-    letters, repeat = (60, 1) if quick else (1_000, 3)
+    letters, sheets, repeat = (60, 20, 1) if quick else (1_000, 300, 3)
     results: list[Result] = []
     with (
         tempfile.TemporaryDirectory(prefix="recruit-bench-") as folder,
@@ -49,6 +51,7 @@ def run(quick: bool, pg_url: str | None = None) -> list[Result]:
             space = work / backend.name
             space.mkdir()
             results.append(_info_pack_job(ctx, backend, space, repeat * 3))
+            results.append(_panel_pack_job(ctx, backend, space, sheets, repeat))
             results.append(_letters_job(ctx, backend, space, letters, repeat))
             db.dispose()
     return results
@@ -81,6 +84,36 @@ def _info_pack_job(ctx: ServiceContext, backend: Backend, work: Path, repeat: in
         time_calls(bare, repeat),
         "ratio <= 3, under 0.15 s",
         lambda m, r: r is not None and r <= 3 and m < 0.15,
+    )
+
+
+# --- the panel pack ----------------------------------------------------------------------
+
+
+def _panel_pack_job(
+    ctx: ServiceContext, backend: Backend, work: Path, count: int, repeat: int
+) -> Result:
+    """A sift of `count` candidates, 7 criteria and a panel of 3: a score sheet each."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from exports.panel_pack import panel_pack_flowables
+    from exports.styles import make_styles
+
+    campaign_id = add_campaign(ctx.db, "PANEL-PACK", "Panel pack", count)
+    stage_id, _cells, _assessors = stage_with_panel(ctx.db, campaign_id)
+    target = work / "panel-pack.pdf"
+    samples = time_calls(lambda: export_panel_pack(ctx, stage_id, target), repeat)
+    doc, styles = panel_pack_document(ctx, stage_id), make_styles(document_theme(ctx))
+
+    def bare() -> None:
+        SimpleDocTemplate(io.BytesIO()).build(panel_pack_flowables(doc, styles))
+
+    return summarise(
+        backend.label(f"panel pack, {count:,} score sheets, including the database reads"),
+        samples,
+        time_calls(bare, repeat),
+        "ratio <= 3, under 30 s",
+        lambda m, r: r is not None and r <= 3 and m < 30,
     )
 
 
@@ -158,6 +191,7 @@ def _decided_stage(ctx: ServiceContext, count: int) -> int:
             ],
         )
         stage = session.get(Stage, stage_id)
+        assert stage is not None
         stage.finalised_at = now
         advert = session.exec(select(Advert).where(Advert.campaign_id == campaign_id)).one()
         advert.offers_feedback = True

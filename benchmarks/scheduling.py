@@ -9,10 +9,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, update
+from sqlmodel import col
 
 from benchmarks.harness import Result, summarise, time_calls
 from benchmarks.synthetic import add_campaign
-from db.models import InterviewSlot, PanelAssignment, Person, PersonBusy, Stage
+from db.models import InterviewSlot, PanelAssignment, Person, PersonBusy, Stage, id_of
 from recruit_app.domain.scheduling import SlotPlan
 from recruit_app.services.context import Actor, ServiceContext
 from recruit_app.services.database import open_db
@@ -52,8 +53,8 @@ def _setup(path: Path, candidates: int, days: int) -> tuple[ServiceContext, int]
         for n, person in enumerate(people):
             session.add(
                 PanelAssignment(
-                    stage_id=stage.id,
-                    person_id=person.id,
+                    stage_id=id_of(stage),
+                    person_id=id_of(person),
                     panel_role="chair" if n % 3 == 0 else "member",
                     panel_number=n // 3 + 1,
                 )
@@ -77,7 +78,7 @@ def _setup(path: Path, candidates: int, days: int) -> tuple[ServiceContext, int]
                 )
         session.execute(insert(PersonBusy), busy)
         session.commit()
-        stage_id = stage.id
+        stage_id = id_of(stage)
         version = stage.version
     plan = SlotPlan(
         days=_weekdays(start, days),
@@ -98,7 +99,7 @@ def _free_all(ctx: ServiceContext, stage_id: int) -> None:
     with ctx.db.session() as session:
         session.execute(
             update(InterviewSlot)
-            .where(InterviewSlot.stage_id == stage_id)
+            .where(col(InterviewSlot.stage_id) == stage_id)
             .values(candidate_id=None, status="open")
         )
         session.commit()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, insert
+from sqlmodel import col, select
 
 from benchmarks.backends import Backend, backends
 from benchmarks.harness import Result, summarise, time_calls
@@ -137,20 +138,22 @@ def _score_import_job(
     raw = score_rows(ctx.db, campaign_id, cells, assessors, score_count)
     with ctx.db.session() as session:
         numbers = dict(
-            session.query(Candidate.id, Candidate.candidate_number).filter(
-                Candidate.campaign_id == campaign_id
-            )
+            session.exec(
+                select(Candidate.id, Candidate.candidate_number).where(
+                    Candidate.campaign_id == campaign_id
+                )
+            ).all()
         )
-        emails = dict(session.query(Person.id, Person.email))
+        emails = dict(session.exec(select(Person.id, Person.email)).all())
         codes = {cell: f"C{n}" for n, cell in enumerate(cells)}
     rows = [
         (
             n + 2,
             {
-                "candidate_number": numbers[r["candidate_id"]],  # type: ignore[index]
-                "criterion": codes[r["stage_criterion_id"]],  # type: ignore[index]
+                "candidate_number": numbers[r["candidate_id"]],
+                "criterion": codes[r["stage_criterion_id"]],
                 "assessor": emails[r["assessor_id"]],
-                "score": str(r["value"]),  # type: ignore[index]
+                "score": str(r["value"]),
                 "evidence": "",
             },
         )
@@ -159,7 +162,7 @@ def _score_import_job(
 
     def clear() -> None:
         with ctx.db.session() as session:
-            session.execute(delete(Score).where(Score.stage_criterion_id.in_(cells)))  # type: ignore[attr-defined]
+            session.execute(delete(Score).where(col(Score.stage_criterion_id).in_(cells)))
             session.commit()
 
     samples = []
@@ -240,19 +243,22 @@ def _results_and_save_jobs(
     with ctx.db.session() as session:
         session.execute(
             delete(Score).where(
-                Score.stage_criterion_id == cells[0],  # type: ignore[arg-type]
-                Score.assessor_id == assessors[0],
+                col(Score.stage_criterion_id) == cells[0],
+                col(Score.assessor_id) == assessors[0],
             )
         )
         session.commit()
-        first = session.query(Candidate.id).filter(Candidate.campaign_id == campaign_id).first()
+        first = session.exec(
+            select(Candidate.id).where(Candidate.campaign_id == campaign_id)
+        ).first()
+    assert first is not None  # the campaign has candidates
     values = iter(range(10_000))
     saves = time_calls(
         lambda: save_score(
             ctx,
             stage_id,
             assessors[0],
-            first[0],
+            first,
             cells[0],
             value=1 + next(values) % 7,
             evidence="",

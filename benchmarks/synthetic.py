@@ -6,8 +6,10 @@ import random
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
+from sqlmodel import col, select
 
 from db.database import Database, open_database
 from db.models import (
@@ -19,6 +21,7 @@ from db.models import (
     Person,
     Stage,
     StageCriterion,
+    id_of,
 )
 
 FIRST = [
@@ -139,9 +142,9 @@ def add_campaign(
         campaign = Campaign(reference=reference, title=title, updated_by="benchmark")
         session.add(campaign)
         session.flush()
-        session.add(Advert(campaign_id=campaign.id, title=title, updated_by="benchmark"))
-        campaign_id = campaign.id
-        rows = [
+        campaign_id = id_of(campaign)
+        session.add(Advert(campaign_id=campaign_id, title=title, updated_by="benchmark"))
+        rows: list[dict[str, Any]] = [
             {
                 **person,
                 "campaign_id": campaign_id,
@@ -163,7 +166,6 @@ def add_campaign(
         if rows:
             session.execute(insert(Candidate), rows)
         session.commit()
-    assert campaign_id is not None
     return campaign_id
 
 
@@ -171,10 +173,10 @@ def stage_with_panel(database: Database, campaign_id: int) -> tuple[int, list[in
     """A stage assessing 7 criteria with a panel of 3; returns its id, cells and people."""
     now = datetime.now(UTC)
     with database.session() as session:
-        advert = session.query(Advert).filter(Advert.campaign_id == campaign_id).one()
+        advert = session.exec(select(Advert).where(Advert.campaign_id == campaign_id)).one()
         criteria = [
             AdvertCriterion(
-                advert_id=advert.id,
+                advert_id=id_of(advert),
                 code=f"C{n}",
                 title=f"Criterion {n}",
                 element="BEH",
@@ -199,13 +201,17 @@ def stage_with_panel(database: Database, campaign_id: int) -> tuple[int, list[in
         session.add_all([*criteria, stage, *assessors])
         session.flush()
         cells = [
-            StageCriterion(stage_id=stage.id, advert_criterion_id=c.id, pass_mark=3, position=n)
+            StageCriterion(
+                stage_id=id_of(stage), advert_criterion_id=id_of(c), pass_mark=3, position=n
+            )
             for n, c in enumerate(criteria)
         ]
         session.add_all(cells)
-        session.add_all([PanelAssignment(stage_id=stage.id, person_id=p.id) for p in assessors])
+        session.add_all(
+            [PanelAssignment(stage_id=id_of(stage), person_id=id_of(p)) for p in assessors]
+        )
         session.commit()
-        return stage.id, [c.id for c in cells], [p.id for p in assessors]  # type: ignore[return-value, misc]
+        return id_of(stage), [id_of(c) for c in cells], [id_of(p) for p in assessors]
 
 
 def score_rows(
@@ -214,15 +220,15 @@ def score_rows(
     cells: list[int],
     assessors: list[int],
     limit: int | None = None,
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     with database.session() as session:
-        ids = [
-            c
-            for (c,) in session.query(Candidate.id)
-            .filter(Candidate.campaign_id == campaign_id)
-            .order_by(Candidate.id)
-        ]
+        found = session.exec(
+            select(Candidate.id)
+            .where(Candidate.campaign_id == campaign_id)
+            .order_by(col(Candidate.id))
+        ).all()
+    ids = [c for c in found if c is not None]  # primary keys: never None
     rows = [
         {
             "stage_criterion_id": cell,

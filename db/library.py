@@ -11,7 +11,15 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session, col, delete, select
 
-from db.models import Criterion, CriterionLevel, Framework, Question, RoleTemplate
+from db.models import (
+    Criterion,
+    CriterionLevel,
+    Framework,
+    Question,
+    RoleTemplate,
+    Versioned,
+    id_of,
+)
 from db.types import utcnow
 from recruit_app.domain.library_format import (
     CriterionDef,
@@ -24,9 +32,9 @@ from recruit_app.domain.library_format import (
 )
 
 
-def _stamp(row: object, who: str) -> None:
-    row.updated_at = utcnow()  # type: ignore[attr-defined]
-    row.updated_by = who  # type: ignore[attr-defined]
+def _stamp(row: Versioned, who: str) -> None:
+    row.updated_at = utcnow()
+    row.updated_by = who
 
 
 def framework_by_code(session: Session, code: str) -> Framework | None:
@@ -138,10 +146,7 @@ def framework_definition(
         name=framework.name,
         description=framework.description,
         edition=framework.edition,
-        criteria=tuple(
-            criterion_definition(c, levels[c.id])
-            for c in criteria  # type: ignore[index]
-        ),
+        criteria=tuple(criterion_definition(c, levels[id_of(c)]) for c in criteria),
     )
 
 
@@ -175,7 +180,7 @@ def replace_builtin_questions(
     ids = [c.id for c in criteria.values()]
     session.exec(
         delete(Question).where(
-            col(Question.criterion_id).in_(ids),  # type: ignore[call-overload]
+            col(Question.criterion_id).in_(ids),
             col(Question.builtin).is_(True),
         )
     )
@@ -186,7 +191,7 @@ def replace_builtin_questions(
             continue
         session.add(
             Question(
-                criterion_id=criterion.id,
+                criterion_id=id_of(criterion),
                 level=question.level,
                 text=question.text,
                 probes=list(question.probes),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -259,7 +260,7 @@ class _Pack:
             return []
         styles = self.styles
         with_stages = bool(self.doc.stages)
-        columns = ["Criterion", "Essential or desirable"]
+        columns: list[Cell] = ["Criterion", "Essential or desirable"]
         widths: tuple[float, ...] = (0.68, 0.32)
         if with_stages:
             columns.append("Assessed at")
@@ -278,11 +279,12 @@ class _Pack:
                 name = criterion_name(c)
                 if c.lead:
                     name = f"{name} (lead criterion)"
-                cell: Cell = Paragraph(escape(name), styles.table_cell)
+                title = Paragraph(escape(name), styles.table_cell)
+                cell: Cell = title
                 # Behaviours, skills and strengths are described in their own sections.
                 if c.element in ("EXP", "ABI") and _has_text(c.description):
                     note = paragraphs_from_text(c.description, styles.table_note)
-                    cell = [cell, Spacer(1, 2), *note]
+                    cell = [title, Spacer(1, 2), *note]
                 row: list[Cell] = [cell, "Essential" if c.essential else "Desirable"]
                 if with_stages:
                     stages = self.stage_names.get(c.code, ())
@@ -492,12 +494,7 @@ class _Pack:
             ]
             criteria = list(doc.criteria)
             for element, heading in DETAIL_ELEMENTS:
-                found.append(
-                    Section(
-                        heading,
-                        lambda e=element: self.details(e, criteria, self.h2),  # type: ignore[misc]
-                    )
-                )
+                found.append(Section(heading, partial(self.details, element, criteria, self.h2)))
         found += [
             Section("How you will be assessed", self.assessment),
             Section("Vacancy timetable", self.timetable),
@@ -508,9 +505,7 @@ class _Pack:
             Section("Contact", self.contact),
         ]
         for post in doc.posts:
-            found.append(
-                Section(annex_heading(post), lambda p=post: self.annex(p), new_page=True)  # type: ignore[misc]
-            )
+            found.append(Section(annex_heading(post), partial(self.annex, post), new_page=True))
         return found
 
 
@@ -569,7 +564,8 @@ class _Contents(TableOfContents):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         # The first pass has no entries yet: one line keeps its place.
-        entries = self._lastEntries or [(0, "Contents", 0, None)]
+        # TableOfContents keeps the last pass's entries here (private: not in its stubs).
+        entries = self._lastEntries or [(0, "Contents", 0, None)]  # type: ignore[attr-defined]
         rows = []
         for _level, markup, page, key in entries:
             start, end = (f'<a href="#{key}">', "</a>") if key else ("", "")

@@ -998,7 +998,7 @@ def panel_pack_flowables(
         if index == 0:
             story.append(_OutlineEntry("Score sheets", "panel-pack-sheets"))
         if reached is not None:
-            story.append(_Checkpoint(lambda canv, i=index: reached(i, canv)))
+            story.append(_Checkpoint(functools.partial(reached, index)))
         story += _score_sheet(doc, candidate, parts, styles)
     return story
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Rect, String
@@ -500,7 +501,7 @@ class _Parts:
             ]
             padding = [""] * (columns - len(chunk))
             data += [titles + padding, charts + padding]
-        commands: list[tuple[object, ...]] = [
+        commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), FONT, 8.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
             ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -717,7 +718,9 @@ def _legend(strong: colors.Color, tint: colors.Color) -> Drawing:
     drawing.keepWithNext = 1  # never a legend at the foot of a page, its charts overleaf
     x = 0.0
     for fill, words in ((strong, "At or above the pass mark"), (tint, "Below the pass mark")):
-        drawing.add(Rect(x, 3, 10, 10, fillColor=fill, strokeColor=strong, strokeWidth=0.6))
+        swatch = Rect(x, 3, 10, 10)
+        swatch.fillColor, swatch.strokeColor, swatch.strokeWidth = fill, strong, 0.6
+        drawing.add(swatch)
         drawing.add(String(x + 14, 5, words, fontName=FONT, fontSize=8, fillColor=TEXT))
         x += 14 + stringWidth(words, FONT, 8) + 18
     return drawing
@@ -736,8 +739,9 @@ def _histogram(
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
     label_room = stringWidth(f"{top:,}", FONT, 7) + 6
-    chart.x, chart.y = label_room, 24
-    chart.width, chart.height = width - label_room - 4, height - 24 - 12
+    # The stubs declare a chart's position, size and spacing as int; ReportLab takes floats.
+    chart.x, chart.y = label_room, 24  # type: ignore[assignment]
+    chart.width, chart.height = width - label_room - 4, height - 24 - 12  # type: ignore[assignment]
     chart.data = [list(c.counts)]
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = top
@@ -761,7 +765,7 @@ def _histogram(
     chart.categoryAxis.labels.dy = -2
     chart.categoryAxis.categoryNames = _point_labels(c.points, chart.width, 7.5)
     chart.barSpacing = 0
-    chart.groupSpacing = max(1.5, chart.width / max(len(c.points), 1) * 0.18)
+    chart.groupSpacing = max(1.5, chart.width / max(len(c.points), 1) * 0.18)  # type: ignore[assignment]
     chart.bars.strokeColor = strong
     chart.bars.strokeWidth = 0.5
     chart.bars[0].fillColor = strong
@@ -833,9 +837,10 @@ class _FunnelChart:
         drawing = _Figure(FRAME_WIDTH, height)
         drawing.keepWithNext = 1  # with its caption
         chart = HorizontalBarChart()
-        chart.x, chart.y = label_width, 30
-        chart.width = FRAME_WIDTH - label_width - 30
-        chart.height = plot_height
+        # The stubs declare a chart's position and size as int; ReportLab takes floats.
+        chart.x, chart.y = label_width, 30  # type: ignore[assignment]
+        chart.width = FRAME_WIDTH - label_width - 30  # type: ignore[assignment]
+        chart.height = plot_height  # type: ignore[assignment]
         # Within a stage the first series is drawn lowest: progressed goes under reached.
         chart.data = [[r.progressed for r in rows], [r.reached for r in rows]]
         top, step = nice_axis_top(max(self.doc.applied, 1))
@@ -879,9 +884,9 @@ class _FunnelChart:
         x = label_width
         legend_y = height - 14
         for fill, words in ((self.tint, "Reached the stage"), (self.strong, "Progressed from it")):
-            drawing.add(
-                Rect(x, legend_y, 10, 10, fillColor=fill, strokeColor=self.strong, strokeWidth=0.6)
-            )
+            swatch = Rect(x, legend_y, 10, 10)
+            swatch.fillColor, swatch.strokeColor, swatch.strokeWidth = fill, self.strong, 0.6
+            drawing.add(swatch)
             drawing.add(
                 String(x + 14, legend_y + 2, words, fontName=FONT, fontSize=8, fillColor=TEXT)
             )

@@ -632,7 +632,7 @@ class _KeepWithStart(KeepTogether):
     """
 
     def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 (ReportLab's names)
-        content = list(self._content)
+        content = list(self._content)  # type: ignore[attr-defined]  # ReportLab's, not in stubs
         frame = getattr(self, "_frame", None)
         at_top = bool(frame is not None and getattr(frame, "_atTop", False))
         needed = 0.0
@@ -708,7 +708,9 @@ class RecruitDocTemplate(BaseDocTemplate):
     def _allSatisfied(self) -> int:  # noqa: N802 (ReportLab's hook name)
         # Done once a pass drew the page total that the pass before it counted.
         counted, self._page_total = self._page_total, self.page
-        return int(counted == self.page and bool(super()._allSatisfied()))
+        # A private hook of BaseDocTemplate (not in its stubs): the multi-pass build's test.
+        satisfied = super()._allSatisfied()  # type: ignore[misc]
+        return int(counted == self.page and bool(satisfied))
 
     def _furniture(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         canv.saveState()
@@ -746,7 +748,9 @@ class RecruitDocTemplate(BaseDocTemplate):
         self._outline_has_top = self._outline_has_top or level == 0
         key = f"heading-{self._outline_count}"
         self._outline_count += 1
-        top = self.frame._y + flowable.getSpaceAfter() + getattr(flowable, "height", 0)
+        # Frame._y (private, not in ReportLab's stubs) is where the flowable just drawn ended.
+        ends_at: float = self.frame._y  # type: ignore[attr-defined]
+        top = ends_at + flowable.getSpaceAfter() + getattr(flowable, "height", 0)
         self.canv.bookmarkHorizontal(key, 0, top + 4)
         self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
         if self._outline_count == 1:

@@ -5,8 +5,10 @@ Services build them inside their unit of work; exports and the interface only re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -97,30 +99,31 @@ def advert_document_to_dict(doc: AdvertDocument) -> dict[str, object]:
     return data
 
 
-def advert_document_from_dict(data: dict[str, object]) -> AdvertDocument:
+def advert_document_from_dict(data: Mapping[str, Any]) -> AdvertDocument:
+    """The document back from its JSON copy (values as JSON has them: any shape)."""
     values = dict(data)
     for key in ("opens_at", "closes_at"):
         text = values.get(key)
         values[key] = datetime.fromisoformat(text) if isinstance(text, str) else None
-    values["pay_zones"] = tuple(PayZone(**z) for z in values.get("pay_zones", ()))  # type: ignore[arg-type]
+    values["pay_zones"] = tuple(PayZone(**z) for z in values.get("pay_zones", ()))
     values["criteria"] = tuple(
-        AdvertCriterionView(**{**c, "indicators": tuple(c["indicators"])})  # type: ignore[index]
-        for c in values.get("criteria", ())  # type: ignore[union-attr]
+        AdvertCriterionView(**{**c, "indicators": tuple(c["indicators"])})
+        for c in values.get("criteria", ())
     )
     values["stages"] = tuple(
         StageSummary(
             **{
                 **s,
-                "criteria": tuple(s["criteria"]),  # type: ignore[index]
-                "starts_on": date.fromisoformat(s["starts_on"]) if s["starts_on"] else None,  # type: ignore[index]
+                "criteria": tuple(s["criteria"]),
+                "starts_on": date.fromisoformat(s["starts_on"]) if s["starts_on"] else None,
                 "ends_on": date.fromisoformat(s["ends_on"]) if s["ends_on"] else None,
             }
-        )  # type: ignore[index]
-        for s in values.get("stages", ())  # type: ignore[union-attr]
+        )
+        for s in values.get("stages", ())
     )
     for key in ("role_types", "working_patterns", "locations"):
-        values[key] = tuple(values.get(key, ()))  # type: ignore[arg-type]
-    return AdvertDocument(**values)  # type: ignore[arg-type]
+        values[key] = tuple(values.get(key, ()))
+    return AdvertDocument(**values)
 
 
 @dataclass(frozen=True)

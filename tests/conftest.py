@@ -71,7 +71,7 @@ def pg_server_url() -> str:
     return url
 
 
-def _admin_engine(server_url: str):  # type: ignore[no-untyped-def]
+def _admin_engine(server_url: str):
     from sqlalchemy import create_engine
 
     from db.engine import parse_database_url
@@ -145,7 +145,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database(db_url: str):  # type: ignore[no-untyped-def]
+def database(db_url: str):
     from recruit_app.services.database import open_db
 
     db = open_db(db_url)
@@ -154,7 +154,7 @@ def database(db_url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ctx(database):  # type: ignore[no-untyped-def]
+def ctx(database):
     from recruit_app.services.context import Actor, ServiceContext
 
     return ServiceContext(db=database, actor=Actor("Alex Manager"))

@@ -44,6 +44,7 @@ def settle_memory() -> None:
 
 def run_gui(db_url: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)  # a widgets application, never a bare core one
     app.setApplicationName("Recruit")
     app.setApplicationDisplayName("Recruit")
     context = AppContext(Settings(), db_url_override=db_url)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
     from recruit_app.services.context import Actor
+    from ui.campaign.window import CampaignWindow
 
 SETTINGS_ENTRY = "Settings"
 # Pages built when first shown (or asked for): their imports would delay the first paint.
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.campaigns.settings_requested.connect(self.open_settings)
         self.campaigns.open_requested.connect(self.open_campaign)
-        self.campaign_windows: dict[int, QMainWindow] = {}
+        self.campaign_windows: dict[int, CampaignWindow] = {}
         # What waits for every campaign window to close: (then, if one is kept open).
         self._after_closing: tuple[Callable[[], None], Callable[[], None] | None] | None = None
         self.question: QMessageBox | None = None
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
 
     def _built_page(self, name: str) -> Any | None:
         page = self.pages.widget(self._row_of(name))
+        assert page is not None  # every navigation entry has its page or a stand-in
         return page if page.objectName() else None  # stand-ins have none; pages name themselves
 
     def _lazy_page(self, name: str) -> Any:
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
         module, class_name, _use_case = LAZY_PAGES[name]
         page = getattr(importlib.import_module(module), class_name)(self.context)
         stand_in = self.pages.widget(row)
+        assert stand_in is not None
         self.pages.insertWidget(row, page)
         self.pages.removeWidget(stand_in)
         stand_in.deleteLater()
@@ -228,7 +231,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog = dialog
         dialog.open()
 
-    def open_campaign(self, campaign_id: int, reference: str, title: str) -> QMainWindow:
+    def open_campaign(self, campaign_id: int, reference: str, title: str) -> CampaignWindow:
         """Open (or bring forward) the campaign's own window."""
         from ui.campaign.window import CampaignWindow
 

@@ -68,7 +68,8 @@ class JobProgress(QObject):
         if self._stop.is_set():
             return
         parent = self.parent()
-        dialog = QProgressDialog("Starting…", "Cancel", 0, STEPS, parent)  # type: ignore[arg-type]
+        assert isinstance(parent, QWidget)  # given to __init__ as a QWidget
+        dialog = QProgressDialog("Starting…", "Cancel", 0, STEPS, parent)
         dialog.setObjectName("jobProgress")
         dialog.setWindowTitle(self.title)
         # Not modal: a modal QProgressDialog runs the event loop inside setValue, and the job's

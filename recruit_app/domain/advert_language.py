@@ -143,7 +143,9 @@ def _ends_sentence(text: str, mark: re.Match[str], start: int, stop: int) -> boo
         return False  # "p.a. plus", "incl. travel": a sentence would start with a capital
     if not mark.group().startswith("."):
         return True
-    word = re.search(r"[^\s(\[\"'“‘]*$", text[start : mark.start()]).group()
+    before = re.search(r"[^\s(\[\"'“‘]*$", text[start : mark.start()])
+    assert before is not None  # `*$` matches, if only the empty string
+    word = before.group()
     is_initial = len(word) == 1 and word.isupper()  # "J. Smith"
     return not is_initial and word.lower() not in _ABBREVIATIONS
 
@@ -289,6 +291,7 @@ def _phrase_flags(
     keys = tuple(phrases)
     flags = []
     for match in _phrase_pattern(keys).finditer(text):
+        assert match.lastgroup is not None  # every alternative is a named group
         phrase = keys[int(match.lastgroup[1:])]
         message, suggestion = _phrase_advice(kind, match.group(), phrases[phrase])
         flags.append(
@@ -347,7 +350,7 @@ def _gender_flags(section: str, text: str, lists: WordLists) -> list[LanguageFla
         key=lambda pair: -len(pair[0]),
     )
     not_coded = {word.lower() for word in lists.not_coded}
-    flags = []
+    flags: list[LanguageFlag] = []
     for word in _LETTER_WORD.finditer(text):
         flags.extend(_coded_parts(section, word, stems, not_coded))
     return flags

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from db.models import Campaign, CampaignShare, Candidate, PanelAssignment, Stage
+from db.models import Campaign, CampaignShare, Candidate, PanelAssignment, Stage, id_of
 from recruit_app.errors import NotFound, PermissionDenied
 from recruit_app.services.context import Actor, ServiceContext
 
@@ -40,7 +40,7 @@ def stage_for(session: Session, ctx: ServiceContext, stage_id: int, use: Use) ->
         raise NotFound("That stage no longer exists.")
     actor = ctx.actor
     if actor.role == "panel_member":
-        if use == "manage" or not sits_on(session, actor, stage.id):  # type: ignore[arg-type]
+        if use == "manage" or not sits_on(session, actor, id_of(stage)):
             raise _refused(actor, f"the stage {stage.name!r}")
         return stage
     campaign = session.get(Campaign, stage.campaign_id)
@@ -67,7 +67,7 @@ def check_campaign(session: Session, actor: Actor, campaign: Campaign, use: Use)
     if (
         actor.role == "panel_member"
         and use == "view"
-        and _on_a_panel_of(session, actor, campaign.id)  # type: ignore[arg-type]
+        and _on_a_panel_of(session, actor, id_of(campaign))
     ):
         return
     raise _refused(actor, f"the campaign {campaign.reference}")
@@ -109,15 +109,16 @@ def _on_a_panel_of(session: Session, actor: Actor, campaign_id: int) -> bool:
     return seat is not None
 
 
-def visible_campaigns_clause(actor: Actor):  # type: ignore[no-untyped-def]
-    """A WHERE clause limiting a campaign query to those the person acting may see."""
+def visible_campaigns_clause(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause limiting a campaign query to those the person acting may see (None for
+    an administrator, who sees them all)."""
     if actor.role == "administrator":
-        return True
+        return None
     if actor.role == "recruiting_manager":
         shared = select(CampaignShare.campaign_id).where(CampaignShare.person_id == actor.person_id)
         return or_(
             col(Campaign.owner_id).is_(None),
-            Campaign.owner_id == actor.person_id,
+            col(Campaign.owner_id) == actor.person_id,
             col(Campaign.id).in_(shared),
         )
     seats = (

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import Float, and_, case, cast, func, literal_column
+from sqlalchemy import ColumnClause, ColumnElement, Float, and_, case, cast, func, literal_column
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -26,6 +26,7 @@ from db.models import (
     Score,
     Stage,
     StageCriterion,
+    id_of,
 )
 from db.types import utcnow
 from recruit_app.domain.report import (
@@ -54,7 +55,7 @@ from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.results import results_in
 from recruit_app.services.scoring import stage_scale
-from recruit_app.services.uow import unit_of_work
+from recruit_app.services.uow import select_columns, unit_of_work
 
 __all__ = [
     "MERIT_ORDER_LIMIT",
@@ -84,7 +85,7 @@ def campaign_report_document(
     """The campaign report's content, read in one transaction."""
     require(ctx.actor, "campaign.manage")
     today = today or london_date(utcnow())
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         return _document(session, ctx, campaign_id, today)
 
 
@@ -150,7 +151,7 @@ def _document(
         select(func.count()).select_from(Candidate).where(Candidate.campaign_id == campaign_id)
     ).one()
     outcome_counts = _outcome_counts(session, campaign_id)
-    rows = funnel(applied, [(s.name, outcome_counts.get(s.id, {})) for s in stages])  # type: ignore[arg-type]
+    rows = funnel(applied, [(s.name, outcome_counts.get(id_of(s), {})) for s in stages])
     now = standing(applied, _latest_outcomes(session, campaign_id))
     cells = _cells(session, campaign_id)
     first_scores = _first_scores(session, campaign_id)
@@ -232,7 +233,7 @@ class _Cell(NamedTuple):
 def _cells(session: Session, campaign_id: int) -> list[_Cell]:
     """The assessment matrix of every stage, in matrix order."""
     rows = session.execute(
-        select(
+        select_columns(
             StageCriterion.id,
             StageCriterion.stage_id,
             AdvertCriterion.code,
@@ -247,11 +248,11 @@ def _cells(session: Session, campaign_id: int) -> list[_Cell]:
     return [_Cell(*row) for row in rows]
 
 
-def _submitted(campaign_id: int) -> Any:
+def _submitted(campaign_id: int) -> ColumnElement[bool]:
     """The where-clause of a submitted score with a value at one of the campaign's stages."""
     return and_(
-        Stage.campaign_id == campaign_id,
-        Score.status == "submitted",
+        col(Stage.campaign_id) == campaign_id,
+        col(Score.status) == "submitted",
         col(Score.value).is_not(None),
     )
 
@@ -281,7 +282,7 @@ def _pair_totals(campaign_id: int) -> Any:
             col(Score.stage_criterion_id).label("cell_id"),
             col(Score.candidate_id).label("candidate_id"),
             func.sum(Score.value).label("value_sum"),
-            func.count(Score.value).label("value_count"),
+            func.count(col(Score.value)).label("value_count"),
         ),
         campaign_id,
     ).group_by(col(Score.stage_criterion_id), col(Score.candidate_id))
@@ -326,7 +327,7 @@ def _distributions(
         by_stage[cell.stage_id].append(cell)
     found = []
     for stage in stages:
-        scored = [c for c in by_stage.get(stage.id, []) if groups.get(c.id)]  # type: ignore[arg-type]
+        scored = [c for c in by_stage.get(id_of(stage), []) if groups.get(c.id)]
         if not scored:
             continue
         try:
@@ -355,7 +356,7 @@ def _merit_order(
     has_scores: bool,
     outcome_counts: dict[int, dict[str, int]],
 ) -> MeritOrder | None:
-    decided = sum(outcome_counts.get(stage.id, {}).values())  # type: ignore[arg-type]
+    decided = sum(outcome_counts.get(id_of(stage), {}).values())
     if has_scores:
         return _scored_merit_order(session, ctx, stage)
     if decided:
@@ -401,7 +402,7 @@ def _outcomes_only(session: Session, stage: Stage, decided: int) -> MeritOrder:
         else_=len(_KIND_ORDER),
     )
     rows = session.execute(
-        select(
+        select_columns(
             Outcome.rank,
             Candidate.candidate_number,
             Candidate.first_name,
@@ -453,7 +454,7 @@ def _timings(
             stage=stage.name,
             planned_start=stage.starts_on,
             planned_end=stage.ends_on,
-            first_score=first_scores.get(stage.id),  # type: ignore[arg-type]
+            first_score=first_scores.get(id_of(stage)),
             finalised=london_date(stage.finalised_at) if stage.finalised_at else None,
         )
         if any((timing.planned_start, timing.planned_end, timing.first_score, timing.finalised)):
@@ -467,13 +468,15 @@ def _reserves(
     """Reserve lists by stage and expiry date, counted in SQL; in stage order, soonest first."""
     position = {s.id: n for n, s in enumerate(stages)}
     names = {s.id: s.name for s in stages}
-    rows = session.execute(
-        select(Outcome.stage_id, Outcome.reserve_expires_on, func.count())
-        .join(Stage, col(Stage.id) == Outcome.stage_id)
-        .where(Stage.campaign_id == campaign_id, Outcome.kind == "reserve")
-        .group_by(col(Outcome.stage_id), col(Outcome.reserve_expires_on))
-    ).all()
-    rows.sort(key=lambda r: (position.get(r[0], 0), r[1] is None, r[1] or today))
+    rows = sorted(
+        session.execute(
+            select(Outcome.stage_id, col(Outcome.reserve_expires_on), func.count())
+            .join(Stage, col(Stage.id) == Outcome.stage_id)
+            .where(Stage.campaign_id == campaign_id, Outcome.kind == "reserve")
+            .group_by(col(Outcome.stage_id), col(Outcome.reserve_expires_on))
+        ).all(),
+        key=lambda r: (position.get(r[0], 0), r[1] is None, r[1] or today),
+    )
     return tuple(
         ReserveGroup(
             stage=names.get(stage_id, ""),
@@ -497,13 +500,13 @@ def _consistency(
     """
     pair = (col(Score.stage_criterion_id), col(Score.candidate_id))
     scores = _scores_of_campaign(
-        select(
+        select_columns(
             col(StageCriterion.stage_id).label("stage_id"),
             col(Score.assessor_id).label("assessor_id"),
             col(Score.value).label("value"),
             col(ModeratedScore.value).label("agreed"),
             func.sum(Score.value).over(partition_by=pair).label("pair_sum"),
-            func.count(Score.value).over(partition_by=pair).label("pair_count"),
+            func.count(col(Score.value)).over(partition_by=pair).label("pair_count"),
         ),
         campaign_id,
     ).outerjoin(
@@ -516,9 +519,10 @@ def _consistency(
     x = scores.subquery()
     shared = x.c.pair_count > 1
     others_mean = cast(x.c.pair_sum - x.c.value, Float) / (x.c.pair_count - 1)
-    zero, one = literal_column("0"), literal_column("1")
+    zero: ColumnClause[Any] = literal_column("0")
+    one: ColumnClause[Any] = literal_column("1")
     rows = session.execute(
-        select(
+        select_columns(
             x.c.stage_id,
             Person.name,
             func.count(x.c.value),
@@ -552,7 +556,7 @@ def _consistency(
         )
     found = []
     for stage in stages:
-        totals = by_stage.get(stage.id)  # type: ignore[arg-type]
+        totals = by_stage.get(id_of(stage))
         if totals:
             lines = sorted((assessor_line(t) for t in totals), key=lambda a: a.name.casefold())
             found.append(StageConsistency(stage.name, tuple(lines)))

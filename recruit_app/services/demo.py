@@ -25,6 +25,7 @@ from db.models import (
     Score,
     Stage,
     TimetableEvent,
+    id_of,
 )
 from db.types import utcnow
 from recruit_app.domain.dates import monday_of, whole_weeks_between
@@ -149,7 +150,7 @@ def _build(
         ]
         session.add(
             Candidate(
-                campaign_id=campaign.id,
+                campaign_id=id_of(campaign),
                 candidate_number=f"{number:04d}",
                 updated_by=ctx.actor.name,
                 **values,
@@ -193,8 +194,8 @@ def _add_panels(
         for email, role, panel in seats:
             session.add(
                 PanelAssignment(
-                    stage_id=stages[stage_name].id,
-                    person_id=people[email].id,
+                    stage_id=id_of(stages[stage_name]),
+                    person_id=id_of(people[email]),
                     panel_role=role,
                     panel_number=panel,
                     updated_by=ctx.actor.name,
@@ -224,7 +225,7 @@ def _add_timetable(
     for event in timetable["events"]:
         session.add(
             TimetableEvent(
-                campaign_id=campaign.id,
+                campaign_id=id_of(campaign),
                 title=event["title"],
                 starts_on=_day(event["starts_on"], shift),
                 updated_by=ctx.actor.name,
@@ -245,7 +246,7 @@ def _score_the_sift(
     stage = _stages_by_name(session, campaign)[plan["stage"]]
     cells = {c.code: c.cell_id for c in criteria_of_stage(session, stage)}
     panel = {
-        p.email: p.id
+        p.email: id_of(p)
         for p in session.exec(
             select(Person)
             .join(PanelAssignment, col(PanelAssignment.person_id) == Person.id)
@@ -286,7 +287,7 @@ def _score_the_sift(
                 session.add(
                     Score(
                         stage_criterion_id=cell_id,
-                        candidate_id=candidate.id,
+                        candidate_id=id_of(candidate),
                         assessor_id=person_id,
                         value=value,
                         status="submitted",
@@ -299,14 +300,14 @@ def _score_the_sift(
     session.add(
         ConflictDeclaration(
             person_id=panel[conflict["assessor"]],
-            candidate_id=by_number[conflict["candidate"]].id,
+            candidate_id=id_of(by_number[conflict["candidate"]]),
             note=conflict["note"],
         )
     )
     session.add(
         ModeratedScore(
             stage_criterion_id=cells[moderated["criterion"]],
-            candidate_id=by_number[moderated["candidate"]].id,
+            candidate_id=id_of(by_number[moderated["candidate"]]),
             value=moderated["agreed"],
             rationale=moderated["rationale"],
             updated_by=ctx.actor.name,
@@ -328,8 +329,8 @@ def _add_progress(
             kind = "progress" if candidate.candidate_number in numbers else "reject"
             session.add(
                 Outcome(
-                    stage_id=stage.id,
-                    candidate_id=candidate.id,
+                    stage_id=id_of(stage),
+                    candidate_id=id_of(candidate),
                     kind=kind,
                     updated_by=ctx.actor.name,
                 )

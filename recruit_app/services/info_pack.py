@@ -32,7 +32,7 @@ from recruit_app.services.access import campaign_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.posts import annex_letter
-from recruit_app.services.uow import unit_of_work
+from recruit_app.services.uow import select_columns, unit_of_work
 
 CANCELLED_MESSAGE = "The export was cancelled; no file was written."
 
@@ -141,11 +141,12 @@ def _levels(
     """Library descriptions of the linked criteria, and their chosen level's words."""
     if not wanted:
         return {}, {}
-    descriptions = dict(
-        session.exec(
-            select(Criterion.id, Criterion.description).where(col(Criterion.id).in_(wanted))
-        ).all()
-    )
+    descriptions: dict[int, str] = {}
+    for cid, description in session.exec(
+        select(Criterion.id, Criterion.description).where(col(Criterion.id).in_(wanted))
+    ):
+        assert cid is not None  # a primary key
+        descriptions[cid] = description
     pairs = [(cid, level) for cid, level in wanted.items() if level is not None]
     levels: dict[int, tuple[str, str, tuple[str, ...]]] = {}
     if pairs:
@@ -158,7 +159,10 @@ def _levels(
             ).where(
                 or_(
                     *(
-                        and_(CriterionLevel.criterion_id == cid, CriterionLevel.level == level)
+                        and_(
+                            col(CriterionLevel.criterion_id) == cid,
+                            col(CriterionLevel.level) == level,
+                        )
                         for cid, level in pairs
                     )
                 )
@@ -171,7 +175,7 @@ def _levels(
 
 def _criteria(session: Session, advert_id: int) -> tuple[tuple[int, PackCriterion], ...]:
     rows = session.exec(
-        select(
+        select_columns(
             AdvertCriterion.id,
             AdvertCriterion.criterion_id,
             AdvertCriterion.code,
@@ -213,7 +217,7 @@ def _criteria(session: Session, advert_id: int) -> tuple[tuple[int, PackCriterio
 
 def _stages(session: Session, campaign_id: int, codes: dict[int, str]) -> tuple[PackStage, ...]:
     stages = session.exec(
-        select(Stage.id, Stage.name, Stage.kind, Stage.mode, Stage.starts_on, Stage.ends_on)
+        select_columns(Stage.id, Stage.name, Stage.kind, Stage.mode, Stage.starts_on, Stage.ends_on)
         .where(Stage.campaign_id == campaign_id)
         .order_by(col(Stage.position), col(Stage.id))
     ).all()
@@ -242,7 +246,7 @@ def _timetable(
 ) -> tuple[PackDate, ...]:
     """The timetable's dated list (the same entries as the Timetable tab), undated keys left out."""
     events = session.exec(
-        select(TimetableEvent.title, TimetableEvent.starts_on, TimetableEvent.ends_on)
+        select(TimetableEvent.title, col(TimetableEvent.starts_on), col(TimetableEvent.ends_on))
         .where(TimetableEvent.campaign_id == campaign_id)
         .order_by(col(TimetableEvent.starts_on), col(TimetableEvent.id))
     ).all()
@@ -273,7 +277,7 @@ def _posts(
     session: Session, campaign_id: int, advert: Advert, codes: tuple[str, ...]
 ) -> tuple[PackPost, ...]:
     rows = session.exec(
-        select(
+        select_columns(
             Post.title,
             Post.grade,
             Post.count,
@@ -308,7 +312,10 @@ def _posts(
 def _read(session: Session, campaign_id: int, organisation: str) -> InfoPackDocument:
     found = session.exec(
         select(
-            Campaign.reference, Campaign.title, Campaign.decisions_on, Campaign.expected_start_on
+            Campaign.reference,
+            Campaign.title,
+            col(Campaign.decisions_on),
+            col(Campaign.expected_start_on),
         ).where(Campaign.id == campaign_id)
     ).first()
     if found is None:
@@ -369,7 +376,7 @@ def _read(session: Session, campaign_id: int, organisation: str) -> InfoPackDocu
 def info_pack_document(ctx: ServiceContext, campaign_id: int) -> InfoPackDocument:
     """Everything the campaign's candidate information pack says, read in one transaction."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         campaign_for(session, ctx, campaign_id, "view")
         return _read(session, campaign_id, ctx.organisation)
 

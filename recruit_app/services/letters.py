@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from db import audit
-from db.models import Advert, Campaign, Candidate, Outcome, Stage
+from db.models import Advert, Campaign, Candidate, Outcome, Stage, id_of
 from exports.letters import Letter, LettersDocument, NextStage, ScoreLine
 from recruit_app.errors import Cancelled, NotFound, ValidationError
 from recruit_app.services.access import stage_for
@@ -25,7 +25,7 @@ from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.results import results_in
 from recruit_app.services.scoring import stage_scale
-from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.services.uow import check_version, select_columns, touch, unit_of_work
 
 __all__ = [
     "FEEDBACK_LIMIT",
@@ -89,7 +89,7 @@ def letters_document(
     offers feedback.
     """
     require(ctx.actor, "campaign.manage")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         stage = _stage(session, ctx, stage_id)
         campaign = session.get(Campaign, stage.campaign_id)
         if campaign is None:
@@ -98,7 +98,7 @@ def letters_document(
         rows = (
             session.connection()
             .execute(
-                select(
+                select_columns(
                     Outcome.candidate_id,
                     Outcome.kind,
                     Outcome.reserve_expires_on,
@@ -261,9 +261,9 @@ def _view(session: Session, stage: Stage, outcome: Outcome, candidate: Candidate
     advert = session.exec(select(Advert).where(Advert.campaign_id == stage.campaign_id)).first()
     name = f"{candidate.first_name} {candidate.last_name}".strip()
     return FeedbackView(
-        stage_id=stage.id,  # type: ignore[arg-type]
+        stage_id=id_of(stage),
         stage_name=stage.name,
-        candidate_id=candidate.id,  # type: ignore[arg-type]
+        candidate_id=id_of(candidate),
         candidate_number=candidate.candidate_number,
         label=f"{candidate.candidate_number} {name}".strip(),
         outcome=outcome.kind,
@@ -276,7 +276,7 @@ def _view(session: Session, stage: Stage, outcome: Outcome, candidate: Candidate
 def outcome_feedback(ctx: ServiceContext, stage_id: int, candidate_id: int) -> FeedbackView:
     """The candidate's outcome and feedback at the stage, as they are now."""
     require(ctx.actor, "campaign.manage")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         stage = _stage(session, ctx, stage_id)
         outcome, candidate = _outcome(session, stage, candidate_id)
         return _view(session, stage, outcome, candidate)

@@ -37,7 +37,7 @@ from recruit_app.services.candidates import at_stage_query
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.scoring import stage_scale
-from recruit_app.services.uow import unit_of_work
+from recruit_app.services.uow import select_columns, unit_of_work
 
 MODE_WORDS = {
     "video": "Video",
@@ -177,7 +177,7 @@ def _criteria(session: Session, stage_id: int) -> list[PackCriterion]:
     rows = (
         session.connection()
         .execute(
-            select(
+            select_columns(
                 AdvertCriterion.code,
                 AdvertCriterion.title,
                 AdvertCriterion.element,
@@ -199,7 +199,7 @@ def _criteria(session: Session, stage_id: int) -> list[PackCriterion]:
     levels: dict[tuple[int, int], Any] = {}
     if linked:
         for level in session.connection().execute(
-            select(
+            select_columns(
                 CriterionLevel.criterion_id,
                 CriterionLevel.level,
                 CriterionLevel.title,
@@ -275,7 +275,7 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
             at_stage_query(
                 session,
                 stage,
-                select(
+                select_columns(
                     Candidate.id,
                     Candidate.candidate_number,
                     *name_columns,
@@ -291,7 +291,7 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
     slot_rows = (
         session.connection()
         .execute(
-            select(
+            select_columns(
                 InterviewSlot.starts_at,
                 InterviewSlot.ends_at,
                 InterviewSlot.panel_number,
@@ -351,17 +351,17 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
     candidates = []
     for cid, number, first, last, adjustments, extra in people:
         name = _name(first, last, blind)
-        slot = slot_of.get(cid)
+        booked = slot_of.get(cid)
         candidates.append(
             PackCandidate(
                 number=number,
                 name=name,
                 label=_label(number, name),
-                slot=slot,
+                slot=booked,
                 adjustments=shows_adjustments and bool((adjustments or "").strip()),
                 extra_minutes=int(extra or 0) if shows_adjustments else 0,
                 conflicts=tuple(m for m in members if m in conflicts.get(cid, ())),
-                members=slot.members if slot is not None and slot.members else members,
+                members=booked.members if booked is not None and booked.members else members,
             )
         )
 
@@ -393,7 +393,7 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
 
 def panel_pack_document(ctx: ServiceContext, stage_id: int) -> PanelPackDocument:
     """The panel pack's content for a stage, for a manager or a member of its panel."""
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         stage = _stage_to_export(session, ctx, stage_id)
         return read_panel_pack(session, stage, ctx.organisation)
 

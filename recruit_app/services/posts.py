@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db import audit
-from db.models import Advert, AdvertCriterion, Campaign, Post
+from db.models import Advert, AdvertCriterion, Campaign, Post, id_of
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import Use, check_campaign
 from recruit_app.services.context import ServiceContext
@@ -182,7 +182,7 @@ def _overview(session: Session, campaign: Campaign) -> PostsView:
 def list_posts(ctx: ServiceContext, campaign_id: int) -> PostsView:
     """The campaign's posts in annex order, with the advert criteria they can ask for."""
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         return _overview(session, _campaign(session, ctx, campaign_id, "view"))
 
 
@@ -411,7 +411,7 @@ def remove_post(ctx: ServiceContext, post_id: int, expected_version: int | None)
         )
         session.delete(post)
         session.flush()
-        _renumber(session, ctx, _posts(session, campaign.id))  # type: ignore[arg-type]
+        _renumber(session, ctx, _posts(session, id_of(campaign)))
         session.flush()
         return _overview(session, campaign)
 

@@ -21,6 +21,7 @@ from db.models import (
     Person,
     PersonBusy,
     Stage,
+    id_of,
 )
 from recruit_app.domain.advert_rules import Finding
 from recruit_app.domain.dates import day_and_month
@@ -173,12 +174,12 @@ def _view(session: Session, stage: Stage) -> SlotsView:
     )
     views = tuple(
         SlotView(
-            s.id,
+            id_of(s),
             s.version,
             s.uid,
             s.starts_at,
             s.ends_at,
-            s.panel_number,  # type: ignore[arg-type]
+            s.panel_number,
             s.room or stage.location,
             s.video_link or stage.video_link,
             s.status,
@@ -191,7 +192,7 @@ def _view(session: Session, stage: Stage) -> SlotsView:
     booked = {s.candidate_id for s in slots if s.candidate_id and s.status != "cancelled"}
     still = [c for c in progressed_candidates(session, stage) if c.id not in booked]
     waiting = tuple(candidate_label(c, stage.name_blind) for c in still)
-    waiting_ids = tuple(c.id for c in still)  # type: ignore[misc]
+    waiting_ids = tuple(id_of(c) for c in still)
     findings: list[Finding] = []
     if stage.invitations_on is not None:
         taken = [
@@ -218,7 +219,7 @@ def _view(session: Session, stage: Stage) -> SlotsView:
 
 def list_slots(ctx: ServiceContext, stage_id: int) -> SlotsView:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         return _view(session, _stage(session, ctx, stage_id, "view"))
 
 
@@ -335,7 +336,7 @@ def generate_slots(ctx: ServiceContext, stage_id: int) -> SlotsView:
 
 def make_slots(session: Session, ctx: ServiceContext, stage: Stage) -> int:
     """Within the caller's transaction: the plan's slots for `stage`; returns how many."""
-    stage_id = stage.id
+    stage_id = id_of(stage)
     plan = plan_from_json(stage.slot_plan) if stage.slot_plan else default_plan(stage)
     validate_plan(plan)
     kept = []
@@ -465,7 +466,7 @@ def assign_slot(
             allowed = {c.id for c in progressed_candidates(session, stage)}
             if candidate_id not in allowed:
                 raise ValidationError("That candidate has not progressed to this stage.")
-            for other in _slots(session, stage.id):  # type: ignore[arg-type]
+            for other in _slots(session, id_of(stage)):
                 if (
                     other.candidate_id == candidate_id
                     and other.id != slot.id
@@ -565,7 +566,7 @@ def allocate_in(
     session: Session, ctx: ServiceContext, stage: Stage
 ) -> tuple[int, tuple[tuple[str, str], ...]]:
     """Within the caller's transaction: allocate `stage`; how many placed, who was not."""
-    stage_id = stage.id
+    stage_id = id_of(stage)
     slots = [s for s in _slots(session, stage_id) if s.status != "cancelled"]
     if not slots:
         raise ValidationError(f"{stage.name} has no slots yet: plan and make them first.")
@@ -575,8 +576,8 @@ def allocate_in(
     candidates = progressed_candidates(session, stage)
     needs = [
         Need(
-            c.id,
-            candidate_label(c, stage.name_blind),  # type: ignore[arg-type]
+            id_of(c),
+            candidate_label(c, stage.name_blind),
             frozenset(date.fromisoformat(d) for d in c.unavailable_dates),
             c.extra_minutes,
         )
@@ -584,22 +585,22 @@ def allocate_in(
     ]
     free = [
         FreeSlot(
-            s.id,
+            id_of(s),
             s.starts_at,
             s.ends_at,
-            s.panel_number,  # type: ignore[arg-type]
+            s.panel_number,
             _room_after(s, slots, day_end),
             s.candidate_id,
         )
         for s in slots
     ]
-    names = {p.id: p.name for members in panels.values() for p in members}
+    names = {id_of(p): p.name for members in panels.values() for p in members}
     result = allocate(
         needs,
         free,
-        {n: [p.id for p in members] for n, members in panels.items()},  # type: ignore[misc]
-        _busy(session, stage, set(names)),  # type: ignore[arg-type]
-        names=names,  # type: ignore[arg-type]
+        {n: [id_of(p) for p in members] for n, members in panels.items()},
+        _busy(session, stage, set(names)),
+        names=names,
     )
     by_id = {s.id: s for s in slots}
     placed = 0
@@ -653,14 +654,14 @@ class _Context:
 def _calendar_events(
     session: Session, stage: Stage
 ) -> tuple[list[tuple[Candidate | None, InterviewSlot]], dict[int, list[Person]]]:
-    slots = [s for s in _slots(session, stage.id) if s.candidate_id or s.status == "cancelled"]  # type: ignore[arg-type]
+    slots = [s for s in _slots(session, id_of(stage)) if s.candidate_id or s.status == "cancelled"]
     ids = {s.candidate_id for s in slots if s.candidate_id}
     people = (
         {c.id: c for c in session.exec(select(Candidate).where(col(Candidate.id).in_(ids)))}
         if ids
         else {}
     )
-    return [(people.get(s.candidate_id), s) for s in slots], _panels(session, stage.id)  # type: ignore[arg-type]
+    return [(people.get(s.candidate_id), s) for s in slots], _panels(session, id_of(stage))
 
 
 def _event(
@@ -679,7 +680,7 @@ def _event(
     if for_candidate:
         summary = f"{stage.name} for {title} ({campaign.reference})"
         lines = [f"Your {stage.name.lower()} for {title}, reference {campaign.reference}."]
-        attendees = (
+        attendees: tuple[Attendee, ...] = (
             (Attendee(f"{candidate.first_name} {candidate.last_name}".strip(), candidate.email),)
             if candidate and candidate.email
             else ()
@@ -721,7 +722,7 @@ def export_calendars(ctx: ServiceContext, stage_id: int, folder: Path) -> list[P
     from exports.calendar import slugify, write_calendar
 
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         stage = _stage(session, ctx, stage_id, "view")
         campaign = session.get(Campaign, stage.campaign_id)
         assert campaign is not None

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from db import audit
-from db.models import Advert, Campaign, Stage, TimetableEvent
+from db.models import Advert, Campaign, Stage, TimetableEvent, id_of
 from recruit_app.domain.advert_rules import Finding
 from recruit_app.domain.timetable import (
     REGIONS,
@@ -99,8 +99,7 @@ def build_timetable(session: Session, campaign: Campaign) -> tuple[Timetable, li
         ),
     )
     views = [
-        EventView(e.id, e.version, e.title, e.starts_on, e.ends_on, e.note)  # type: ignore[arg-type]
-        for e in events
+        EventView(id_of(e), e.version, e.title, e.starts_on, e.ends_on, e.note) for e in events
     ]
     return timetable, views
 
@@ -114,9 +113,9 @@ def _view(session: Session, campaign: Campaign) -> TimetableView:
     timetable, events = build_timetable(session, campaign)
     findings = check_timetable(timetable, holidays_for(campaign.holiday_region, timetable))
     return TimetableView(
-        campaign_id=campaign.id,
+        campaign_id=id_of(campaign),
         reference=campaign.reference,
-        version=campaign.version,  # type: ignore[arg-type]
+        version=campaign.version,
         region=campaign.holiday_region,
         opens_at=timetable.opens_at,
         closes_at=timetable.closes_at,
@@ -130,7 +129,7 @@ def _view(session: Session, campaign: Campaign) -> TimetableView:
 
 def get_timetable(ctx: ServiceContext, campaign_id: int) -> TimetableView:
     require(ctx.actor, "campaign.view")
-    with unit_of_work(ctx) as session:
+    with unit_of_work(ctx, read_only=True) as session:
         return _view(session, _campaign(session, ctx, campaign_id, "view"))
 
 
@@ -202,6 +201,7 @@ def save_event(
         raise ValidationError("The event ends before it starts.", "ends_on")
     with unit_of_work(ctx) as session:
         campaign = _campaign(session, ctx, campaign_id, "manage")
+        event: TimetableEvent | None
         if event_id is None:
             event = TimetableEvent(
                 campaign_id=campaign_id, title=title, starts_on=starts_on, updated_by=ctx.actor.name

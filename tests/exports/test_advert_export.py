@@ -278,7 +278,7 @@ def flat(text: str) -> str:
 def outline_titles(reader: PdfReader) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
 
-    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+    def walk(items: list, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
@@ -483,7 +483,7 @@ def _text_spans(page: object, faces: dict[str, str]) -> list[tuple[float, float,
 
     spans: list[tuple[float, float, str]] = []
 
-    def visit(text: str, cm: list, tm: list, font: dict | None, size: float) -> None:  # type: ignore[type-arg]
+    def visit(text: str, cm: list, tm: list, font: dict | None, size: float) -> None:
         if not text.strip() or font is None:
             return
         face = faces[str(font["/BaseFont"]).split("+", 1)[-1]]

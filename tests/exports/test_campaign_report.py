@@ -207,7 +207,7 @@ def test_every_section_of_a_finished_campaign(tmp_path):
 def test_outline_has_every_section_and_stage(tmp_path):
     reader, _pages, _text = _render(full_document(), tmp_path)
 
-    def walk(items, level):  # type: ignore[no-untyped-def]
+    def walk(items, level):
         for item in items:
             if isinstance(item, list):
                 yield from walk(item, level + 1)

@@ -211,7 +211,7 @@ def body_text(path: Path) -> str:
 def outline(reader: PdfReader) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
 
-    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+    def walk(items: list, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
@@ -235,7 +235,7 @@ def every_heading_page(reader: PdfReader) -> dict[str, int]:
     """Outline title (at any depth) -> the index of the page it points at."""
     found: dict[str, int] = {}
 
-    def walk(items: list) -> None:  # type: ignore[type-arg]
+    def walk(items: list) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item)
@@ -625,7 +625,7 @@ def test_text_stays_inside_the_margins(tmp_path: Path) -> None:
     for page in PdfReader(path).pages:
         spans: list[tuple[float, float, str]] = []
 
-        def visit(text: str, cm: list, tm: list, font: dict | None, size: float) -> None:  # type: ignore[type-arg]
+        def visit(text: str, cm: list, tm: list, font: dict | None, size: float) -> None:
             if not text.strip() or font is None:
                 return
             face = faces[str(font["/BaseFont"]).split("+", 1)[-1]]

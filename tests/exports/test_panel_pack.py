@@ -164,7 +164,7 @@ def body(text: str) -> str:
 def outline_of(reader: PdfReader) -> list[tuple[int, str, int]]:
     found: list[tuple[int, str, int]] = []
 
-    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+    def walk(items: list, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)

@@ -285,8 +285,8 @@ def build_world(db: Any) -> WorldIds:
         campaign_id=campaign_id,
         reference=reference,
         other_campaign_id=other.id,
-        sift_id=sift.id,  # type: ignore[arg-type]
-        exercise_id=exercise.id,  # type: ignore[arg-type]
+        sift_id=sift.id,
+        exercise_id=exercise.id,
         interview_id=interview.id,
         extra_id=extra.id,
         actors=actors,

@@ -37,12 +37,12 @@ HOSTILE = 'O\'Brien & Sons <b>"Quotes"</b> 😀 Zoë'
 
 
 @pytest.fixture
-def manager(ctx):  # type: ignore[no-untyped-def]
+def manager(ctx):
     return dataclasses.replace(ctx, organisation="Home Office")
 
 
 @pytest.fixture
-def demo(manager):  # type: ignore[no-untyped-def]
+def demo(manager):
     """The demo campaign with its finalising moments pinned, so the days late are exact."""
     build_demo(manager, today=TODAY)
     campaign_id = campaign_id_for(manager, "283922")
@@ -58,14 +58,14 @@ def demo(manager):  # type: ignore[no-untyped-def]
     return campaign_id
 
 
-def _stage_id(ctx, campaign_id: int, name: str) -> int:  # type: ignore[no-untyped-def]
+def _stage_id(ctx, campaign_id: int, name: str) -> int:
     with ctx.db.session() as session:
         return session.exec(
             select(Stage.id).where(Stage.campaign_id == campaign_id, Stage.name == name)
         ).one()
 
 
-def _names(ctx, campaign_id: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _names(ctx, campaign_id: int) -> list[tuple[str, str]]:
     with ctx.db.session() as session:
         return list(
             session.exec(
@@ -81,7 +81,7 @@ def _flat(text: str) -> str:
 
 
 def _outline(reader: PdfReader) -> list[tuple[int, str]]:
-    def walk(items, level):  # type: ignore[no-untyped-def]
+    def walk(items, level):
         for item in items:
             if isinstance(item, list):
                 yield from walk(item, level + 1)
@@ -289,7 +289,7 @@ def test_a_brand_new_campaign_exports_with_a_clear_line(manager, tmp_path):
 
 def test_hostile_campaign_title_stage_and_names(manager, demo, tmp_path):
     with manager.db.session() as session:
-        version = session.get(Campaign, demo).version  # type: ignore[union-attr]
+        version = session.get(Campaign, demo).version
     rename_campaign(manager, demo, title=HOSTILE, expected_version=version)
     with manager.db.session() as session:
         stage = session.exec(

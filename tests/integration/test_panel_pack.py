@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -53,7 +52,7 @@ def pages_of(path: Path) -> list[str]:
 def outline_of(reader: PdfReader) -> list[tuple[int, str, int]]:
     found: list[tuple[int, str, int]] = []
 
-    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+    def walk(items: list, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
@@ -74,7 +73,7 @@ def demo(ctx):
     return ctx, stages
 
 
-def _person(ctx, name: str) -> Actor:  # type: ignore[no-untyped-def]
+def _person(ctx, name: str) -> Actor:
     with ctx.db.session() as session:
         found = session.exec(select(Person).where(Person.name == name)).one()
         return Actor(found.name, found.role, found.id)
@@ -187,7 +186,7 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
 
 
 def _demo_people() -> list[dict[str, str]]:
-    return load_json("demo_campaign.json")["candidates"]  # type: ignore[no-any-return]
+    return load_json("demo_campaign.json")["candidates"]
 
 
 def _leaks(whole: str, people: list[dict[str, str]], panel: set[str]) -> list[str]:
@@ -265,7 +264,7 @@ def test_name_blind_sift_pack_never_names_a_candidate(demo, tmp_path: Path) -> N
 
 def test_three_hundred_candidates(demo, tmp_path: Path) -> None:
     """260 more candidates at the sift: the candidate list runs over several pages with its
-    header on each, nobody is left out, nobody is named, and it is quick."""
+    header on each, nobody is left out, nobody is named."""
     ctx, stages = demo
     now = datetime.now(UTC)
     with ctx.db.session() as session:
@@ -294,10 +293,8 @@ def test_three_hundred_candidates(demo, tmp_path: Path) -> None:
         ]
         session.execute(insert(Candidate), rows)
         session.commit()
-    started = time.perf_counter()
+    # How quickly is for the benchmarks ("panel pack, 300 score sheets").
     path = export_panel_pack(ctx, stages["CV sift"], tmp_path / "big.pdf")
-    took = time.perf_counter() - started
-    assert took < 30, f"300 score sheets took {took:.1f} s"
 
     reader = PdfReader(path)
     outline = outline_of(reader)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -229,7 +228,8 @@ def test_sorting_by_number_and_name_keeps_the_selection(qtbot, tab):
     assert _column(tab.model, NUMBER)[0] == "0001"  # two flags, the most
 
 
-def test_filtering_ten_thousand_rows_stays_quick(qtbot, tab):
+def test_filtering_and_sorting_ten_thousand_rows(qtbot, tab):
+    """How quickly is for the benchmarks (candidate list search and sort jobs)."""
     views = [
         CandidateView(
             id=n, version=1, candidate_number=f"{n:05d}", first_name=f"Given{n}",
@@ -241,17 +241,16 @@ def test_filtering_ten_thousand_rows_stays_quick(qtbot, tab):
     ]  # fmt: skip
     tab.fill(CandidatesData((), None, prepare(views)))
     assert tab.count.text() == "10,000 candidates"
-    timings = []
-    for text in ("family12", "family1", "person99", ""):
-        started = time.perf_counter()
+    for text, shown in (("family12", 121), ("family1", 1221), ("person99", 111), ("", 10_000)):
         tab.search.setText(text)
-        timings.append(time.perf_counter() - started)
-    assert max(timings) < 0.05, timings
+        assert tab.model.rowCount() == shown, text
     tab.search.setText("family976")
     assert tab.count.text() == "10,000 candidates, 10 shown"
-    started = time.perf_counter()
+    assert _column(tab.model, NAME)[0] == "Given976 Family976"  # by number until sorted
     tab.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-    assert time.perf_counter() - started < 0.1
+    names = _column(tab.model, NAME)
+    assert names[0] == "Given1953 Family976" and names == sorted(names, key=str.casefold)
+    assert tab.count.text() == "10,000 candidates, 10 shown"
 
 
 # --- editing -------------------------------------------------------------------------

@@ -437,7 +437,7 @@ def test_a_malformed_file_shows_the_reason_and_changes_nothing(qtbot, page, tmp_
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad), encoding="utf-8")
     before = lib.list_library(_ctx(page), include_retired=True)
-    page.actions.import_from(path)
+    page.commands.import_from(path)
     qtbot.waitUntil(lambda: isinstance(page.dialog, QMessageBox), timeout=5000)
     assert page.dialog.text() == ("bad.json: TEAM has levels 1 to 3 but is missing level 2.")
     assert page.status.text() == "Nothing was imported."
@@ -476,7 +476,7 @@ def test_export_writes_a_file_that_imports_back_the_same(qtbot, page, tmp_path, 
     copy = tmp_path / f"copy.{suffix}"
     copy.write_text(text.replace("LOCAL-BEH", "LOCAL-COPY"), encoding="utf-8")
     with qtbot.waitSignal(page.imported, timeout=5000) as caught:
-        page.actions.import_from(copy)
+        page.commands.import_from(copy)
     assert caught.args[0].code == "LOCAL-COPY"
     original = framework_to_dict(lib.get_framework(_ctx(page), "LOCAL-BEH").definition)
     again = framework_to_dict(lib.get_framework(_ctx(page), "LOCAL-COPY").definition)
@@ -486,7 +486,7 @@ def test_export_writes_a_file_that_imports_back_the_same(qtbot, page, tmp_path, 
 def test_a_template_exports_too(qtbot, page, tmp_path):
     _add_local(qtbot, page, tmp_path, template=True)
     with qtbot.waitSignal(page.exported, timeout=5000):
-        page.actions.export_to("MY-DEV", tmp_path / "dev.csv")
+        page.commands.export_to("MY-DEV", tmp_path / "dev.csv")
     assert (tmp_path / "dev.csv").read_text(encoding="utf-8-sig").startswith("record,")
 
 

@@ -42,7 +42,7 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def as_admin(demo_path: Path):  # type: ignore[no-untyped-def]
+def as_admin(demo_path: Path):
     """A service context on the same file, acting as the demo's administrator."""
     db = open_db(str(demo_path))
     admin = next(p for p in _people(db) if p.role == "administrator")
@@ -50,12 +50,12 @@ def as_admin(demo_path: Path):  # type: ignore[no-untyped-def]
     db.dispose()
 
 
-def _people(db):  # type: ignore[no-untyped-def]
+def _people(db):
     return list_people(ServiceContext(db=db, actor=Actor("Reader")))
 
 
 @pytest.fixture
-def open_as(qtbot, demo_path: Path, as_admin: ServiceContext):  # type: ignore[no-untyped-def]
+def open_as(qtbot, demo_path: Path, as_admin: ServiceContext):
     """The main window on the demo database, acting as the demo person with this e-mail."""
     contexts: list[AppContext] = []
     people = {p.email: p for p in list_people(as_admin)}
@@ -89,7 +89,7 @@ def _entries(window: MainWindow) -> list[str]:
     return [item.text() for item in items if not item.isHidden()]
 
 
-def _show_people(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def _show_people(qtbot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.people.loaded, timeout=10_000):
         window.navigation.setCurrentRow(_entries(window).index("People"))
 
@@ -106,7 +106,7 @@ def _select(window: MainWindow, name: str) -> None:
 # --- who sees the screens ------------------------------------------------------------
 
 
-def test_panel_members_see_neither_people_nor_audit_trail(open_as):  # type: ignore[no-untyped-def]
+def test_panel_members_see_neither_people_nor_audit_trail(open_as):
     assert _entries(open_as(ADMIN)) == [
         "Campaigns",
         "Template library",
@@ -117,7 +117,7 @@ def test_panel_members_see_neither_people_nor_audit_trail(open_as):  # type: ign
     assert _entries(open_as(PANEL)) == ["Campaigns", "Template library", "Settings"]
 
 
-def test_the_people_list_shows_everyone_with_their_panels(qtbot, open_as):  # type: ignore[no-untyped-def]
+def test_the_people_list_shows_everyone_with_their_panels(qtbot, open_as):
     window = open_as(ADMIN)
     _show_people(qtbot, window)
     assert _names(window) == [
@@ -144,7 +144,7 @@ def test_the_people_list_shows_everyone_with_their_panels(qtbot, open_as):  # ty
 # --- adding and changing people -----------------------------------------------------------
 
 
-def test_adding_a_person_lists_them_and_audits_it(qtbot, open_as, as_admin):  # type: ignore[no-untyped-def]
+def test_adding_a_person_lists_them_and_audits_it(qtbot, open_as, as_admin):
     window = open_as(ADMIN)
     _show_people(qtbot, window)
     window.people.add_button.click()
@@ -171,7 +171,7 @@ def test_adding_a_person_lists_them_and_audits_it(qtbot, open_as, as_admin):  # 
     )
 
 
-def test_a_bad_email_is_refused_in_the_dialog_and_nothing_typed_is_lost(qtbot, open_as, as_admin):  # type: ignore[no-untyped-def]
+def test_a_bad_email_is_refused_in_the_dialog_and_nothing_typed_is_lost(qtbot, open_as, as_admin):
     window = open_as(ADMIN)
     _show_people(qtbot, window)
     window.people.add_button.click()
@@ -187,7 +187,7 @@ def test_a_bad_email_is_refused_in_the_dialog_and_nothing_typed_is_lost(qtbot, o
     assert len(list_people(as_admin)) == 5
 
 
-def test_deactivating_and_reactivating_someone(qtbot, open_as, as_admin):  # type: ignore[no-untyped-def]
+def test_deactivating_and_reactivating_someone(qtbot, open_as, as_admin):
     window = open_as(ADMIN)
     _show_people(qtbot, window)
     _select(window, "Tom Okonkwo")
@@ -203,7 +203,7 @@ def test_deactivating_and_reactivating_someone(qtbot, open_as, as_admin):  # typ
     assert next(p for p in list_people(as_admin) if p.name == "Tom Okonkwo").active
 
 
-def test_you_cannot_deactivate_yourself(qtbot, open_as):  # type: ignore[no-untyped-def]
+def test_you_cannot_deactivate_yourself(qtbot, open_as):
     window = open_as(ADMIN)
     _show_people(qtbot, window)
     _select(window, "Alex Morgan")
@@ -211,7 +211,7 @@ def test_you_cannot_deactivate_yourself(qtbot, open_as):  # type: ignore[no-unty
     assert window.people.active_button.toolTip() == "You cannot deactivate yourself."
 
 
-def test_an_administrator_sets_a_password_they_then_sign_in_with(qtbot, open_as, demo_path):  # type: ignore[no-untyped-def]
+def test_an_administrator_sets_a_password_they_then_sign_in_with(qtbot, open_as, demo_path):
     window = open_as(ADMIN)
     _show_people(qtbot, window)
     _select(window, "Hannah Lee")
@@ -230,7 +230,7 @@ def test_an_administrator_sets_a_password_they_then_sign_in_with(qtbot, open_as,
     assert (actor.name, actor.role) == ("Hannah Lee", "panel_member")
 
 
-def test_passwords_that_differ_are_refused(qtbot, open_as):  # type: ignore[no-untyped-def]
+def test_passwords_that_differ_are_refused(qtbot, open_as):
     window = open_as(ADMIN)
     _show_people(qtbot, window)
     _select(window, "Hannah Lee")
@@ -243,7 +243,7 @@ def test_passwords_that_differ_are_refused(qtbot, open_as):  # type: ignore[no-u
     assert dialog.isVisible()
 
 
-def test_a_recruiting_manager_changes_panel_members_only(qtbot, open_as):  # type: ignore[no-untyped-def]
+def test_a_recruiting_manager_changes_panel_members_only(qtbot, open_as):
     window = open_as(MANAGER)
     _show_people(qtbot, window)
     page = window.people
@@ -260,7 +260,7 @@ def test_a_recruiting_manager_changes_panel_members_only(qtbot, open_as):  # typ
     assert roles == ["panel_member"]
 
 
-def test_putting_someone_on_a_panel_from_the_people_screen(qtbot, open_as, as_admin):  # type: ignore[no-untyped-def]
+def test_putting_someone_on_a_panel_from_the_people_screen(qtbot, open_as, as_admin):
     create_person(as_admin, name="Sam Spare", email="sam.spare@example.org")
     window = open_as(ADMIN)
     _show_people(qtbot, window)
@@ -290,7 +290,7 @@ def _campaign_ids(ctx: ServiceContext) -> list[int]:
 # --- the audit trail -------------------------------------------------------------------------
 
 
-def _show_audit(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def _show_audit(qtbot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.audit.loaded, timeout=10_000):
         window.navigation.setCurrentRow(_entries(window).index("Audit trail"))
 
@@ -300,7 +300,7 @@ def _audit_column(window: MainWindow, column: int) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
-def test_the_audit_trail_lists_filters_and_cannot_be_edited(qtbot, open_as, as_admin):  # type: ignore[no-untyped-def]
+def test_the_audit_trail_lists_filters_and_cannot_be_edited(qtbot, open_as, as_admin):
     create_person(as_admin, name="Sam Spare", email="sam.spare@example.org")
     window = open_as(ADMIN)
     _show_audit(qtbot, window)
@@ -322,7 +322,7 @@ def test_the_audit_trail_lists_filters_and_cannot_be_edited(qtbot, open_as, as_a
     assert "sam.spare@example.org" in page.detail.toPlainText()
 
 
-def test_the_audit_trail_exports_what_is_filtered_as_csv(qtbot, open_as, as_admin, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_audit_trail_exports_what_is_filtered_as_csv(qtbot, open_as, as_admin, tmp_path):
     create_person(as_admin, name="Sam Spare", email="sam.spare@example.org")
     window = open_as(ADMIN)
     _show_audit(qtbot, window)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTime
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
+from PySide6.QtCore import QDate, QEvent, QPoint, Qt, QTime
+from PySide6.QtGui import QColor, QHelpEvent
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QToolTip
 
 from recruit_app.services import slots as slot_svc
 from recruit_app.services import stages as stage_svc
@@ -135,6 +135,11 @@ def test_timetable_lists_the_dates_in_order_and_paints_the_strip(
     assert {COLOURS["stage"], COLOURS["advert"], HOLIDAY.name(), TODAY.name()} <= colours
     christmas = strip.x_of(date(2026, 12, 25)) + 2
     assert strip.tip_at(christmas, strip.height() - 30) == "Fri 25 Dec 2026: Christmas Day"
+    # Hovering there shows the same words.
+    at = QPoint(int(christmas), strip.height() - 30)
+    assert strip.event(QHelpEvent(QEvent.Type.ToolTip, at, strip.mapToGlobal(at)))
+    assert QToolTip.text() == "Fri 25 Dec 2026: Christmas Day"
+    QToolTip.hideText()
 
 
 def test_a_stage_cannot_end_before_it_starts(qtbot, timetable):

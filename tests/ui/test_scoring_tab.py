@@ -296,7 +296,7 @@ def test_a_partly_imported_row_takes_only_the_missing_scores(qtbot, tab):
 # --- submitting and independence ---------------------------------------------------------
 
 
-def test_submitting_needs_every_criterion_then_shows_the_others(qtbot, tab):
+def test_submitting_needs_every_criterion_then_shows_the_others(qtbot, tab, tmp_path):
     _score_as_tom(tab, ["0001"])
     hannah = tab.assessor_id
     for value in "543":
@@ -353,7 +353,7 @@ def test_submitting_needs_every_criterion_then_shows_the_others(qtbot, tab):
     assert f"{TOM_SAYS} (DATM)" in tab.detail.others.text()
     assert tab.detail.evidence_state.text() == "Read only: submitted."
     qtbot.wait(50)  # the panel lays itself out again for Tom's scores
-    tab.grab().save("/tmp/scoring-tab.png")
+    tab.grab().save(str(tmp_path / "scoring-tab.png"))
 
 
 def test_a_panel_member_scores_only_as_themselves(qtbot, demo_on, sqlite_url):

@@ -525,7 +525,7 @@ def test_the_tabs_follow_each_others_changes(qtbot, context):
     qtbot.waitUntil(lambda: stages.current.version == sift.version, timeout=10_000)
 
 
-def test_screenshots_of_both_tabs(qtbot, context):
+def test_screenshots_of_both_tabs(qtbot, context, tmp_path):
     campaign = _campaign(context)
     ctx = context.service_context()
     overview = _overview(context, campaign.id)
@@ -552,7 +552,7 @@ def test_screenshots_of_both_tabs(qtbot, context):
     stages.select_stage(interview.id)
     stages.editor.form.location.setText("Room 3.14, 2 Marsham Street, London")
     qtbot.wait(50)
-    stages.grab().save("/tmp/stages-tab.png")
+    stages.grab().save(str(tmp_path / "stages-tab.png"))
 
     matrix = _open(qtbot, MatrixTab, context, campaign.id)
     matrix.table.setCurrentIndex(_cell(matrix, "EXP1", SIFT))
@@ -562,5 +562,5 @@ def test_screenshots_of_both_tabs(qtbot, context):
     matrix.table.setCurrentIndex(_cell(matrix, "PROG", EXERCISE))
     matrix.cell_editor.weight.setValue(2)
     qtbot.wait(50)
-    matrix.grab().save("/tmp/matrix-tab.png")
+    matrix.grab().save(str(tmp_path / "matrix-tab.png"))
     assert stages.editor.panel.warnings.isVisible() and matrix.checks.count() == 2

@@ -275,11 +275,13 @@ class AdvertBuilder(QWidget):
             form = QFormLayout(group)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             for name, label, factory in fields:
-                editor = self.criteria if factory is None else factory()
+                editor: QWidget = self.criteria
                 if factory is not None:
-                    editor.setObjectName(f"field_{name}")
-                    editor.edited.connect(self._edited)
-                    self.editors[name] = editor
+                    field_editor = factory()
+                    field_editor.setObjectName(f"field_{name}")
+                    field_editor.edited.connect(self._edited)
+                    self.editors[name] = field_editor
+                    editor = field_editor
                 error = field_error_label(f"error_{name}")
                 self.errors[name] = error
                 holder = QWidget()
@@ -410,13 +412,13 @@ class AdvertBuilder(QWidget):
         errors = [f for f in self.findings if f.severity == "error"]
         warnings = [f for f in self.findings if f.severity != "error"]
         for finding in errors:
-            label = self.errors.get(finding.field)
-            if label is not None:
+            shown = self.errors.get(finding.field)
+            if shown is not None:
                 text = (
-                    label.text() + "\n" + finding.message if label.isVisible() else finding.message
+                    shown.text() + "\n" + finding.message if shown.isVisible() else finding.message
                 )
-                label.setText(text)
-                label.show()
+                shown.setText(text)
+                shown.show()
         for finding in [*errors, *warnings]:
             mark = "Must fix" if finding.severity == "error" else "Consider"
             words = f" “{finding.text}”" if finding.text and finding.kind != "long-sentence" else ""

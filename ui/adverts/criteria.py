@@ -123,7 +123,10 @@ class CriteriaModel(QAbstractTableModel):
             on = Qt.CheckState(value) == Qt.CheckState.Checked
             if column == LEAD and on:  # one lead criterion at most
                 self.rows = [replace(r, lead=False) for r in self.rows]
-            self.rows[number] = replace(self.rows[number], **{CHECKS[column]: on})
+            checked = self.rows[number]
+            self.rows[number] = (
+                replace(checked, lead=on) if column == LEAD else replace(checked, essential=on)
+            )
         elif role == Qt.ItemDataRole.EditRole:
             changed = self._edited(row, column, value)
             if changed is None:
@@ -200,7 +203,9 @@ class _ElementDelegate(QStyledItemDelegate):
 class _LevelDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         spin = QSpinBox(parent)
-        row = index.model().rows[index.row()]  # type: ignore[attr-defined]
+        model = index.model()
+        assert isinstance(model, CriteriaModel)  # this delegate is only set on its view
+        row = model.rows[index.row()]
         low, high = row.level_range or (1, 9)
         spin.setRange(low - 1, high)
         spin.setSpecialValueText("none")

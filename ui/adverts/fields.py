@@ -43,7 +43,9 @@ def _bare(layout: QHBoxLayout | QVBoxLayout) -> None:
     layout.setContentsMargins(0, 0, 0, 0)
 
 
-class LineField(FieldEditor):
+class _OneLine(FieldEditor):
+    """A line of text, with suggestions to choose from where there are `choices`."""
+
     def __init__(self, limit: int, placeholder: str = "", choices: tuple[str, ...] = ()) -> None:
         super().__init__()
         layout = QHBoxLayout(self)
@@ -52,7 +54,9 @@ class LineField(FieldEditor):
             self.combo: QComboBox | None = QComboBox()
             self.combo.setEditable(True)
             self.combo.addItems(["", *choices])
-            self.edit = self.combo.lineEdit()
+            line = self.combo.lineEdit()
+            assert line is not None  # an editable combo box has its line edit
+            self.edit = line
             layout.addWidget(self.combo)
         else:
             self.combo = None
@@ -64,17 +68,19 @@ class LineField(FieldEditor):
         if self.combo is not None:
             self.combo.activated.connect(lambda _i: self.edited.emit())
 
+    def focus(self) -> None:
+        self.edit.setFocus()
+
+
+class LineField(_OneLine):
     def value(self) -> str:
         return self.edit.text().strip()
 
     def set_value(self, value: Any) -> None:
         self.edit.setText(str(value or ""))
 
-    def focus(self) -> None:
-        self.edit.setFocus()
 
-
-class ListField(LineField):
+class ListField(_OneLine):
     """A short list typed as comma-separated values ("Glasgow, Manchester")."""
 
     def value(self) -> list[str]:
@@ -196,7 +202,7 @@ class PayZonesField(FieldEditor):
         _bare(self.box)
         self.add_button = QPushButton("Add pay zone")
         self.add_button.setObjectName("addPayZone")
-        self.add_button.clicked.connect(lambda: (self._add_row("", 0, 0), self.edited.emit()))
+        self.add_button.clicked.connect(self._add_blank_row)
         self.box.addWidget(self.add_button)
 
     def _money(self) -> QSpinBox:
@@ -208,6 +214,10 @@ class PayZonesField(FieldEditor):
         spin.setMinimumWidth(110)
         spin.valueChanged.connect(lambda _v: self.edited.emit())
         return spin
+
+    def _add_blank_row(self) -> None:
+        self._add_row("", 0, 0)
+        self.edited.emit()
 
     def _add_row(self, zone: str, low: int, high: int) -> None:
         row = QWidget()

@@ -36,7 +36,10 @@ from ui.context import AppContext
 from ui.widgets import ERROR_STYLE, MessagePanel, field_error_label, page_heading
 
 if TYPE_CHECKING:
-    from recruit_app.services.audit_trail import AuditFilters, AuditPage, AuditRow
+    from recruit_app.services.audit_trail import AuditFilters, AuditRow
+
+    # The service's page of events; AuditPage here is the widget.
+    from recruit_app.services.audit_trail import AuditPage as EventsPage
 
 PAGE_SIZE = 200
 FILTER_DELAY_MS = 250
@@ -310,7 +313,7 @@ class AuditPage(QWidget):
             lambda exc: self._failed(generation, exc),
         )
 
-    def _events_loaded(self, generation: int, page: AuditPage) -> None:
+    def _events_loaded(self, generation: int, page: EventsPage) -> None:
         if generation != self._generation:
             return
         self.model.reset(page)
@@ -340,7 +343,7 @@ class AuditPage(QWidget):
             busy=False,
         )
 
-    def _more_loaded(self, generation: int, page: AuditPage) -> None:
+    def _more_loaded(self, generation: int, page: EventsPage) -> None:
         if generation != self._generation:
             return
         self.model.append(page)

@@ -134,7 +134,7 @@ class CampaignWindow(QMainWindow):
             tab.save()
 
     def _one_saved(self) -> None:
-        tab = self.sender()
+        tab: Any = self.sender()  # one of the tabs being saved: it has a `saved` signal
         if tab in self._saving:
             tab.saved.disconnect(self._one_saved)
             self._saving.discard(tab)

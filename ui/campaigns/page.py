@@ -202,7 +202,8 @@ class CampaignsPage(QWidget):
         )
 
     def _loaded(self, campaigns: list[CampaignSummary]) -> None:
-        keep = self._select_after_load or (self.selected().id if self.selected() else None)
+        current = self.selected()
+        keep = self._select_after_load or (current.id if current else None)
         self._select_after_load = None
         self.model.set_campaigns(campaigns)
         self._show_list_or_empty()

@@ -271,7 +271,8 @@ class ExportsTab(QWidget):
 
     def _clear_pages(self) -> None:
         while self.pages_layout.count():
-            widget = self.pages_layout.takeAt(0).widget()
+            item = self.pages_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
 

@@ -86,7 +86,7 @@ class LibraryPage(QWidget):
         self._questions_token = 0
         self._restoring = False
         self._shown: tuple[Any, ...] | None = None  # what the detail side shows now
-        self.actions = LibraryActions(self)
+        self.commands = LibraryActions(self)
 
         heading = page_heading("Template library")
 
@@ -97,12 +97,12 @@ class LibraryPage(QWidget):
         self.show_retired = QCheckBox("Show retired")
         self.show_retired.setObjectName("showRetired")
         self.new_framework_button = self._button(
-            "&New framework…", "newFrameworkButton", self.actions.new_framework
+            "&New framework…", "newFrameworkButton", self.commands.new_framework
         )
         self.new_template_button = self._button(
-            "New role &template…", "newTemplateButton", self.actions.new_template
+            "New role &template…", "newTemplateButton", self.commands.new_template
         )
-        self.import_button = self._button("&Import…", "importButton", self.actions.choose_import)
+        self.import_button = self._button("&Import…", "importButton", self.commands.choose_import)
 
         self.entries = RecordTableModel(
             ENTRY_COLUMNS, dimmed=lambda r: r.entry.retired, parent=self
@@ -120,14 +120,14 @@ class LibraryPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._entry_changed())
-        self.table.doubleClicked.connect(lambda _index: self.actions.edit_selected())
+        self.table.doubleClicked.connect(lambda _index: self.commands.edit_selected())
 
         self.message = MessagePanel()
         self.empty_new_button = self._button(
-            "New framework…", "emptyNewButton", self.actions.new_framework
+            "New framework…", "emptyNewButton", self.commands.new_framework
         )
         self.empty_import_button = self._button(
-            "Import…", "emptyImportButton", self.actions.choose_import
+            "Import…", "emptyImportButton", self.commands.choose_import
         )
         self.list_stack = QStackedWidget()
         self.list_stack.setMinimumWidth(300)  # names stay readable when the window is narrow
@@ -135,16 +135,16 @@ class LibraryPage(QWidget):
         self.list_stack.addWidget(self.message)
 
         self.header = EntryHeader()
-        self.header.edit_button.clicked.connect(self.actions.edit_selected)
-        self.header.duplicate_button.clicked.connect(self.actions.duplicate_selected)
-        self.header.retire_button.clicked.connect(self.actions.toggle_retired)
-        self.header.export_button.clicked.connect(self.actions.choose_export)
+        self.header.edit_button.clicked.connect(self.commands.edit_selected)
+        self.header.duplicate_button.clicked.connect(self.commands.duplicate_selected)
+        self.header.retire_button.clicked.connect(self.commands.toggle_retired)
+        self.header.export_button.clicked.connect(self.commands.choose_export)
         self.framework_detail = FrameworkDetail()
         self.framework_detail.criterion_selected.connect(self._update_actions)
-        self.framework_detail.add_button.clicked.connect(self.actions.add_criterion)
-        self.framework_detail.edit_button.clicked.connect(self.actions.edit_criterion)
-        self.framework_detail.retire_button.clicked.connect(self.actions.toggle_criterion_retired)
-        self.framework_detail.question_button.clicked.connect(self.actions.add_question)
+        self.framework_detail.add_button.clicked.connect(self.commands.add_criterion)
+        self.framework_detail.edit_button.clicked.connect(self.commands.edit_criterion)
+        self.framework_detail.retire_button.clicked.connect(self.commands.toggle_criterion_retired)
+        self.framework_detail.question_button.clicked.connect(self.commands.add_question)
         self.template_detail = TemplateDetail()
         self.placeholder = QLabel("Select a framework or role template to see what is in it.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -367,4 +367,4 @@ class LibraryPage(QWidget):
                 self.framework_detail.set_questions(questions)
                 self.questions_loaded.emit(code)
 
-        self.context.reads.start(lambda: list_questions(ctx, code), loaded, self.actions.failed)
+        self.context.reads.start(lambda: list_questions(ctx, code), loaded, self.commands.failed)

@@ -255,8 +255,8 @@ class StagesEditor(QWidget):
         self.error = field_error_label("stagesError")
         self.add_button = _button("&Add stage", "addStageButton", self.add_stage)
         self.remove_button = _button("&Remove stage", "removeStageButton", self.remove_current)
-        self.up_button = _button("Move &up", "stageUpButton", lambda: self.move(-1))
-        self.down_button = _button("Move &down", "stageDownButton", lambda: self.move(1))
+        self.up_button = _button("Move &up", "stageUpButton", lambda: self.move_stage(-1))
+        self.down_button = _button("Move &down", "stageDownButton", lambda: self.move_stage(1))
 
         self.name_edit = line_edit("stageNameEdit", placeholder="e.g. CV sift")
         self.kind_combo = QComboBox()
@@ -361,7 +361,7 @@ class StagesEditor(QWidget):
         self._show_current()
         self.changed.emit()
 
-    def move(self, step: int) -> None:
+    def move_stage(self, step: int) -> None:
         row = self.current_row()
         if row is None or not 0 <= row + step < len(self.stages):
             return

@@ -169,7 +169,8 @@ class PeoplePage(QWidget):
         changeable = ready and person is not None and self.may_change(person)
         self.edit_button.setEnabled(changeable)
         yourself = person is not None and person.id == self.context.actor.person_id
-        self.active_button.setEnabled(changeable and not (yourself and person.active))
+        active_self = yourself and person is not None and person.active
+        self.active_button.setEnabled(changeable and not active_self)
         self.active_button.setText(
             "&Reactivate" if person is not None and not person.active else "&Deactivate"
         )

@@ -204,12 +204,8 @@ class PanelsDialog(QDialog):
         grid.addWidget(self.add_button, 3, 3)
         grid.setColumnStretch(1, 1)
         for row, buddy in enumerate((self.campaign_combo, self.stage_combo, self.role_combo)):
-            label = grid.itemAtPosition(row, 0).widget()
-            assert isinstance(label, QLabel)
-            label.setBuddy(buddy)
-        number_label = grid.itemAtPosition(2, 2).widget()
-        assert isinstance(number_label, QLabel)
-        number_label.setBuddy(self.panel_spin)
+            _label_at(grid, row, 0).setBuddy(buddy)
+        _label_at(grid, 2, 2).setBuddy(self.panel_spin)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -385,3 +381,10 @@ class PanelsDialog(QDialog):
             self._say(exc.message)
         else:
             self.error_box = error_box(self, exc)
+
+
+def _label_at(grid: QGridLayout, row: int, column: int) -> QLabel:
+    item = grid.itemAtPosition(row, column)
+    label = item.widget() if item is not None else None
+    assert isinstance(label, QLabel)
+    return label

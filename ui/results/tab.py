@@ -80,7 +80,7 @@ class ResultsTab(QWidget):
         self._serial = 0
         self._publishing = False
         self._announce = False
-        self.actions = ResultsActions(self)
+        self.commands = ResultsActions(self)
         self.may_manage = _may(context, "campaign.manage")
         self.merit_model = MeritModel(self)
         self.moderation_model = ModerationModel(self)
@@ -131,7 +131,7 @@ class ResultsTab(QWidget):
         return table
 
     def _build(self) -> None:
-        a = self.actions
+        a = self.commands
         self.stage_combo = QComboBox()
         self.stage_combo.setObjectName("stageCombo")
         self.stage_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -170,11 +170,11 @@ class ResultsTab(QWidget):
         self.blockers.setTextFormat(Qt.TextFormat.PlainText)
         self.blockers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tie_button = self._button(
-            "Settle the &tie…", "settleTie", self.actions.settle_tie,
+            "Settle the &tie…", "settleTie", self.commands.settle_tie,
             "Record who of the candidates tied at the cut-off progresses, and why",
         )  # fmt: skip
         self.finalise_button = self._button(
-            "&Finalise results…", "finaliseResults", self.actions.finalise,
+            "&Finalise results…", "finaliseResults", self.commands.finalise,
             "Give every candidate an outcome and lock the scores",
         )  # fmt: skip
         row = QHBoxLayout(self.finalise_box)
@@ -195,20 +195,20 @@ class ResultsTab(QWidget):
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(QLabel("Outcome for the selected candidate:"))
         for kind, text, tip in OUTCOME_BUTTONS:
-            chosen = partial(self.actions.outcome, kind)
+            chosen = partial(self.commands.outcome, kind)
             button = self._button(text, f"{kind}Outcome", lambda _c=False, f=chosen: f(), tip)
             self.outcome_buttons[kind] = button
             line.addWidget(button)
         self.extend_button = self._button(
-            "E&xtend reserve…", "extendReserve", self.actions.extend,
+            "E&xtend reserve…", "extendReserve", self.commands.extend,
             "Keep the selected candidate on the reserve list for longer, with approval",
         )  # fmt: skip
         self.expire_button = self._button(
-            "Expire old reserve entries…", "expireReserves", self.actions.ask_expire,
+            "Expire old reserve entries…", "expireReserves", self.commands.ask_expire,
             "Reject everyone in this campaign whose reserve list entry has run out",
         )  # fmt: skip
         self.feedback_button = self._button(
-            "Fee&dback…", "feedbackButton", self.actions.feedback,
+            "Fee&dback…", "feedbackButton", self.commands.feedback,
             "The panel's feedback to the selected candidate, printed in their outcome letter",
         )  # fmt: skip
         line.addWidget(self.extend_button)
@@ -230,7 +230,7 @@ class ResultsTab(QWidget):
         self.show_all.setObjectName("showAllPairs")
         self.show_all.toggled.connect(self._show_all_toggled)
         self.agree_button = self._button(
-            "A&gree a score…", "agreeScore", self.actions.agree,
+            "A&gree a score…", "agreeScore", self.commands.agree,
             "Record the score the panel agreed for the selected pair, and why",
         )  # fmt: skip
         self.moderation_table = self._table("moderationTable", self.moderation_model)
@@ -409,7 +409,7 @@ class ResultsTab(QWidget):
 
     def _agree_if_enabled(self) -> None:
         if self.agree_button.isEnabled():
-            self.actions.agree()
+            self.commands.agree()
 
     def _update_buttons(self) -> None:
         view, row, pair = self.results, self.selected_row(), self.selected_pair()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -44,8 +44,22 @@ if TYPE_CHECKING:
     from recruit_app.services.stages import StageView
 
 DAY_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _PlanDefaults(TypedDict):
+    day_start: time
+    day_end: time
+    slot_minutes: int
+    gap_minutes: int
+
+
 # What a new plan starts from (the service's own default, for a stage without one).
-DEFAULTS = {"day_start": time(9), "day_end": time(17), "slot_minutes": 60, "gap_minutes": 15}
+DEFAULTS: _PlanDefaults = {
+    "day_start": time(9),
+    "day_end": time(17),
+    "slot_minutes": 60,
+    "gap_minutes": 15,
+}
 DEFAULT_LUNCH = (time(12, 30), time(13, 30))
 
 

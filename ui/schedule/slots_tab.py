@@ -64,7 +64,7 @@ class SlotsTab(QWidget):
         self.dialog: QWidget | None = None
         self._serial = 0
         self._publishing = False
-        self.actions = SlotActions(self)
+        self.commands = SlotActions(self)
 
         self.stage_combo = QComboBox()
         self.stage_combo.setObjectName("stageCombo")
@@ -75,8 +75,8 @@ class SlotsTab(QWidget):
         self.status = QLabel("Loading…")
         self.status.setObjectName("slotsStatus")
         self.plan_form = PlanForm()
-        self.plan_form.save_button.clicked.connect(lambda: self.actions.save_plan())
-        self.plan_form.make_button.clicked.connect(lambda: self.actions.save_plan(make=True))
+        self.plan_form.save_button.clicked.connect(lambda: self.commands.save_plan())
+        self.plan_form.make_button.clicked.connect(lambda: self.commands.save_plan(make=True))
         self.model = SlotsModel(self)
         self.table = self._build_table()
         self.notice_list, self.notice_box = self._side_list("noticeList", "Notice")
@@ -125,7 +125,7 @@ class SlotsTab(QWidget):
         return widget, box
 
     def _lay_out(self) -> None:
-        a = self.actions
+        a = self.commands
         self.allocate_button = self._button(
             "&Allocate automatically", "allocate", a.allocate,
             "Give each waiting candidate the earliest slot they and the panel can do",

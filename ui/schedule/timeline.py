@@ -278,7 +278,7 @@ class TimelineStrip(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            tip = self.tip_at(event.position().x(), event.position().y())
+            tip = self.tip_at(event.pos().x(), event.pos().y())
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self)
             else:

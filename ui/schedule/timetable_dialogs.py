@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
@@ -195,7 +196,7 @@ class EventDialog(ScheduleDialog):
         super().__init__(context, "New event" if event is None else "Change the event", parent)
         self.setObjectName("eventDialog")
         self.campaign_id = campaign_id
-        self.event = event
+        self.existing = event
         self.expected_version = event.version if event else None
         self.title = line_edit("eventTitle", event.title if event else "", limit=200)
         self.title.setPlaceholderText("e.g. Online information event, 12:00 to 13:00")
@@ -219,22 +220,30 @@ class EventDialog(ScheduleDialog):
         from recruit_app.services.timetable import save_event
 
         ctx, campaign_id = self.context.service_context(), self.campaign_id
-        values = {
-            "title": self.title.text(),
-            "starts_on": self.starts.value(),
-            "ends_on": self.ends.value(),
-            "note": self.note.toPlainText().strip(),
-            "event_id": self.event.id if self.event else None,
-            "expected_version": self.expected_version,
-        }
-        return lambda: save_event(ctx, campaign_id, **values)
+        starts_on = self.starts.value()
+        assert starts_on is not None  # not optional: always set
+        return partial(
+            save_event,
+            ctx,
+            campaign_id,
+            title=self.title.text(),
+            starts_on=starts_on,
+            ends_on=self.ends.value(),
+            note=self.note.toPlainText().strip(),
+            event_id=self.existing.id if self.existing else None,
+            expected_version=self.expected_version,
+        )
 
     def reload_work(self) -> Callable[[], tuple[int, str]] | None:
         from recruit_app.services.timetable import get_timetable
 
-        if self.event is None:
+        if self.existing is None:
             return None
-        ctx, campaign_id, event_id = self.context.service_context(), self.campaign_id, self.event.id
+        ctx, campaign_id, event_id = (
+            self.context.service_context(),
+            self.campaign_id,
+            self.existing.id,
+        )
 
         def work() -> tuple[int, str]:
             events = get_timetable(ctx, campaign_id).events

@@ -171,7 +171,7 @@ class DraftEditing(QObject):
         if not self._shown(target):
             return
         tab, key = self.tab, target[2]
-        tab.model.revert(key)
+        tab.model.revert_cell(key)
         if isinstance(exc, RecruitError):
             reason = exc.message
         else:

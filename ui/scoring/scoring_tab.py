@@ -79,7 +79,7 @@ class ScoringTab(QWidget):
         self._serial = 0
         self._publishing = False
         self._warning_until = 0.0
-        self.actions = ScoringActions(self)
+        self.commands = ScoringActions(self)
         self.model = SheetModel(self)
         self._build()
         self.setFocusProxy(self.table)  # opening the tab puts the keyboard on the sheet
@@ -97,7 +97,7 @@ class ScoringTab(QWidget):
         return button
 
     def _build(self) -> None:
-        a = self.actions
+        a = self.commands
         self.stage_combo = QComboBox()
         self.stage_combo.setObjectName("stageCombo")
         self.stage_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)

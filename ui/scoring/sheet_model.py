@@ -256,7 +256,7 @@ class SheetModel(QAbstractTableModel):
             self._pending.pop(key, None)
         self._changed(key)
 
-    def revert(self, key: Key) -> None:
+    def revert_cell(self, key: Key) -> None:
         """A save failed: show the last saved value again."""
         if key in self._pending:
             del self._pending[key]

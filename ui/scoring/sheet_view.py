@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QBrush, QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.scoring.sheet_model import LABEL_COLUMN, TYPING_BACK
+from ui.scoring.sheet_model import LABEL_COLUMN, TYPING_BACK, SheetModel
 
 if TYPE_CHECKING:
     from ui.scoring.sheet_model import SheetModel
@@ -38,10 +38,11 @@ class TypingDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
-        typing = index.model().typing()  # type: ignore[attr-defined]
+        model = index.model()
+        typing = model.typing() if isinstance(model, SheetModel) else None
         if typing is not None and typing[:2] == (index.row(), index.column()):
             option.state &= ~QStyle.StateFlag.State_Selected
-            option.backgroundBrush = TYPING_BACK
+            option.backgroundBrush = QBrush(TYPING_BACK)
 
 
 class ScoreTable(QTableView):
@@ -70,7 +71,9 @@ class ScoreTable(QTableView):
         header.setHighlightSections(True)
 
     def sheet_model(self) -> SheetModel:
-        return self.model()  # type: ignore[return-value]
+        model = self.model()
+        assert isinstance(model, SheetModel)
+        return model
 
     def fit_columns(self) -> None:
         """Widths from the text they hold, measured once per sheet (never per row)."""

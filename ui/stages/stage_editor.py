@@ -81,16 +81,16 @@ class StageEditor(QWidget):
         stack.setContentsMargins(0, 0, 6, 0)
         stack.addWidget(self.form)
         stack.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("stageSettings")
-        self.scroll.setWidget(body)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setMinimumWidth(520)
+        self.settings_scroll = QScrollArea()
+        self.settings_scroll.setObjectName("stageSettings")
+        self.settings_scroll.setWidget(body)
+        self.settings_scroll.setWidgetResizable(True)
+        self.settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.settings_scroll.setMinimumWidth(520)
         # The panel stays in view under the settings, which scroll.
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
-        split.addWidget(self.scroll)
+        split.addWidget(self.settings_scroll)
         split.addWidget(group)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
@@ -216,7 +216,7 @@ class StageEditor(QWidget):
             else:
                 self.form.show_error(exc.field, exc.message)
                 shown = self.form.errors.get(exc.field or "", self.form.form_error)
-                self.scroll.ensureWidgetVisible(shown if shown.isVisible() else self.form)
+                self.settings_scroll.ensureWidgetVisible(shown if shown.isVisible() else self.form)
         elif isinstance(exc, ConflictError):
             self.dialog = ask_about_conflict(
                 self,

@@ -201,9 +201,12 @@ class StageForm(QWidget):
                 assert previous is not None
                 previous.addWidget(error)
                 continue
+            assert label is not None  # only the rows of errors have no label
             self.fields[field] = widget
             holder = with_error(widget, error)
-            previous = holder.layout()  # type: ignore[assignment]
+            stack = holder.layout()
+            assert isinstance(stack, QVBoxLayout)  # with_error stacks the field over its error
+            previous = stack
             form.addRow(label, holder)
         return group
 

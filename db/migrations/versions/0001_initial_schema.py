@@ -8,7 +8,7 @@ Create Date: 2026-11-23 16:05:26.596461
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import db.types

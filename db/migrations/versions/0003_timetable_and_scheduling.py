@@ -11,7 +11,7 @@ Create Date: 2026-11-23 16:46:18.780244
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import db.types

@@ -10,7 +10,7 @@ Create Date: 2026-11-23 18:17:23.838201
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import db.types
