@@ -6,7 +6,6 @@ import random
 import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, update
 from sqlmodel import col
@@ -14,12 +13,11 @@ from sqlmodel import col
 from benchmarks.harness import Result, summarise, time_calls
 from benchmarks.synthetic import add_campaign
 from db.models import InterviewSlot, PanelAssignment, Person, PersonBusy, Stage, id_of
+from recruit_app.domain.dates import LONDON
 from recruit_app.domain.scheduling import SlotPlan
 from recruit_app.services.context import Actor, ServiceContext
 from recruit_app.services.database import open_db
 from recruit_app.services.slots import allocate_stage, generate_slots, save_plan
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def _weekdays(start: date, count: int) -> tuple[date, ...]:

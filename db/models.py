@@ -24,6 +24,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from db.types import UTCDateTime, utcnow
+from recruit_app import vocabulary
 
 # Stable constraint names, so migrations look the same on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -35,13 +36,15 @@ SQLModel.metadata.naming_convention = {
 }
 metadata: MetaData = SQLModel.metadata
 
-ELEMENTS = ("ABI", "BEH", "STR", "EXP", "TEC")
-ROLES = ("administrator", "recruiting_manager", "panel_member")
-PANEL_ROLES = ("chair", "member", "independent")
-CAMPAIGN_STATUSES = ("draft", "live", "closed")
-OUTCOMES = ("progress", "reject", "reserve", "appoint", "withdrawn")
-SCORE_STATUSES = ("draft", "submitted")
-SLOT_STATUSES = ("open", "booked", "cancelled")
+# The codes each CHECK constraint allows, in the vocabulary's order (the order is part of
+# the constraint's SQL, which the migrations repeat).
+ELEMENTS = vocabulary.Element.codes()
+ROLES = vocabulary.Role.codes()
+PANEL_ROLES = vocabulary.PanelRole.codes()
+CAMPAIGN_STATUSES = vocabulary.CampaignStatus.codes()
+OUTCOMES = vocabulary.Outcome.codes()
+SCORE_STATUSES = vocabulary.ScoreStatus.codes()
+SLOT_STATUSES = vocabulary.SlotStatus.codes()
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -7,10 +7,9 @@ import html
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
@@ -36,27 +35,15 @@ from exports.styles import (
     text_blocks,
     title_block,
 )
-from recruit_app.domain.dates import DAYS, MONTHS
+from recruit_app.domain.dates import in_london, long_date, short_date
 from recruit_app.readmodels import AdvertCriterionView, AdvertDocument, StageSummary
+from recruit_app.vocabulary import SPECIFICATION_ORDER, Element, Outcome, StageMode
 
-LONDON = ZoneInfo("Europe/London")
 FORMATS = ("pdf", "html", "txt")
-
-# Success Profiles elements in the order candidates read them in a person specification.
-ELEMENT_ORDER = ("EXP", "TEC", "BEH", "STR", "ABI")
-ELEMENT_NAMES = {
-    "EXP": "Experience",
-    "TEC": "Technical",
-    "BEH": "Behaviours",
-    "STR": "Strengths",
-    "ABI": "Ability",
-}
-STAGE_MODES = {
-    "in_person": "In person",
-    "video": "Video",
-    "telephone": "Telephone",
-    "online": "Online",
-}
+# The elements whose criteria each get a section of their own, after the specification.
+DETAIL_ELEMENTS = (Element.BEHAVIOURS, Element.TECHNICAL, Element.STRENGTHS)
+# The others: their criteria are described in the person specification itself.
+DESCRIBED_IN_SPECIFICATION = frozenset(Element) - frozenset(DETAIL_ELEMENTS)
 
 TEXT_WIDTH = 80
 
@@ -78,11 +65,9 @@ def format_pay_zone(zone: str, minimum: int, maximum: int) -> str:
 
 def format_closing(moment: datetime) -> str:
     """ "11:55pm on Sunday 15 November 2026", in UK time whatever the season."""
-    if moment.tzinfo is None:
-        # The database keeps UTC; a naive value can only have come from there.
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(LONDON)
-    day = f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year}"
+    # The database keeps UTC; a naive value can only have come from there.
+    local = in_london(moment)
+    day = long_date(local.date())
     if (local.hour, local.minute) == (0, 0):
         # "Midnight on Sunday" is read both ways; say which side of it we mean.
         return f"midnight at the start of {day}"
@@ -93,20 +78,15 @@ def format_closing(moment: datetime) -> str:
     return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'} on {day}"
 
 
-def _short_day(day: date, with_year: bool) -> str:
-    text = f"{DAYS[day.weekday()][:3]} {day.day} {MONTHS[day.month - 1][:3]}"
-    return f"{text} {day.year}" if with_year else text
-
-
 def format_stage_dates(starts_on: date | None, ends_on: date | None) -> str:
     """ "Mon 16 Nov to Fri 20 Nov 2026", or one date, or "To be confirmed"."""
     if starts_on and ends_on and ends_on != starts_on:
         same_year = starts_on.year == ends_on.year
-        return f"{_short_day(starts_on, not same_year)} to {_short_day(ends_on, True)}"
+        return f"{short_date(starts_on, with_year=not same_year)} to {short_date(ends_on)}"
     if starts_on or ends_on:
         only = starts_on or ends_on
         assert only is not None
-        return _short_day(only, True) if starts_on else f"By {_short_day(only, True)}"
+        return short_date(only) if starts_on else f"By {short_date(only)}"
     return "To be confirmed"
 
 
@@ -204,16 +184,16 @@ def key_facts(doc: AdvertDocument) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _criteria_by_element(doc: AdvertDocument) -> list[tuple[str, list[AdvertCriterionView]]]:
-    known = [(code, [c for c in doc.criteria if c.element == code]) for code in ELEMENT_ORDER]
+    known = [(e, [c for c in doc.criteria if c.element == e]) for e in SPECIFICATION_ORDER]
     # Unknown elements should not exist, but a criterion must never silently vanish.
-    others = [c for c in doc.criteria if c.element not in ELEMENT_NAMES]
-    groups = [(ELEMENT_NAMES[code], items) for code, items in known if items]
+    others = [c for c in doc.criteria if c.element not in Element.codes()]
+    groups = [(element.label, items) for element, items in known if items]
     if others:
         groups.append(("Other", others))
     return groups
 
 
-def _criterion_sections(doc: AdvertDocument, element: str, heading: str) -> _Section:
+def _criterion_sections(doc: AdvertDocument, element: Element) -> _Section:
     parts: list[_Part] = []
     for criterion in (c for c in doc.criteria if c.element == element):
         parts.append(_Subheading(criterion_name(criterion)))
@@ -222,7 +202,7 @@ def _criterion_sections(doc: AdvertDocument, element: str, heading: str) -> _Sec
         indicators = tuple(i for i in (clean(i).strip() for i in criterion.indicators) if i)
         if indicators:
             parts.append(_Bullets(indicators))
-    return _Section(heading, tuple(parts))
+    return _Section(element.heading, tuple(parts))
 
 
 def _stage_criteria(stage: StageSummary, doc: AdvertDocument) -> tuple[str, ...]:
@@ -260,7 +240,7 @@ def sections(doc: AdvertDocument) -> tuple[_Section, ...]:
                 if c.lead:
                     name = f"{name} (lead criterion)"
                 # Behaviours, skills and strengths are described in their own sections.
-                note = c.description if c.element in ("EXP", "ABI") else ""
+                note = c.description if c.element in DESCRIBED_IN_SPECIFICATION else ""
                 essential = "Essential" if c.essential else "Desirable"
                 cells.append((_Cell((name,), clean(note).strip()), _Cell((essential,))))
             rows.append((label, tuple(cells)))
@@ -269,9 +249,7 @@ def sections(doc: AdvertDocument) -> tuple[_Section, ...]:
         )
     found.append(_Section("Person specification", tuple(person)))
 
-    found.append(_criterion_sections(doc, "BEH", "Behaviours"))
-    found.append(_criterion_sections(doc, "TEC", "Technical skills"))
-    found.append(_criterion_sections(doc, "STR", "Strengths"))
+    found += [_criterion_sections(doc, element) for element in DETAIL_ELEMENTS]
 
     if _has_text(doc.qualifications):
         found.append(_Section("Qualifications", (_Text(doc.qualifications),)))
@@ -282,7 +260,7 @@ def sections(doc: AdvertDocument) -> tuple[_Section, ...]:
     if doc.stages:
         stage_rows = tuple(
             (
-                _Cell((clean(s.name).strip() or "Stage",), STAGE_MODES.get(s.mode, s.mode)),
+                _Cell((clean(s.name).strip() or "Stage",), StageMode.label_if_set(s.mode)),
                 _Cell((format_stage_dates(s.starts_on, s.ends_on),), dates=True),
                 _Cell(_stage_criteria(s, doc)),
             )
@@ -320,7 +298,7 @@ def sections(doc: AdvertDocument) -> tuple[_Section, ...]:
         ]
     if doc.reserve_list_months > 0:
         know += [
-            _Subheading("Reserve list"),
+            _Subheading(Outcome.RESERVE.label),
             _Text(f"A reserve list will be kept for {_months(doc.reserve_list_months)}."),
         ]
     found.append(_Section("Things you need to know", tuple(know)))

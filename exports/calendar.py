@@ -8,18 +8,17 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from exports.files import atomic_output
+from recruit_app.domain.dates import LONDON
 from recruit_app.readmodels import Attendee, CalendarEvent
 
 __all__ = ["PRODID", "TZID", "calendar_bytes", "slugify", "write_calendar"]
 
 PRODID = "-//Recruit//Recruit//EN"
-TZID = "Europe/London"
-LONDON = ZoneInfo(TZID)
+TZID = LONDON.key  # "Europe/London"
 
 # RFC 5545 forbids control characters in TEXT values other than tab (newlines are escaped).
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -48,11 +47,13 @@ def calendar_bytes(events: Sequence[CalendarEvent], *, name: str, method: str = 
 
     With `method="REQUEST"`, a file in which every event is cancelled is sent as
     METHOD:CANCEL, which is what makes mail clients remove the event from calendars.
+    RFC 5546 keeps the two apart (a REQUEST's events are tentative or confirmed, a
+    CANCEL's are cancelled), so an invitation and a cancellation go in separate files.
     An organiser or attendee without an email address is left out: a calendar address
     needs one.
 
-    Raises ValueError for naive datetimes, an event that ends before it starts, or
-    two events with the same UID.
+    Raises ValueError for naive datetimes, an event that ends before it starts, two
+    events with the same UID, or a REQUEST or CANCEL mixing live and cancelled events.
     """
     # Checked before sorting, which would fail on a mix of naive and aware datetimes.
     _check(events)
@@ -60,6 +61,10 @@ def calendar_bytes(events: Sequence[CalendarEvent], *, name: str, method: str = 
     method = method.strip().upper()
     if method == "REQUEST" and ordered and all(event.cancelled for event in ordered):
         method = "CANCEL"
+    if method == "REQUEST" and any(event.cancelled for event in ordered):
+        raise ValueError("a REQUEST cannot carry a cancelled event: send it as a CANCEL")
+    if method == "CANCEL" and not all(event.cancelled for event in ordered):
+        raise ValueError("a CANCEL cannot carry an event that is not cancelled")
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

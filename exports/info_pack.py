@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -30,9 +29,8 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from exports.advert import (
-    ELEMENT_NAMES,
-    ELEMENT_ORDER,
-    STAGE_MODES,
+    DESCRIBED_IN_SPECIFICATION,
+    DETAIL_ELEMENTS,
     format_closing,
     format_pay_zone,
     format_stage_dates,
@@ -55,22 +53,19 @@ from exports.styles import (
     title_block,
 )
 from recruit_app.domain.dates import long_date
-
-if TYPE_CHECKING:
-    from recruit_app.services.info_pack import (
-        InfoPackDocument,
-        PackCriterion,
-        PackDate,
-        PackPost,
-    )
+from recruit_app.readmodels import (
+    InfoPackCriterion,
+    InfoPackDocument,
+    PackDate,
+    PackPost,
+    Progress,
+)
+from recruit_app.vocabulary import SPECIFICATION_ORDER, Element, StageMode
 
 PACK_NAME = "Candidate information pack"
 TICK = "✓"
 # Timetable labels a candidate reads more easily than the planner's own.
 DATE_LABELS = {"decision": "Final decisions", "start": "Expected start date"}
-DETAIL_ELEMENTS = (("BEH", "Behaviours"), ("TEC", "Technical skills"), ("STR", "Strengths"))
-
-OnPart = Callable[[int, int], None]
 
 
 def _has_text(value: object) -> bool:
@@ -81,7 +76,7 @@ def _plain(value: object) -> str:
     return clean(value).strip()
 
 
-def criterion_name(criterion: PackCriterion, *, with_level: bool = True) -> str:
+def criterion_name(criterion: InfoPackCriterion, *, with_level: bool = True) -> str:
     """ "Programming/software development (PROG), Level 4 (Enable)"."""
     name = _plain(criterion.title) or criterion.code
     # SFIA codes mean something to candidates; internal codes such as EXP1 do not.
@@ -120,7 +115,7 @@ class Section:
     new_page: bool = False
 
 
-def _criteria_of(doc: InfoPackDocument, codes: Sequence[str]) -> list[PackCriterion]:
+def _criteria_of(doc: InfoPackDocument, codes: Sequence[str]) -> list[InfoPackCriterion]:
     """The post's criteria in the advert's order; none listed means all of them."""
     wanted = set(codes)
     return [c for c in doc.criteria if not wanted or c.code in wanted]
@@ -254,7 +249,7 @@ class _Pack:
             story += [self.h2("Qualifications"), *self.text(doc.qualifications)]
         return story
 
-    def spec_table(self, criteria: list[PackCriterion]) -> list[Flowable]:
+    def spec_table(self, criteria: list[InfoPackCriterion]) -> list[Flowable]:
         """Essential and desirable criteria grouped by Success Profiles element."""
         if not criteria:
             return []
@@ -267,9 +262,9 @@ class _Pack:
             widths = (0.52, 0.2, 0.28)
         rows: list[list[Cell]] = [columns]
         groups: list[int] = []
-        known = [(code, [c for c in criteria if c.element == code]) for code in ELEMENT_ORDER]
-        others = [c for c in criteria if c.element not in ELEMENT_NAMES]
-        labelled = [(ELEMENT_NAMES[code], items) for code, items in known if items]
+        known = [(e, [c for c in criteria if c.element == e]) for e in SPECIFICATION_ORDER]
+        others = [c for c in criteria if c.element not in Element.codes()]
+        labelled = [(element.label, items) for element, items in known if items]
         if others:
             labelled.append(("Other", others))
         for label, items in labelled:
@@ -282,7 +277,7 @@ class _Pack:
                 title = Paragraph(escape(name), styles.table_cell)
                 cell: Cell = title
                 # Behaviours, skills and strengths are described in their own sections.
-                if c.element in ("EXP", "ABI") and _has_text(c.description):
+                if c.element in DESCRIBED_IN_SPECIFICATION and _has_text(c.description):
                     note = paragraphs_from_text(c.description, styles.table_note)
                     cell = [title, Spacer(1, 2), *note]
                 row: list[Cell] = [cell, "Essential" if c.essential else "Desirable"]
@@ -301,7 +296,10 @@ class _Pack:
         return story
 
     def details(
-        self, element: str, criteria: list[PackCriterion], heading: Callable[[str], Paragraph]
+        self,
+        element: Element,
+        criteria: list[InfoPackCriterion],
+        heading: Callable[[str], Paragraph],
     ) -> list[Flowable]:
         """Each behaviour, skill or strength: what it is and, at its level, what good looks like."""
         styles = self.styles
@@ -315,7 +313,7 @@ class _Pack:
             indicators = [i for i in (_plain(i) for i in c.indicators) if i]
             if indicators:
                 label = "At this level, we look for people who:"
-                if element == "TEC":
+                if element is Element.TECHNICAL:
                     label = "At this level, someone with this skill:"
                 block.append(Paragraph(escape(label), styles.label))
                 block.append(Spacer(1, 3))
@@ -333,9 +331,7 @@ class _Pack:
         for s in doc.stages:
             when = format_stage_dates(s.starts_on, s.ends_on)
             when = " to ".join(p.replace(" ", "\xa0") for p in when.split(" to "))
-            stage_rows.append(
-                [_plain(s.name) or "Stage", STAGE_MODES.get(s.mode, _plain(s.mode)), when]
-            )
+            stage_rows.append([_plain(s.name) or "Stage", StageMode.label_if_set(s.mode), when])
         story += [self.h2("The stages"), table(stage_rows, (0.42, 0.2, 0.38), styles=styles)]
         if doc.criteria:
             story += [
@@ -361,16 +357,20 @@ class _Pack:
         header += [Paragraph(escape(_plain(s.name) or "Stage"), centred_head) for s in stages]
         rows: list[list[Cell]] = [header]
         groups: list[int] = []
-        for code in (*ELEMENT_ORDER, ""):
+        for element in (*SPECIFICATION_ORDER, None):
             items = [
                 c
                 for c in doc.criteria
-                if (c.element == code if code else c.element not in ELEMENT_NAMES)
+                if (
+                    c.element == element
+                    if element is not None
+                    else c.element not in Element.codes()
+                )
             ]
             if not items:
                 continue
             groups.append(len(rows))
-            rows.append([ELEMENT_NAMES.get(code, "Other")])
+            rows.append([element.label if element is not None else "Other"])
             for c in items:
                 ticks: list[Cell] = [
                     Paragraph(TICK, centred) if c.code in s.criteria else "" for s in stages
@@ -471,10 +471,10 @@ class _Pack:
         spec = self.spec_table(criteria)
         if spec:
             story += [self.h2("Person specification"), *spec]
-        for element, heading in DETAIL_ELEMENTS:
+        for element in DETAIL_ELEMENTS:
             details = self.details(element, criteria, self.h3)
             if details:
-                story += [self.h2(heading), *details]
+                story += [self.h2(element.heading), *details]
         return story
 
     # --- the whole pack --------------------------------------------------------------
@@ -493,8 +493,10 @@ class _Pack:
                 Section("Person specification", self.person_specification),
             ]
             criteria = list(doc.criteria)
-            for element, heading in DETAIL_ELEMENTS:
-                found.append(Section(heading, partial(self.details, element, criteria, self.h2)))
+            for element in DETAIL_ELEMENTS:
+                found.append(
+                    Section(element.heading, partial(self.details, element, criteria, self.h2))
+                )
         found += [
             Section("How you will be assessed", self.assessment),
             Section("Vacancy timetable", self.timetable),
@@ -534,7 +536,7 @@ class _ContentsHeading(Paragraph):
 class _Checkpoint(Flowable):
     """Takes no room; reports that layout reached part `done` of `total` (and may cancel)."""
 
-    def __init__(self, done: int, total: int, on_part: OnPart) -> None:
+    def __init__(self, done: int, total: int, on_part: Progress) -> None:
         super().__init__()
         self.done, self.total, self.on_part = done, total, on_part
         self.width = self.height = 0
@@ -603,7 +605,7 @@ def section_headings(doc: InfoPackDocument, styles: Styles | None = None) -> tup
 
 
 def info_pack_flowables(
-    doc: InfoPackDocument, styles: Styles, *, on_part: OnPart | None = None
+    doc: InfoPackDocument, styles: Styles, *, on_part: Progress | None = None
 ) -> list[Flowable]:
     """The whole pack as flowables; `on_part(done, total)` is called as layout reaches each part."""
     pack = _Pack(doc, styles)
@@ -628,7 +630,7 @@ def _title(doc: InfoPackDocument) -> str:
 
 
 def render_info_pack(
-    doc: InfoPackDocument, path: Path, theme: Theme, *, on_part: OnPart | None = None
+    doc: InfoPackDocument, path: Path, theme: Theme, *, on_part: Progress | None = None
 ) -> Path:
     """Write the pack as a PDF to `path` (atomically: an error or a cancel leaves no file)."""
     if not theme.organisation and _has_text(doc.organisation):

@@ -1,8 +1,9 @@
 """Outcome letters as PDF: one file per candidate (rendered on two cores) or one merged file.
 
-The letters' data are plain frozen dataclasses of strings, numbers and dates. Worker
-processes receive them pickled and import only this module (ReportLab, no database
-layer), so they start quickly and never touch a database or a Qt thread.
+The letters' data are the plain frozen dataclasses of `recruit_app.readmodels`: strings,
+numbers and dates. Worker processes receive them pickled and import only this module and
+the core's plain types (ReportLab, no database layer), so they start quickly and never
+touch a database or a Qt thread.
 """
 
 from __future__ import annotations
@@ -69,11 +70,10 @@ from exports.styles import (
 )
 from recruit_app.domain.dates import MONTHS, plain_date
 from recruit_app.errors import Cancelled
+from recruit_app.readmodels import IsCancelled, Letter, LettersDocument, NextStage, Progress
+from recruit_app.vocabulary import Outcome, StageKind, StageMode
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 
 # Fewer letters than this are rendered in the calling process: starting worker
 # processes (a fresh interpreter importing ReportLab) costs more than it saves.
@@ -86,106 +86,38 @@ CHUNK_MIN, CHUNK_MAX, CHUNKS_PER_WORKER = 5, 25, 8
 # exports from a worker thread) can copy a lock held by another thread and hang.
 START_METHOD = "spawn"
 
-OUTCOME_LABELS = {
-    "progress": "Progressed",
-    "reject": "Not progressed",
-    "reserve": "Reserve list",
-    "appoint": "Offer of appointment",
-    "withdrawn": "Withdrawn",
-}
 NOT_APPLICABLE = "—"
-
-
-# --- the letters' data ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScoreLine:
-    """One criterion of the stage: the candidate's score against its pass mark."""
-
-    code: str
-    title: str
-    score: float | None  # the agreed score, else the mean of the panel's scores
-    pass_mark: float | None
-    met: bool | None  # None: no pass mark, or no score
-
-
-@dataclass(frozen=True)
-class Letter:
-    """One candidate's letter; scores and feedback are empty unless the advert offers them."""
-
-    candidate_id: int
-    candidate_number: str
-    first_name: str
-    last_name: str
-    email: str
-    outcome: str  # progress, reject, reserve, appoint or withdrawn
-    reserve_expires_on: date | None = None
-    feedback: str = ""
-    scores: tuple[ScoreLine, ...] = ()
-    total: float | None = None
-    total_pass_mark: float | None = None
-    total_met: bool | None = None
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(
-            p for p in (clean(self.first_name).strip(), clean(self.last_name).strip()) if p
-        )
-
-    @property
-    def outline_title(self) -> str:
-        who = self.full_name or f"Candidate {clean(self.candidate_number)}"
-        return f"{clean(self.candidate_number)} {who}: {OUTCOME_LABELS.get(self.outcome, '')}"
-
-    @property
-    def has_scores(self) -> bool:
-        return any(line.score is not None for line in self.scores)
-
-
-@dataclass(frozen=True)
-class NextStage:
-    name: str
-    kind: str
-    mode: str = ""  # in_person, video, telephone, online or ""
-    starts_on: date | None = None
-    ends_on: date | None = None
-
-
-@dataclass(frozen=True)
-class LettersDocument:
-    """The outcome letters of one stage, ready to render."""
-
-    organisation: str
-    reference: str
-    campaign_title: str
-    stage_id: int
-    stage_name: str
-    dated: date
-    letters: tuple[Letter, ...]
-    grade: str = ""
-    next_stage: NextStage | None = None
-    offers_feedback: bool = False
-    scale_minimum: int | None = None
-    scale_maximum: int | None = None
-    weighted: bool = False  # some criterion counts more than once in the total
-    contact_name: str = ""
-    team_email: str = ""
-    security_clearance: str = ""
-    reserve_list_months: int = 12
-    expected_start_on: date | None = None
 
 
 # --- words ---------------------------------------------------------------------------
 
 _TITLE_WORD = re.compile(r"^[A-Z][a-z'’-]+$")
-_MODE_WORDS = {
-    "video": ("by video", ("video",)),
-    "telephone": ("by telephone", ("telephone", "phone")),
-    "online": ("online", ("online",)),
-    "in_person": ("in person", ("in person", "in-person", "face to face")),
+# How a stage is held, in a sentence to the candidate; and the words in a stage's name
+# that already say so.
+_MODE_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    StageMode.VIDEO: ("by video", ("video",)),
+    StageMode.TELEPHONE: ("by telephone", ("telephone", "phone")),
+    StageMode.ONLINE: ("online", ("online",)),
+    StageMode.IN_PERSON: ("in person", ("in person", "in-person", "face to face")),
 }
-_FINAL_KINDS = ("offer", "pre_employment_checks")
+_FINAL_KINDS = (StageKind.OFFER, StageKind.PRE_EMPLOYMENT_CHECKS)
+
+
+def full_name(letter: Letter) -> str:
+    return " ".join(
+        p for p in (clean(letter.first_name).strip(), clean(letter.last_name).strip()) if p
+    )
+
+
+def addressee(letter: Letter) -> str:
+    """Their name, or "Candidate 0003" when it is not known (erased, or never given)."""
+    return full_name(letter) or f"Candidate {clean(letter.candidate_number)}"
+
+
+def outline_title(letter: Letter) -> str:
+    """The letter's bookmark in a merged file: "0003 Łukasz Nowak: Not progressed"."""
+    outcome = Outcome.label_for(letter.outcome) if letter.outcome else ""
+    return f"{clean(letter.candidate_number)} {addressee(letter)}: {outcome}"
 
 
 def in_sentence(name: str) -> str:
@@ -231,21 +163,22 @@ def _mode_phrase(stage: NextStage) -> str:
 
 def salutation(letter: Letter) -> str:
     first = clean(letter.first_name).strip()
-    return f"Dear {first or letter.full_name or 'applicant'},"
+    return f"Dear {first or full_name(letter) or 'applicant'},"
 
 
 def subject(doc: LettersDocument, letter: Letter) -> str:
     stage = clean(doc.stage_name).strip()
     nxt = doc.next_stage
-    return {
-        "progress": f"Invitation to the {in_sentence(nxt.name)}"
+    subjects: dict[str, str] = {
+        Outcome.PROGRESS: f"Invitation to the {in_sentence(nxt.name)}"
         if nxt and nxt.kind not in _FINAL_KINDS
         else f"Your {in_sentence(stage)} result",
-        "reject": "The outcome of your application",
-        "reserve": "A place on our reserve list",
-        "appoint": "A provisional offer of appointment",
-        "withdrawn": "Withdrawal of your application",
-    }.get(letter.outcome, f"Your {in_sentence(stage)} result")
+        Outcome.REJECT: "The outcome of your application",
+        Outcome.RESERVE: "A place on our reserve list",
+        Outcome.APPOINT: "A provisional offer of appointment",
+        Outcome.WITHDRAWN: "Withdrawal of your application",
+    }
+    return subjects.get(letter.outcome, f"Your {in_sentence(stage)} result")
 
 
 def outcome_paragraphs(doc: LettersDocument, letter: Letter) -> list[str]:
@@ -254,9 +187,9 @@ def outcome_paragraphs(doc: LettersDocument, letter: Letter) -> list[str]:
     stage = f"the {in_sentence(doc.stage_name)}"
     thanks = f"Thank you for applying for the {role} role."
     kind = letter.outcome
-    if kind == "progress":
+    if kind == Outcome.PROGRESS:
         return _progress(doc, thanks, stage)
-    if kind == "reject":
+    if kind == Outcome.REJECT:
         sorry = (
             f"I am sorry to tell you that you were not successful at {stage}, so your "
             "application will not go any further in this campaign. We know this news is "
@@ -271,7 +204,7 @@ def outcome_paragraphs(doc: LettersDocument, letter: Letter) -> list[str]:
             "into your application.",
             sorry,
         ]
-    if kind == "reserve":
+    if kind == Outcome.RESERVE:
         until = (
             f"until {plain_date(letter.reserve_expires_on)}"
             if letter.reserve_expires_on
@@ -286,7 +219,7 @@ def outcome_paragraphs(doc: LettersDocument, letter: Letter) -> list[str]:
             "You do not need to do anything now. If you would rather not be on the reserve "
             "list, just let us know.",
         ]
-    if kind == "appoint":
+    if kind == Outcome.APPOINT:
         grade = clean(doc.grade).strip()
         if grade and "grade" not in grade.casefold():
             grade += " grade"
@@ -306,7 +239,7 @@ def outcome_paragraphs(doc: LettersDocument, letter: Letter) -> list[str]:
             "confirmed the offer in writing.",
             "Congratulations, and welcome.",
         ]
-    if kind == "withdrawn":
+    if kind == Outcome.WITHDRAWN:
         return [
             f"Thank you for letting us know that you wish to withdraw your application for the "
             f"{role} role.",
@@ -343,13 +276,13 @@ def _progress(doc: LettersDocument, thanks: str, stage: str) -> list[str]:
 
 def closing_paragraphs(doc: LettersDocument, letter: Letter) -> list[str]:
     """What the letter says after the scores and feedback, before the contact line."""
-    if letter.outcome == "reject":
+    if letter.outcome == Outcome.REJECT:
         return ["We would be glad to see you apply for a role with us again."]
     return []
 
 
 def _shows_scores(doc: LettersDocument, letter: Letter) -> bool:
-    return doc.offers_feedback and letter.has_scores and letter.outcome != "withdrawn"
+    return doc.offers_feedback and letter.has_scores and letter.outcome != Outcome.WITHDRAWN
 
 
 def _shows_feedback(doc: LettersDocument, letter: Letter) -> bool:
@@ -389,7 +322,7 @@ def merit_note(letter: Letter) -> str:
     met = [line.met for line in letter.scores if line.met is not None]
     if letter.total_met is not None:
         met.append(letter.total_met)
-    if letter.outcome != "reject" or not met or not all(met):
+    if letter.outcome != Outcome.REJECT or not met or not all(met):
         return ""
     return (
         "You met every pass mark. There were fewer places at the next stage than candidates "
@@ -517,9 +450,7 @@ def _letterhead(doc: LettersDocument, letter: Letter, s: _LetterStyles, theme: T
             spaceAfter=9,
         )
     )
-    address = [
-        Paragraph(escape(letter.full_name or f"Candidate {letter.candidate_number}"), s.address)
-    ]
+    address = [Paragraph(escape(addressee(letter)), s.address)]
     if clean(letter.email).strip():
         address.append(Paragraph(escape(letter.email.strip()), s.address))
     dated = [Paragraph(escape(plain_date(doc.dated)), s.date)]
@@ -745,7 +676,7 @@ class LetterDocTemplate(RecruitDocTemplate):
         key = f"letter-{index}"
         self.canv.bookmarkHorizontal(key, 0, PAGE_HEIGHT)
         self.canv.addOutlineEntry(
-            self.letters[index].outline_title, key, level=0, closed=len(self.letters) > 1
+            outline_title(self.letters[index]), key, level=0, closed=len(self.letters) > 1
         )
         if index == 0:
             self.canv.showOutline()
@@ -761,7 +692,7 @@ class LetterDocTemplate(RecruitDocTemplate):
         if self._pages[index] == 1:
             return  # the letterhead says it
         letter = self.letters[index]
-        who = letter.full_name or f"Candidate {clean(letter.candidate_number)}"
+        who = addressee(letter)
         half = FRAME_WIDTH / 2 - 6
         organisation = clean(self.theme.organisation)
         canv.saveState()
@@ -846,8 +777,7 @@ def _build(
 
 
 def letter_title(doc: LettersDocument, letter: Letter) -> str:
-    who = letter.full_name or f"Candidate {clean(letter.candidate_number)}"
-    return f"{clean(doc.stage_name).strip()} outcome: {who}"
+    return f"{clean(doc.stage_name).strip()} outcome: {addressee(letter)}"
 
 
 def render_letter(

@@ -50,17 +50,19 @@ from exports.styles import (
 )
 from recruit_app.domain.dates import long_date, short_date
 from recruit_app.errors import Cancelled
+from recruit_app.readmodels import (
+    IsCancelled,
+    PackCandidate,
+    PackMember,
+    PackSlot,
+    PanelPackCriterion,
+    PanelPackDocument,
+    Progress,
+)
+from recruit_app.vocabulary import PanelRole, Role
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
-
-    from recruit_app.services.panel_pack import (
-        PackCandidate,
-        PackCriterion,
-        PackMember,
-        PackSlot,
-        PanelPackDocument,
-    )
 
 CANCELLED_MESSAGE = "The export was cancelled; no file was written."
 
@@ -118,7 +120,7 @@ def scale_range(doc: PanelPackDocument) -> str:
     return f"{doc.scale.minimum} to {doc.scale.maximum}"
 
 
-def criterion_meta(criterion: PackCriterion) -> str:
+def criterion_meta(criterion: PanelPackCriterion) -> str:
     """ "Technical · Level 4 (Enable) · Essential · Pass mark 4"."""
     parts = [criterion.element_name]
     if criterion.level_label:
@@ -581,14 +583,12 @@ def _panel_facts(doc: PanelPackDocument) -> list[tuple[str, str | Sequence[str]]
             for number in doc.panels
         ]
     facts: list[tuple[str, str | Sequence[str]]] = []
-    for role, label, many in (
-        ("chair", "Chair", "Chair"),
-        ("member", "Member", "Members"),
-        ("independent", "Independent member", "Independent members"),
-    ):
+    for role in PanelRole:
         names = [m.name for m in doc.members if m.role == role]
         if names:
-            facts.append((many if len(names) > 1 else label, names))
+            # Two chairs are still headed "Chair": the pack lists them, it does not count them.
+            many = len(names) > 1 and role is not PanelRole.CHAIR
+            facts.append((f"{role.label}s" if many else role.label, names))
     return facts
 
 
@@ -700,16 +700,13 @@ def _schedule(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
 
 def _day_words(day: date) -> str:
     """ "Mon 7 Dec": the year is on the cover."""
-    return short_date(day).rsplit(" ", 1)[0]
+    return short_date(day, with_year=False)
 
 
 def slot_panel_words(slot: PackSlot, *, panels: int) -> str:
-    """ "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent)", after "Panel 2: "
-    where the stage has several panels."""
-    names = ", ".join(
-        m.name if m.role == "member" else f"{m.name} ({m.role})" for m in slot.members
-    )
-    names = names or "No panel members yet"
+    """ "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent member)", after
+    "Panel 2: " where the stage has several panels."""
+    names = panel_words(slot.members)
     return f"Panel {slot.panel_number}: {names}" if panels > 1 else names
 
 
@@ -815,7 +812,9 @@ def _scale_art(doc: PanelPackDocument, styles: Styles) -> _Art:
     return _flowable_art("scale", [heading, scale], FRAME_WIDTH)
 
 
-def _header_art(index: int, criterion: PackCriterion, styles: Styles, title_style: Any) -> _Art:
+def _header_art(
+    index: int, criterion: PanelPackCriterion, styles: Styles, title_style: Any
+) -> _Art:
     """The criterion's band: code and title, what it is, and the indicators for its level."""
     title = f"<b>{escape(criterion.code)}</b>&nbsp;&nbsp;{escape(criterion.title)}"
     body: list[Flowable] = []
@@ -906,7 +905,7 @@ def _declaration_block(
             )
             flowables += [_Painted(art), Spacer(1, BOX_GAP)]
         if not members:
-            flowables.append(_Painted(_declaration_art("Panel member")))
+            flowables.append(_Painted(_declaration_art(Role.PANEL_MEMBER.label)))
         return _flowable_art(key, flowables, FRAME_WIDTH)
 
     key = ("declarations", members, conflicted)
@@ -951,7 +950,7 @@ def _score_sheet(
             else:
                 items.append(_BoxSpec(member.label, scale_range(doc), pass_note))
         if not candidate.members:
-            items.append(_BoxSpec("Panel member", scale_range(doc), pass_note))
+            items.append(_BoxSpec(Role.PANEL_MEMBER.label, scale_range(doc), pass_note))
         blocks.append(_CriterionBlock(parts.forms, header, candidate.label, items, parts.box_min))
     declaration = _declaration_block(doc, candidate, parts, styles)
     if doc.interview:
@@ -1009,8 +1008,8 @@ def render_panel_pack(
     theme: Theme,
     *,
     author: str = "",
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> Path:
     """Write the pack to `path` atomically; a cancel leaves no file (and any old one as it was)."""
     styles = make_styles(theme)

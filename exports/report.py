@@ -7,7 +7,7 @@ shows is also in a table beside it, as real text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +41,7 @@ from exports.styles import (
 )
 from recruit_app.domain.dates import long_date
 from recruit_app.domain.report import (
-    CampaignReportDocument,
     CriterionDistribution,
-    MeritOrder,
-    StageConsistency,
-    StageDistribution,
     finalised_words,
     first_score_words,
     nice_axis_top,
@@ -55,8 +51,14 @@ from recruit_app.domain.report import (
     signed,
     standing_rows,
 )
-
-Checkpoint = Callable[[], None]
+from recruit_app.readmodels import (
+    CampaignReportDocument,
+    Checkpoint,
+    MeritOrder,
+    StageConsistency,
+    StageDistribution,
+)
+from recruit_app.vocabulary import Outcome
 
 # Section headings, in the order they appear; the tests and the outline share them.
 SUMMARY = "Summary"
@@ -186,13 +188,16 @@ def _nobody_yet(hidden: set[str]) -> str:
     """The sentence that stands in for the funnel's columns of noughts."""
     been = [
         words
-        for title, words in (("Reserve list", "put on a reserve list"), ("Appointed", "appointed"))
-        if title in hidden
+        for outcome, words in (
+            (Outcome.RESERVE, "put on a reserve list"),
+            (Outcome.APPOINT, "appointed"),
+        )
+        if outcome.label in hidden
     ]
     parts = []
     if been:
         parts.append(f"nobody has been {' or '.join(been)}")
-    if "Withdrew" in hidden:
+    if Outcome.WITHDRAWN.label in hidden:
         parts.append("nobody has withdrawn")
     return f"So far {', and '.join(parts)}." if parts else ""
 
@@ -387,11 +392,11 @@ class _Parts:
     def funnel(self, doc: CampaignReportDocument) -> list[Flowable]:
         columns = [
             ("Reached", lambda r: r.reached, True),
-            ("Progressed", lambda r: r.progressed, True),
-            ("Rejected", lambda r: r.rejected, True),
-            ("Reserve list", lambda r: r.reserve, False),
-            ("Appointed", lambda r: r.appointed, False),
-            ("Withdrew", lambda r: r.withdrawn, False),
+            (Outcome.PROGRESS.label, lambda r: r.progressed, True),
+            (Outcome.REJECT.label, lambda r: r.rejected, True),
+            (Outcome.RESERVE.label, lambda r: r.reserve, False),
+            (Outcome.APPOINT.label, lambda r: r.appointed, False),
+            (Outcome.WITHDRAWN.label, lambda r: r.withdrawn, False),
             ("No decision yet", lambda r: r.undecided, False),
         ]
         # A column of noughts says nothing a sentence cannot: such columns give way.
@@ -403,7 +408,7 @@ class _Parts:
             for title, count, _always in shown:
                 value = f"{count(row):,}"
                 share = percent(row.progressed, row.reached)
-                if title == "Progressed" and row.progressed and share:
+                if title == Outcome.PROGRESS.label and row.progressed and share:
                     value += f" ({share})"
                 cells.append(value)
             rows.append(cells)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable, Paragraph
 
 from exports.styles import Theme, build_pdf, escape, facts_table, make_styles, table, title_block
 from recruit_app.domain.dates import plain_date
-
-if TYPE_CHECKING:
-    from recruit_app.services.candidate_data import CandidateRecord
+from recruit_app.readmodels import CandidateRecord
+from recruit_app.vocabulary import Outcome
 
 _LABELS = {
     "candidate_number": "Candidate number",
@@ -73,9 +71,11 @@ def record_flowables(record: CandidateRecord, theme: Theme) -> list[Flowable]:
         for s in record.stages:
             notes = "\n".join(x for x in (s.reason, s.feedback) if x)
             if s.reserve_expires_on:
-                notes = f"Reserve list until {s.reserve_expires_on}\n{notes}".strip()
-            rows.append([s.stage, s.outcome or "none yet", s.decided_on, s.interview, notes])
-        flow.append(table(rows, [0.18, 0.13, 0.13, 0.2, 0.36], styles=styles))
+                until = f"{Outcome.RESERVE.label} until {s.reserve_expires_on}"
+                notes = f"{until}\n{notes}".strip()
+            outcome = Outcome.label_for(s.outcome) if s.outcome else "none yet"
+            rows.append([s.stage, outcome, s.decided_on, s.interview, notes])
+        flow.append(table(rows, [0.16, 0.16, 0.14, 0.2, 0.34], styles=styles))
     if record.scores:
         flow.append(Paragraph("Scores", styles.h1))
         rows = [["Stage", "Criterion", "Assessor", "Score", "Evidence noted"]]

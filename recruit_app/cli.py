@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from recruit_app import __version__
 from recruit_app.domain.dates import short_date
 from recruit_app.errors import RecruitError
+from recruit_app.vocabulary import CampaignStatus, Outcome, PanelRole, Role, SlotStatus, StageKind
 
 PASSWORD_ENV = "RECRUIT_APP_PASSWORD"
 USER_ENV = "RECRUIT_APP_USER"
@@ -198,7 +199,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
         )
         return 0
     _table(
-        [[p.name, p.email, p.role.replace("_", " "), "yes" if p.active else "no"] for p in people],
+        [[p.name, p.email, Role.label_for(p.role), "yes" if p.active else "no"] for p in people],
         ["Name", "E-mail", "Role", "Active"],
     )
     return 0
@@ -316,7 +317,11 @@ def cmd_campaign_list(args: argparse.Namespace) -> int:
         print("No campaigns yet. Create one with: recruit-app campaign create --title TITLE")
     else:
         rows = [
-            [c.reference, c.title, c.status + (" (archived)" if c.archived else "")]
+            [
+                c.reference,
+                c.title,
+                CampaignStatus.label_for(c.status) + (" (archived)" if c.archived else ""),
+            ]
             for c in campaigns
         ]
         _table(rows, ["Reference", "Title", "Status"])
@@ -357,7 +362,8 @@ def cmd_campaign_show(args: argparse.Namespace) -> int:
         return 0
     s = detail.summary
     print(f"{s.reference}: {s.title}")
-    print(f"Status:     {s.status}{' (archived)' if s.archived else ''}")
+    status = CampaignStatus.label_for(s.status)
+    print(f"Status:     {status}{' (archived)' if s.archived else ''}")
     if detail.grade:
         print(f"Grade:      {detail.grade}")
     if detail.closes_at:
@@ -608,9 +614,13 @@ def cmd_stages_list(args: argparse.Namespace) -> int:
     for stage in overview.stages:
         dates = " to ".join(d.isoformat() for d in (stage.starts_on, stage.ends_on) if d)
         blind = ", name-blind" if stage.name_blind else ""
-        print(f"{stage.position + 1}. {stage.name} ({stage.kind}{blind}) {dates}".rstrip())
+        kind = StageKind.label_for(stage.kind)
+        print(f"{stage.position + 1}. {stage.name} ({kind}{blind}) {dates}".rstrip())
         print(f"   assesses: {', '.join(c.code for c in stage.cells) or 'nothing yet'}")
-        panel = "; ".join(f"{p.name} ({p.role}, panel {p.panel_number})" for p in stage.panel)
+        panel = "; ".join(
+            f"{p.name} ({PanelRole.phrase_for(p.role)}, panel {p.panel_number})"
+            for p in stage.panel
+        )
         print(f"   panel: {panel or 'nobody yet'}")
     for finding in overview.findings:
         print(f"{finding.severity}: {finding.message}")
@@ -663,10 +673,64 @@ def cmd_slots_plan(args: argparse.Namespace) -> int:
         row = slot.to_json()
         print(
             f"{row['date']} {row['time']}  panel {row['panel']}  "
-            f"{row['candidate'] or '(open)'}  {row['status']}"
+            f"{row['candidate'] or '(open)'}  {SlotStatus.label_for(row['status'])}"
         )
     for candidate, reason in unplaced:
         print(f"not placed: {candidate}: {reason}")
+    return 0
+
+
+def cmd_slots_list(args: argparse.Namespace) -> int:
+    from recruit_app.domain.dates import london_date, london_time
+    from recruit_app.services.slots import list_slots
+
+    ctx = _context(args)
+    try:
+        view = list_slots(ctx, _stage_id(ctx, args.reference, args.stage))
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        _print_json([slot.to_list_json() for slot in view.slots])
+        return 0
+    for slot in view.slots:
+        when = f"{short_date(london_date(slot.starts_at))} {london_time(slot.starts_at)}"
+        # The service's label: the number alone where the stage is name-blind.
+        print(
+            f"{when}-{london_time(slot.ends_at)}  panel {slot.panel_number}  "
+            f"{slot.candidate_label or '(open)'}  {SlotStatus.label_for(slot.status)}"
+        )
+    return 0
+
+
+def cmd_slots_cancel(args: argparse.Namespace) -> int:
+    from recruit_app.domain.dates import london_date, london_time
+    from recruit_app.errors import NotFound
+    from recruit_app.services.slots import cancel_slot, list_slots
+
+    number = args.candidate.strip()
+    ctx = _context(args)
+    try:
+        view = list_slots(ctx, _stage_id(ctx, args.reference, args.stage))
+        slot = next(
+            (
+                s
+                for s in view.slots
+                if s.status == SlotStatus.BOOKED
+                and s.candidate_number.casefold() == number.casefold()
+            ),
+            None,
+        )
+        if slot is None:
+            raise NotFound(f"Candidate {number} has no booked slot at {view.stage_name}.")
+        # The same use case as the Interview slots tab: its permission and version checks.
+        cancel_slot(ctx, slot.id, expected_version=slot.version)
+    finally:
+        ctx.db.dispose()
+    when = f"{short_date(london_date(slot.starts_at))} {london_time(slot.starts_at)}"
+    print(
+        f"Cancelled candidate {slot.candidate_number}'s slot at {when} ({view.stage_name}); "
+        "export the calendars to send the cancellation."
+    )
     return 0
 
 
@@ -822,7 +886,7 @@ def cmd_results(args: argparse.Namespace) -> int:
                 r.label,
                 "" if r.total is None else f"{r.total:.2f}",
                 "yes" if r.passed else "no",
-                r.outcome or "",
+                Outcome.label_for(r.outcome) if r.outcome else "",
             ]
             for r in view.rows
         ],
@@ -1021,6 +1085,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sl_plan.add_argument("--json", action="store_true", help="print JSON")
     sl_plan.set_defaults(handler=cmd_slots_plan)
+    sl_list = sl_commands.add_parser("list", help="the stage's slots: times, panels, candidates")
+    sl_list.add_argument("reference", metavar="REF")
+    sl_list.add_argument("--stage", required=True, metavar="NAME")
+    sl_list.add_argument("--json", action="store_true", help="print JSON")
+    sl_list.set_defaults(handler=cmd_slots_list)
+    sl_cancel = sl_commands.add_parser("cancel", help="cancel a candidate's booked slot")
+    sl_cancel.add_argument("reference", metavar="REF")
+    sl_cancel.add_argument("--stage", required=True, metavar="NAME")
+    sl_cancel.add_argument("--candidate", required=True, metavar="NUMBER")
+    sl_cancel.set_defaults(handler=cmd_slots_cancel)
 
     export = commands.add_parser("export", help="calendar files (and, later, packs)")
     e_commands = export.add_subparsers(title="export commands", metavar="COMMAND", required=True)

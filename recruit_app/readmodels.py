@@ -1,14 +1,41 @@
-"""Plain read models handed to renderers and views: frozen, no database, no Qt.
+"""The types that cross layers: read models handed to renderers and views, and the
+callbacks a long job reports through. Frozen, no database, no Qt.
 
-Services build them inside their unit of work; exports and the interface only read them.
+Services build them inside their unit of work; exports and the interface only read them,
+so `exports` depends on this module and never on a service. Codes in them (an outcome, a
+panel role, an element) are the vocabulary's (`recruit_app.vocabulary`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from recruit_app.vocabulary import PanelRole
+
+if TYPE_CHECKING:
+    # Only named in annotations: the domain's rules import the advert read models below,
+    # so importing the rules here would go round in a circle.
+    from recruit_app.domain.report import (
+        AssessorLine,
+        CriterionDistribution,
+        FunnelRow,
+        StageTiming,
+        Standing,
+    )
+    from recruit_app.domain.stage_rules import Scale
+
+# --- long jobs -----------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]  # (done, total)
+PhasedProgress = Callable[[int, int, str], None]  # (done, total, what is being done)
+IsCancelled = Callable[[], bool]  # asked between rows or pages; True stops the job
+Checkpoint = Callable[[], None]  # called between sections; raises Cancelled to stop
+
+
+# --- adverts -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -87,8 +114,6 @@ class AdvertDocument:
 
 def advert_document_to_dict(doc: AdvertDocument) -> dict[str, object]:
     """A JSON-ready copy (for freezing a published version)."""
-    from dataclasses import asdict
-
     data = asdict(doc)
     for key in ("opens_at", "closes_at"):
         value = getattr(doc, key)
@@ -126,6 +151,9 @@ def advert_document_from_dict(data: Mapping[str, Any]) -> AdvertDocument:
     return AdvertDocument(**values)
 
 
+# --- calendars -----------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Attendee:
     name: str
@@ -147,3 +175,383 @@ class CalendarEvent:
     cancelled: bool = False
     organiser: Attendee | None = None
     attendees: tuple[Attendee, ...] = ()
+
+
+# --- the candidate information pack --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InfoPackCriterion:
+    """An advert criterion as the pack describes it, with its level's indicators."""
+
+    code: str
+    title: str
+    element: str  # an Element code: ABI, BEH, STR, EXP or TEC
+    essential: bool = True
+    lead: bool = False
+    level: int | None = None
+    level_label: str = ""  # "Level 3" or "Level 4 (Enable)"
+    description: str = ""  # the advert's words, else the library's
+    level_description: str = ""  # what the level means, from the library
+    indicators: tuple[str, ...] = ()  # what good looks like at this level
+
+
+@dataclass(frozen=True)
+class PackStage:
+    name: str
+    kind: str = ""  # a StageKind code
+    mode: str = ""  # a StageMode code; "" when not set
+    starts_on: date | None = None
+    ends_on: date | None = None
+    criteria: tuple[str, ...] = ()  # codes of the criteria it assesses, in matrix order
+
+
+@dataclass(frozen=True)
+class PackDate:
+    """One line of the vacancy timetable."""
+
+    label: str
+    kind: str  # opens, closes, stage, event, decision, start
+    starts_on: date | None
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PackPost:
+    """One role of a campaign with several: its own annex."""
+
+    annex: str  # "A", "B", ...
+    title: str
+    grade: str = ""
+    count: int = 1
+    locations: tuple[str, ...] = ()
+    job_description: str = ""
+    responsibilities: str = ""
+    criteria: tuple[str, ...] = ()  # codes; the service resolves "none listed" to all
+
+
+@dataclass(frozen=True)
+class InfoPackDocument:
+    organisation: str
+    reference: str
+    title: str
+    grade: str = ""
+    pay_zones: tuple[PayZone, ...] = ()
+    allowance: str = ""
+    contract_type: str = ""
+    business_area: str = ""
+    working_patterns: tuple[str, ...] = ()
+    number_of_posts: int = 1
+    locations: tuple[str, ...] = ()
+    summary: str = ""
+    job_description: str = ""
+    responsibilities: str = ""
+    person_specification: str = ""
+    qualifications: str = ""
+    benefits: str = ""
+    selection_process: str = ""
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    contact_name: str = ""
+    contact_email: str = ""
+    team_email: str = ""
+    security_clearance: str = ""
+    nationality_statement: str = ""
+    guaranteed_interview_statement: str = ""
+    hiring_manager: str = ""
+    welcome_letter: str = ""
+    about_organisation: str = ""
+    how_to_apply: str = ""
+    terms_and_conditions: str = ""
+    criteria: tuple[InfoPackCriterion, ...] = ()
+    stages: tuple[PackStage, ...] = ()
+    timetable: tuple[PackDate, ...] = ()
+    posts: tuple[PackPost, ...] = ()  # empty: the advert is the single post
+
+    def criterion(self, code: str) -> InfoPackCriterion | None:
+        return next((c for c in self.criteria if c.code == code), None)
+
+
+# --- the panel pack ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackMember:
+    name: str
+    role: str  # a PanelRole code: chair, member or independent
+    panel_number: int
+
+    @property
+    def role_words(self) -> str:
+        """The seat inside a sentence: "chair", "independent member"."""
+        return PanelRole.phrase_for(self.role)
+
+    @property
+    def label(self) -> str:
+        """ "Tom Okonkwo (chair)"; a plain member is just the name."""
+        return self.name if self.role == PanelRole.MEMBER else f"{self.name} ({self.role_words})"
+
+
+@dataclass(frozen=True)
+class PanelPackCriterion:
+    code: str
+    title: str
+    element: str  # an Element code: ABI, BEH, STR, EXP or TEC
+    element_name: str
+    essential: bool
+    lead: bool
+    level: int | None
+    level_label: str  # "Level 4 (Enable)", "Level 3" or ""
+    level_description: str
+    pass_mark: int | None
+    weight: float
+    indicators: tuple[str, ...]  # what good looks like at the level
+    negative_indicators: tuple[str, ...]
+    description: str  # the advert's own words, for criteria outside the library
+
+
+@dataclass(frozen=True)
+class PackSlot:
+    day: date  # London
+    starts: str  # "09:30", London
+    ends: str
+    panel_number: int
+    where: str  # room, else video link (the slot's own, else the stage's)
+    candidate_number: str  # "" when the slot is open
+    candidate_label: str  # "0003" at a name-blind stage, else "0003 Łukasz Nowak"
+    members: tuple[PackMember, ...]
+
+
+@dataclass(frozen=True)
+class PackCandidate:
+    number: str
+    name: str  # "" at a name-blind stage
+    label: str  # "Candidate 0003" at a name-blind stage, else "0003 Łukasz Nowak"
+    slot: PackSlot | None
+    adjustments: bool  # never set at a name-blind stage or a sift
+    extra_minutes: int
+    conflicts: tuple[PackMember, ...]  # panel members who declared a conflict with them
+
+    @property
+    def conflict_names(self) -> str:
+        return ", ".join(m.name for m in self.conflicts)
+
+    members: tuple[PackMember, ...]  # who assesses them: their slot's panel, else everyone
+
+
+@dataclass(frozen=True)
+class PanelPackDocument:
+    """Everything a panel pack prints, ready to render. At a name-blind stage it holds no
+    candidate's name, e-mail or phone, so no renderer can print them."""
+
+    organisation: str
+    campaign_reference: str
+    campaign_title: str
+    stage_name: str
+    stage_kind: str  # a StageKind code
+    mode: str  # in words (the StageMode's label): "Video", or "" when not set
+    starts_on: date | None
+    ends_on: date | None
+    location: str
+    video_link: str
+    name_blind: bool
+    interview: bool  # the candidate is there in person or on a call: bigger evidence boxes
+    shows_adjustments: bool
+    scale: Scale
+    pass_mark_total: float | None
+    members: tuple[PackMember, ...]
+    criteria: tuple[PanelPackCriterion, ...]
+    slots: tuple[PackSlot, ...]
+    candidates: tuple[PackCandidate, ...]
+
+    @property
+    def title(self) -> str:
+        return f"Panel pack: {self.stage_name}"
+
+    @property
+    def panels(self) -> tuple[int, ...]:
+        return tuple(sorted({m.panel_number for m in self.members}))
+
+
+# --- outcome letters -----------------------------------------------------------------
+# Worker processes receive these pickled: plain strings, numbers and dates only.
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One criterion of the stage: the candidate's score against its pass mark."""
+
+    code: str
+    title: str
+    score: float | None  # the agreed score, else the mean of the panel's scores
+    pass_mark: float | None
+    met: bool | None  # None: no pass mark, or no score
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One candidate's letter; scores and feedback are empty unless the advert offers them."""
+
+    candidate_id: int
+    candidate_number: str
+    first_name: str
+    last_name: str
+    email: str
+    outcome: str  # an Outcome code: progress, reject, reserve, appoint or withdrawn
+    reserve_expires_on: date | None = None
+    feedback: str = ""
+    scores: tuple[ScoreLine, ...] = ()
+    total: float | None = None
+    total_pass_mark: float | None = None
+    total_met: bool | None = None
+
+    @property
+    def has_scores(self) -> bool:
+        return any(line.score is not None for line in self.scores)
+
+
+@dataclass(frozen=True)
+class NextStage:
+    name: str
+    kind: str  # a StageKind code
+    mode: str = ""  # a StageMode code: in_person, video, telephone, online or ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class LettersDocument:
+    """The outcome letters of one stage, ready to render."""
+
+    organisation: str
+    reference: str
+    campaign_title: str
+    stage_id: int
+    stage_name: str
+    dated: date
+    letters: tuple[Letter, ...]
+    grade: str = ""
+    next_stage: NextStage | None = None
+    offers_feedback: bool = False
+    scale_minimum: int | None = None
+    scale_maximum: int | None = None
+    weighted: bool = False  # some criterion counts more than once in the total
+    contact_name: str = ""
+    team_email: str = ""
+    security_clearance: str = ""
+    reserve_list_months: int = 12
+    expected_start_on: date | None = None
+
+
+# --- the campaign report -------------------------------------------------------------
+# Its figures (funnel rows, distributions, timings, assessor lines) are worked out by the
+# pure rules in `recruit_app.domain.report`, which own those types.
+
+
+@dataclass(frozen=True)
+class MeritRow:
+    rank: int | None
+    number: str
+    name: str  # empty at a name-blind stage
+    total: float | None
+    outcome: str  # words: an Outcome's label, or "Not decided yet"
+
+
+@dataclass(frozen=True)
+class MeritOrder:
+    stage: str
+    name_blind: bool
+    finalised: bool
+    scored: bool  # False: outcomes recorded without scores in Recruit
+    rows: tuple[MeritRow, ...]
+    total_rows: int  # rows beyond the listed ones are counted, not listed
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StageDistribution:
+    stage: str
+    scale_name: str
+    scale_points: tuple[tuple[int, str], ...]  # value and label, lowest first
+    criteria: tuple[CriterionDistribution, ...]
+
+
+@dataclass(frozen=True)
+class ReserveGroup:
+    stage: str
+    expires_on: date | None
+    candidates: int
+    expired: bool
+
+
+@dataclass(frozen=True)
+class StageConsistency:
+    stage: str
+    lines: tuple[AssessorLine, ...]
+
+
+@dataclass(frozen=True)
+class CampaignReportDocument:
+    """Everything the campaign report shows, ready to render."""
+
+    organisation: str
+    reference: str
+    title: str
+    status: str  # words: "Live", "Closed (archived)"
+    produced_on: date
+    grade: str
+    applied: int
+    summary: tuple[str, ...]
+    funnel: tuple[FunnelRow, ...]
+    standing: Standing
+    distributions: tuple[StageDistribution, ...]
+    merit_orders: tuple[MeritOrder, ...]
+    timings: tuple[StageTiming, ...]
+    reserves: tuple[ReserveGroup, ...]
+    consistency: tuple[StageConsistency, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.applied == 0
+
+
+# --- subject access ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    stage: str
+    criterion: str
+    assessor: str
+    score: int | None
+    status: str  # a ScoreStatus code
+    evidence: str
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    stage: str
+    outcome: str  # an Outcome code, or "" when none is recorded
+    decided_on: str
+    reason: str
+    feedback: str
+    reserve_expires_on: str
+    interview: str  # "2026-12-07 10:45 to 11:45, panel 1" (London), or ""
+
+
+@dataclass(frozen=True)
+class CandidateRecord:
+    """What Recruit holds about one candidate (their subject access request)."""
+
+    produced_at: str
+    campaign_reference: str
+    campaign_title: str
+    details: dict[str, object]
+    stages: tuple[StageEntry, ...]
+    scores: tuple[ScoreEntry, ...]
+    agreed_scores: tuple[dict[str, object], ...]
+    conflicts_declared: int
+    history: tuple[dict[str, object], ...]
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)

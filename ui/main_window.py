@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app import __version__, paths
+from recruit_app.vocabulary import Role
 from ui import change_bus
 from ui.campaigns.page import CampaignsPage
 from ui.context import AppContext
@@ -413,13 +414,11 @@ class MainWindow(QMainWindow):
 
     def _update_person(self) -> None:
         """Who is signed in, in the status bar; the sign-in items that apply now."""
-        from recruit_app.services.permissions import ROLE_LABELS
-
         context = self.context
         actor = context.actor
         person = context.database is not None and (context.signed_in or actor.person_id)
         if person:
-            role = ROLE_LABELS.get(actor.role, actor.role)
+            role = Role.phrase_for(actor.role)
             self.person_label.setText(f"Signed in as {actor.name} ({role})")
         self.person_label.setVisible(bool(person))
         self.sign_in_action.setVisible(context.awaiting_sign_in is not None)

@@ -27,10 +27,13 @@ from recruit_app.domain.stage_rules import (
     clean_pass_mark,
     clean_stage_changes,
     clean_weight,
+    default_pass_mark,
 )
+from recruit_app.domain.timetable import REGIONS, clean_event
 from recruit_app.errors import ValidationError
 
 CAMPAIGN_FORMAT = "recruit-campaign/1"
+DEFAULT_REGION = "england-and-wales"  # a new campaign's bank holidays
 ADVERT_MOMENTS = ("opens_at", "closes_at")
 
 # Library criteria by (framework code, criterion code): the levels each is defined at.
@@ -91,6 +94,21 @@ class StageEntry(_Shape):
     criteria: list[CellEntry] = []
 
 
+class EventEntry(_Shape):
+    title: str
+    starts_on: str
+    ends_on: str | None = None
+    note: str = ""
+
+
+class TimetableFileEntry(_Shape):
+    # A file from before the timetable was carried gets what a new campaign has.
+    holiday_region: str = DEFAULT_REGION
+    decisions_on: str | None = None
+    expected_start_on: str | None = None
+    events: list[EventEntry] = []
+
+
 class CampaignEntry(_Shape):
     format: str
     reference: str = ""
@@ -99,6 +117,7 @@ class CampaignEntry(_Shape):
     advert: dict[str, Any] = {}
     criteria: list[CriterionEntry] = []
     stages: list[StageEntry] = []
+    timetable: TimetableFileEntry = TimetableFileEntry()
 
 
 STAGE_FILE_FIELDS = (
@@ -147,6 +166,22 @@ class CampaignStage:
 
 
 @dataclass(frozen=True)
+class CampaignEvent:
+    title: str
+    starts_on: date
+    ends_on: date | None
+    note: str
+
+
+@dataclass(frozen=True)
+class CampaignTimetable:
+    holiday_region: str = DEFAULT_REGION
+    decisions_on: date | None = None
+    expected_start_on: date | None = None
+    events: tuple[CampaignEvent, ...] = ()
+
+
+@dataclass(frozen=True)
 class CampaignDefinition:
     reference: str
     title: str
@@ -154,6 +189,7 @@ class CampaignDefinition:
     advert: Mapping[str, Any]  # advert fields, checked by the advert form's rules
     criteria: tuple[CampaignCriterion, ...]
     stages: tuple[CampaignStage, ...]
+    timetable: CampaignTimetable = CampaignTimetable()
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -176,7 +212,10 @@ def parse_campaign(data: Any, library: LibraryLevels) -> CampaignDefinition:
         )
     criteria = _criteria(entry, library, where)
     codes = {c.code.casefold(): c.code for c in criteria}
-    stages = tuple(_stage(index, stage, codes, where) for index, stage in enumerate(entry.stages))
+    essential = {c.code: c.essential for c in criteria}
+    stages = tuple(
+        _stage(index, stage, codes, essential, where) for index, stage in enumerate(entry.stages)
+    )
     names = [s.settings["name"] for s in stages]
     for index, name in enumerate(names):
         try:
@@ -190,6 +229,36 @@ def parse_campaign(data: Any, library: LibraryLevels) -> CampaignDefinition:
         advert=_advert(entry.advert, where),
         criteria=criteria,
         stages=stages,
+        timetable=_timetable(entry.timetable, where),
+    )
+
+
+def _timetable(entry: TimetableFileEntry, where: _Where) -> CampaignTimetable:
+    """The key dates, bank holiday region and events, by the timetable tab's own rules."""
+    if entry.holiday_region not in REGIONS:
+        raise where.error(
+            ("timetable", "holiday_region"),
+            f"{_shown(entry.holiday_region)} is not a bank holiday region: use "
+            f"{', '.join(REGIONS)}.",
+        )
+    events = []
+    for index, event in enumerate(entry.events):
+        at = ("timetable", "events", index)
+        starts_on = _day(event.starts_on, (*at, "starts_on"), where)
+        if starts_on is None:
+            raise where.error((*at, "starts_on"), "The start date is missing.")
+        ends_on = _day(event.ends_on, (*at, "ends_on"), where)
+        try:
+            title = clean_event(event.title, starts_on, ends_on, event.note)
+        except ValidationError as exc:
+            raise where.error((*at, exc.field or ""), exc.message) from None
+        events.append(CampaignEvent(title, starts_on, ends_on, event.note))
+    return CampaignTimetable(
+        holiday_region=entry.holiday_region,
+        decisions_on=_day(entry.decisions_on, ("timetable", "decisions_on"), where),
+        expected_start_on=_day(entry.expected_start_on, ("timetable", "expected_start_on"), where),
+        # In date order, as the timetable lists them (and a file exports them).
+        events=tuple(sorted(events, key=lambda event: event.starts_on)),
     )
 
 
@@ -264,7 +333,13 @@ def _criteria(
     return tuple(found)
 
 
-def _stage(index: int, stage: StageEntry, codes: Mapping[str, str], where: _Where) -> CampaignStage:
+def _stage(
+    index: int,
+    stage: StageEntry,
+    codes: Mapping[str, str],
+    essential: Mapping[str, bool],
+    where: _Where,
+) -> CampaignStage:
     at = ("stages", index)
     given = {name: getattr(stage, name) for name in STAGE_FILE_FIELDS}
     given["custom_scale"] = [point.model_dump() for point in stage.custom_scale]
@@ -302,6 +377,12 @@ def _stage(index: int, stage: StageEntry, codes: Mapping[str, str], where: _Wher
             weight, pass_mark = clean_weight(cell.weight), clean_pass_mark(cell.pass_mark)
         except ValidationError as exc:
             raise where.error((*spot, exc.field or ""), exc.message) from None
+        if "pass_mark" not in cell.model_fields_set:
+            # Saying nothing gets what ticking the cell on screen gets: the scale's mark
+            # for an essential criterion, none for a desirable one. `null` means none.
+            pass_mark = default_pass_mark(
+                settings["scale"], essential=essential[code], custom=settings["custom_scale"]
+            )
         cells.append(CampaignCell(code, weight, pass_mark))
     return CampaignStage(settings, starts_on, ends_on, tuple(cells))
 
@@ -353,6 +434,12 @@ LABELS = {
     "advert": "the advert",
     "stages": "the stages",
     "format": "the format",
+    "timetable": "the timetable",
+    "holiday_region": "the bank holiday region",
+    "decisions_on": "the decisions date",
+    "expected_start_on": "the expected start date",
+    "events": "the events",
+    "note": "the note",
 }
 PROBLEMS = {
     "string_type": "must be text",
@@ -367,6 +454,7 @@ PROBLEMS = {
     "missing": "is missing",
 }
 _SCALARS = (str, int, float, bool)
+DATE_FIELDS = ("starts_on", "ends_on", "decisions_on", "expected_start_on")
 
 
 class _Where:
@@ -397,6 +485,12 @@ class _Where:
             return f"Criterion {_code_of(self._item('criteria', loc[1]), loc[1])}", loc[2:]
         if top == "advert" and len(loc) > 1:
             return "The advert", loc[1:]
+        if top == "timetable" and len(loc) > 2 and loc[1] == "events" and isinstance(loc[2], int):
+            timetable = self.data.get("timetable") if isinstance(self.data, dict) else None
+            event = self._child(timetable, "events", loc[2])
+            return f"Timetable event {_name_of(event, 'title', loc[2])}", loc[3:]
+        if top == "timetable" and len(loc) > 1:
+            return "The timetable", loc[1:]
         return "The campaign", loc
 
     def _item(self, key: str, index: int) -> Any:
@@ -420,7 +514,7 @@ def _worded(error: Mapping[str, Any], data: Any) -> ValidationError:
     else:
         label = LABELS.get(field, field.replace("_", " ")) if field else "it"
         problem = PROBLEMS.get(kind, lower_first(str(error["msg"])))
-        if field in ("starts_on", "ends_on") and kind == "string_type":
+        if field in DATE_FIELDS and kind == "string_type":
             problem = "must be a date written YYYY-MM-DD"
         sentence = f"{label} {problem}"
         value = error.get("input")

@@ -24,22 +24,9 @@ from recruit_app.domain.stage_rules import (
     clean_stage_name,
     clean_weight,
 )
-from recruit_app.domain.stage_rules import STAGE_KINDS as STAGE_KINDS
-from recruit_app.domain.stage_rules import STAGE_MODES as STAGE_MODES
 from recruit_app.errors import ValidationError
+from recruit_app.vocabulary import LEVELLED_ELEMENTS, Element, StageKind, StageMode
 
-# STAGE_KINDS and STAGE_MODES are re-exported: they lived here first, and the screens
-# still import them from here.
-
-ELEMENTS = {
-    "ABI": "Ability",
-    "BEH": "Behaviours",
-    "STR": "Strengths",
-    "EXP": "Experience",
-    "TEC": "Technical",
-}
-# Elements whose criteria are judged at a level; experience is free-form.
-LEVELLED_ELEMENTS = {"ABI", "BEH", "STR", "TEC"}
 LEVEL_MIN, LEVEL_MAX = 1, 9
 
 FRAMEWORK_FORMAT = "recruit-framework/1"
@@ -191,7 +178,7 @@ def clean_criterion(
     title = " ".join(title.split())
     if not title or len(title) > CRITERION_TITLE_MAX:
         raise ValidationError(f"Give a title of up to {CRITERION_TITLE_MAX} characters.", "title")
-    if element not in ELEMENTS:
+    if element not in Element.codes():
         raise ValidationError("Choose the Success Profiles element.", "element")
     low, high = level_range or (LEVEL_MIN, LEVEL_MAX)
     if level is not None:
@@ -341,9 +328,9 @@ def parse_framework(data: Any) -> FrameworkDef:
 
 def _parse_criterion(item: _Reader) -> CriterionDef:
     element = item.text("element", required=True).upper()
-    if element not in ELEMENTS:
+    if element not in Element.codes():
         raise ValidationError(
-            f"{item.at('element')} {_shown(element)} is not one of {', '.join(ELEMENTS)}.",
+            f"{item.at('element')} {_shown(element)} is not one of {', '.join(Element)}.",
             item.at("element"),
         )
     levels = [
@@ -368,7 +355,7 @@ def check_levels(criterion: CriterionDef, where: str) -> None:
     if not numbers:
         if criterion.element in LEVELLED_ELEMENTS:
             raise ValidationError(
-                f"{criterion.code} ({ELEMENTS[criterion.element]}) has no levels; "
+                f"{criterion.code} ({Element(criterion.element).label}) has no levels; "
                 "give it at least one.",
                 where,
             )
@@ -717,9 +704,9 @@ def _parse_template_criterion(item: _Reader) -> TemplateCriterionDef:
             item.path,
         )
     element = item.text("element", required=not framework).upper()
-    if element and element not in ELEMENTS:
+    if element and element not in Element.codes():
         raise ValidationError(
-            f"{item.at('element')} {_shown(element)} is not one of {', '.join(ELEMENTS)}.",
+            f"{item.at('element')} {_shown(element)} is not one of {', '.join(Element)}.",
             item.at("element"),
         )
     title = item.text("title", required=not framework, limit=CRITERION_TITLE_MAX)
@@ -739,12 +726,12 @@ def _parse_template_criterion(item: _Reader) -> TemplateCriterionDef:
 
 def _parse_template_stage(item: _Reader) -> TemplateStageDef:
     kind = item.text("kind") or "custom"
-    if kind not in STAGE_KINDS:
+    if kind not in StageKind.codes():
         raise ValidationError(
             f"{item.at('kind')} {_shown(kind)} is not a known kind of stage.", item.at("kind")
         )
     mode = item.text("mode")
-    if mode not in STAGE_MODES:
+    if mode not in StageMode.codes():
         raise ValidationError(
             f"{item.at('mode')} {_shown(mode)} is not one of in_person, video, telephone, online.",
             item.at("mode"),
@@ -795,8 +782,8 @@ def resolve_template(
             )
         if c.element and c.element != source.element:
             raise ValidationError(
-                f"{where}: {source.name} is a {ELEMENTS[source.element]} "
-                f"criterion, not {ELEMENTS[c.element]}.",
+                f"{where}: {source.name} is a {Element(source.element).label} "
+                f"criterion, not {Element(c.element).label}.",
                 where,
             )
         resolved.append(replace(c, element=source.element, title=c.title or source.name))

@@ -2,8 +2,8 @@
 
 Plain Python in, plain Python out. The service totals everything in SQL (GROUP BY) and hands
 the totals here, so a campaign of ten thousand candidates costs no more than one of forty.
-The frozen read model the renderer draws from lives here too, so that `exports` never needs
-to import a service.
+The figures' types live here; the document the renderer draws from, which holds them, is
+`recruit_app.readmodels.CampaignReportDocument`.
 """
 
 from __future__ import annotations
@@ -16,16 +16,9 @@ from math import sqrt
 
 from recruit_app.domain.assessors import HARSH, IN_LINE, LABEL_GAP, LENIENT, NOT_COMPARED
 from recruit_app.domain.dates import MONTHS, plain_date
+from recruit_app.vocabulary import Outcome
 
-OUTCOME_KINDS = ("progress", "reject", "reserve", "appoint", "withdrawn")
-OUTCOME_LABELS = {
-    "progress": "Progressed",
-    "reject": "Rejected",
-    "reserve": "Reserve list",
-    "appoint": "Appointed",
-    "withdrawn": "Withdrew",
-}
-CAMPAIGN_STATUS_LABELS = {"draft": "Draft", "live": "Live", "closed": "Closed"}
+STILL_IN = "Still in the process"
 _PLACES = 9  # means are inexact in floating point; compare them rounded
 
 
@@ -54,7 +47,7 @@ def funnel(applied: int, stages: Sequence[tuple[str, Mapping[str, int]]]) -> tup
     """One row per stage, in order: everyone who applied reaches the first stage; a later
     stage is reached by those the stage before it progressed.
 
-    `stages` pairs each stage's name with its outcome counts by kind ("progress", ...).
+    `stages` pairs each stage's name with its outcome counts by Outcome code.
     """
     rows = []
     reached = applied
@@ -62,11 +55,11 @@ def funnel(applied: int, stages: Sequence[tuple[str, Mapping[str, int]]]) -> tup
         row = FunnelRow(
             stage=name,
             reached=reached,
-            progressed=counts.get("progress", 0),
-            rejected=counts.get("reject", 0),
-            reserve=counts.get("reserve", 0),
-            appointed=counts.get("appoint", 0),
-            withdrawn=counts.get("withdrawn", 0),
+            progressed=counts.get(Outcome.PROGRESS, 0),
+            rejected=counts.get(Outcome.REJECT, 0),
+            reserve=counts.get(Outcome.RESERVE, 0),
+            appointed=counts.get(Outcome.APPOINT, 0),
+            withdrawn=counts.get(Outcome.WITHDRAWN, 0),
         )
         # Outcomes recorded by hand can outnumber who reached the stage; never below nought.
         rows.append(_with_undecided(row, max(0, reached - row.decided)))
@@ -111,25 +104,26 @@ class Standing:
 
 def standing(applied: int, latest: Mapping[str, int]) -> Standing:
     """`latest` counts candidates by the kind of their latest outcome (by stage order)."""
-    decided = sum(latest.get(kind, 0) for kind in ("reject", "reserve", "appoint", "withdrawn"))
+    settled = (Outcome.REJECT, Outcome.RESERVE, Outcome.APPOINT, Outcome.WITHDRAWN)
+    decided = sum(latest.get(kind, 0) for kind in settled)
     return Standing(
         applied=applied,
         in_process=max(0, applied - decided),
-        rejected=latest.get("reject", 0),
-        reserve=latest.get("reserve", 0),
-        appointed=latest.get("appoint", 0),
-        withdrawn=latest.get("withdrawn", 0),
+        rejected=latest.get(Outcome.REJECT, 0),
+        reserve=latest.get(Outcome.RESERVE, 0),
+        appointed=latest.get(Outcome.APPOINT, 0),
+        withdrawn=latest.get(Outcome.WITHDRAWN, 0),
     )
 
 
 def standing_rows(s: Standing) -> tuple[tuple[str, int], ...]:
     """Label and count for each group with anyone in it, in the order a reader expects."""
     rows = (
-        ("Appointed", s.appointed),
-        ("On a reserve list", s.reserve),
-        ("Still in the process", s.in_process),
-        ("Rejected", s.rejected),
-        ("Withdrew", s.withdrawn),
+        (Outcome.APPOINT.label, s.appointed),
+        (Outcome.RESERVE.label, s.reserve),
+        (STILL_IN, s.in_process),
+        (Outcome.REJECT.label, s.rejected),
+        (Outcome.WITHDRAWN.label, s.withdrawn),
     )
     return tuple((label, count) for label, count in rows if count)
 
@@ -145,11 +139,11 @@ def summary_sentences(s: Standing, rows: Sequence[FunnelRow]) -> tuple[str, ...]
     parts = [
         f"{n} {words}"
         for n, words in (
-            (s.appointed, "appointed"),
-            (s.reserve, "on a reserve list"),
-            (s.in_process, "still in the process"),
-            (s.rejected, "rejected"),
-            (s.withdrawn, "withdrew"),
+            (s.appointed, Outcome.APPOINT.phrase),
+            (s.reserve, Outcome.RESERVE.phrase),
+            (s.in_process, STILL_IN.lower()),
+            (s.rejected, Outcome.REJECT.phrase),
+            (s.withdrawn, Outcome.WITHDRAWN.phrase),
         )
         if n
     ]
@@ -426,73 +420,3 @@ def signed(value: float | None, places: int = 2) -> str:
         return "–"
     text = number(value, places)
     return text if text == "0" or text.startswith("-") else f"+{text}"
-
-
-# --- the read model --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MeritRow:
-    rank: int | None
-    number: str
-    name: str  # empty at a name-blind stage
-    total: float | None
-    outcome: str  # words, e.g. "Progressed"
-
-
-@dataclass(frozen=True)
-class MeritOrder:
-    stage: str
-    name_blind: bool
-    finalised: bool
-    scored: bool  # False: outcomes recorded without scores in Recruit
-    rows: tuple[MeritRow, ...]
-    total_rows: int  # rows beyond the listed ones are counted, not listed
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class StageDistribution:
-    stage: str
-    scale_name: str
-    scale_points: tuple[tuple[int, str], ...]  # value and label, lowest first
-    criteria: tuple[CriterionDistribution, ...]
-
-
-@dataclass(frozen=True)
-class ReserveGroup:
-    stage: str
-    expires_on: date | None
-    candidates: int
-    expired: bool
-
-
-@dataclass(frozen=True)
-class StageConsistency:
-    stage: str
-    lines: tuple[AssessorLine, ...]
-
-
-@dataclass(frozen=True)
-class CampaignReportDocument:
-    """Everything the campaign report shows, ready to render."""
-
-    organisation: str
-    reference: str
-    title: str
-    status: str  # words: "Live", "Closed (archived)"
-    produced_on: date
-    grade: str
-    applied: int
-    summary: tuple[str, ...]
-    funnel: tuple[FunnelRow, ...]
-    standing: Standing
-    distributions: tuple[StageDistribution, ...]
-    merit_orders: tuple[MeritOrder, ...]
-    timings: tuple[StageTiming, ...]
-    reserves: tuple[ReserveGroup, ...]
-    consistency: tuple[StageConsistency, ...]
-
-    @property
-    def empty(self) -> bool:
-        return self.applied == 0

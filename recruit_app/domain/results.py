@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple, TypeVar
 
+from recruit_app.domain.candidate_numbers import number_key
 from recruit_app.errors import ValidationError
 
 PROGRESS_RULES = ("all_passing", "top_n")
@@ -27,10 +28,20 @@ _LISTED = 5  # candidates a blocker names before "and N more"
 
 @dataclass(frozen=True)
 class CriterionSpec:
+    """A criterion as a stage scores it.
+
+    A score below `pass_mark` fails the candidate, on an essential criterion or (set
+    deliberately, and warned about in the matrix) on a desirable one. A desirable criterion
+    without one counts towards the total and the tie-breaks only: a score below `standard`
+    (the mark an essential criterion would need) is shown as below, and fails nobody.
+    """
+
     code: str
     weight: float = 1.0
     pass_mark: float | None = None
     lead: bool = False
+    essential: bool = True
+    standard: float | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,9 @@ class CandidateResult:
     progresses: bool | None  # None: undecided (scores missing, or a tie at the cut-off)
     guaranteed_interview_progress: bool
     flags: tuple[str, ...]
+    # Criteria scored below their pass mark (the failed ones) or, for a desirable criterion
+    # without one, below the standard: shown as below, in matrix order.
+    below_criteria: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,7 @@ class _Scored:
     missing: list[tuple[int, str, int, int]]
     moderation: list[tuple[int, str, float]]
     flags: list[str]
+    below: list[str]
     passed: bool = False
     key: tuple[float, ...] = ()
     rank: int | None = None
@@ -127,7 +142,7 @@ def compute_results(rules: StageRules, candidates: Sequence[CandidateScores]) ->
     ranked = _merit_order(rules, [s for s in scored if s.passed])
     unranked = sorted((s for s in scored if not s.passed), key=_unranked_key)
     tied = _progress(rules, ranked, unranked)
-    by_number = sorted(scored, key=lambda s: s.source.number)
+    by_number = sorted(scored, key=lambda s: number_key(s.source.number))
     missing = tuple(m for s in by_number for m in s.missing)
     moderation = tuple(m for s in by_number for m in s.moderation)
     blockers = _blockers(by_number, [s for s in tied if s.progresses is None])
@@ -157,7 +172,7 @@ def check_rules(rules: StageRules) -> None:
 
 
 def _score(rules: StageRules, candidate: CandidateScores) -> _Scored:
-    item = _Scored(candidate, {}, None, [], [], [], [])
+    item = _Scored(candidate, {}, None, [], [], [], [], [])
     for spec in rules.criteria:
         item.scores[spec.code] = _criterion(rules, spec, candidate, item)
     values = [v for v in item.scores.values() if v is not None]
@@ -181,9 +196,18 @@ def _criterion(
         count, score, spread = _stats(candidate.submitted.get(code, ()))
         if count < rules.min_assessors or spread >= rules.moderation_spread - _ROUNDING_MARGIN:
             _check_submitted(rules, code, candidate.candidate_id, count, spread, item)
-    if score is not None and spec.pass_mark is not None and _below(score, spec.pass_mark):
-        item.failed.append(code)
-        item.flags.append(f"{code} is below its pass mark of {_num(spec.pass_mark)}")
+    if score is None:
+        return score
+    if spec.pass_mark is not None:
+        if _below(score, spec.pass_mark):
+            item.failed.append(code)
+            item.below.append(code)
+            item.flags.append(f"{code} is below its pass mark of {_num(spec.pass_mark)}")
+    elif not spec.essential and spec.standard is not None and _below(score, spec.standard):
+        item.below.append(code)
+        item.flags.append(
+            f"{code} is below {_num(spec.standard)}: desirable, so it counts towards the total only"
+        )
     return score
 
 
@@ -233,7 +257,7 @@ def _merit_key(rules: StageRules, item: _Scored) -> tuple[float, ...]:
 
 def _merit_order(rules: StageRules, passing: list[_Scored]) -> list[_Scored]:
     # Candidate number orders equal candidates for display only; they share a rank.
-    ranked = sorted(passing, key=lambda s: s.source.number)
+    ranked = sorted(passing, key=lambda s: number_key(s.source.number))
     ranked.sort(key=lambda s: s.key, reverse=True)
     previous: tuple[float, ...] | None = None
     rank = 0
@@ -244,9 +268,13 @@ def _merit_order(rules: StageRules, passing: list[_Scored]) -> list[_Scored]:
     return ranked
 
 
-def _unranked_key(item: _Scored) -> tuple[bool, float, str]:
+def _unranked_key(item: _Scored) -> tuple[bool, float, tuple[int, str, str]]:
     total = item.total
-    return (total is None, -round(total, _PLACES) if total is not None else 0.0, item.source.number)
+    return (
+        total is None,
+        -round(total, _PLACES) if total is not None else 0.0,
+        number_key(item.source.number),
+    )
 
 
 # --- progression -----------------------------------------------------------------------
@@ -367,6 +395,7 @@ def _result(item: _Scored) -> CandidateResult:
         progresses=item.progresses,
         guaranteed_interview_progress=item.guaranteed,
         flags=tuple(item.flags),
+        below_criteria=tuple(item.below),
     )
 
 

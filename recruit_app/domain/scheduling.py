@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from recruit_app.domain.advert_rules import Finding
-from recruit_app.domain.dates import long_date
-from recruit_app.domain.timetable import LONDON, london_date, london_time
+from recruit_app.domain.dates import LONDON, london_date, london_time, long_date
 from recruit_app.errors import ValidationError
 
 MAX_DAYS, MAX_PANELS = 60, 20

@@ -11,6 +11,7 @@ from typing import Any
 from recruit_app.domain.advert_rules import Finding
 from recruit_app.domain.results import PROGRESS_RULES
 from recruit_app.errors import ValidationError
+from recruit_app.vocabulary import PanelRole, StageKind, StageMode
 
 # --- scoring scales --------------------------------------------------------------------
 
@@ -86,6 +87,8 @@ SCALES: dict[str, Scale] = {
         (4, "Strength", "Clear enthusiasm, real skill and frequent use."),
     ),
 }
+# The mark that meets a criterion on each built-in scale ("Acceptable demonstration" on
+# the 1 to 7 scale). Only essential criteria get it as their pass mark by default.
 DEFAULT_PASS_MARK = {"sp7": 4, "zero3": 2, "pass_fail": 1, "strengths4": 3}
 CUSTOM_MIN, CUSTOM_MAX = 0, 100
 
@@ -124,6 +127,27 @@ def _custom_point(number: int, raw: Mapping[str, object]) -> ScalePoint:
     return ScalePoint(value, label, str(raw.get("descriptor") or "").strip())
 
 
+def standard_mark(scale: str, custom: Sequence[Mapping[str, object]] | None = None) -> int | None:
+    """The mark that meets a criterion on the scale; a custom scale's middle point."""
+    if scale in DEFAULT_PASS_MARK:
+        return DEFAULT_PASS_MARK[scale]
+    if scale != "custom":
+        return None
+    try:
+        values = custom_scale(custom or []).values
+    except ValidationError:  # no points yet: nothing to meet
+        return None
+    return values[len(values) // 2]
+
+
+def default_pass_mark(
+    scale: str, *, essential: bool, custom: Sequence[Mapping[str, object]] | None = None
+) -> int | None:
+    """A new matrix cell's pass mark: the standard for an essential criterion; none for a
+    desirable one, which counts towards the total and the tie-breaks but fails nobody."""
+    return standard_mark(scale, custom) if essential else None
+
+
 def scale_for(code: str, custom: Sequence[Mapping[str, object]] | None = None) -> Scale:
     """The built-in scale `code`, or the campaign's own when code is "custom"."""
     if code == "custom":
@@ -135,45 +159,30 @@ def scale_for(code: str, custom: Sequence[Mapping[str, object]] | None = None) -
 
 # --- stage kinds -----------------------------------------------------------------------
 
-# Defined here rather than in library_format (which re-exports them) so that the library
-# format can check template stages with the rules below without an import cycle.
-STAGE_KINDS = {
-    "application": "Application and eligibility",
-    "sift": "Sift",
-    "online_test": "Online test",
-    "technical_exercise": "Technical exercise",
-    "telephone_interview": "Telephone interview",
-    "video_interview": "Video interview",
-    "assessment_centre": "Assessment centre",
-    "panel_interview": "Panel interview",
-    "presentation": "Presentation",
-    "offer": "Offer",
-    "pre_employment_checks": "Pre-employment checks",
-    "custom": "Custom",
+# The kinds at which a panel scores candidates: all but application, offer and checks.
+SCORING_KINDS = frozenset(StageKind) - {
+    StageKind.APPLICATION,
+    StageKind.OFFER,
+    StageKind.PRE_EMPLOYMENT_CHECKS,
 }
-STAGE_MODES = ("", "in_person", "video", "telephone", "online")
-
-SCORING_KINDS = frozenset(STAGE_KINDS) - {"application", "offer", "pre_employment_checks"}
 INTERVIEW_KINDS = frozenset(
     {
-        "telephone_interview",
-        "video_interview",
-        "panel_interview",
-        "assessment_centre",
-        "presentation",
+        StageKind.TELEPHONE_INTERVIEW,
+        StageKind.VIDEO_INTERVIEW,
+        StageKind.PANEL_INTERVIEW,
+        StageKind.ASSESSMENT_CENTRE,
+        StageKind.PRESENTATION,
     }
 )
 
 # --- panels ----------------------------------------------------------------------------
-
-PANEL_ROLES = ("chair", "member", "independent")
 
 
 @dataclass(frozen=True)
 class PanelSeat:
     person_id: int
     name: str
-    role: str  # "chair" | "member" | "independent"
+    role: str  # a PanelRole code
     panel_number: int = 1
 
 
@@ -211,9 +220,9 @@ def _check_one_panel(title: str, kind: str, panel: list[PanelSeat]) -> list[Find
                 "shortlisting and interviews need at least two.",
             )
         )
-    if kind in INTERVIEW_KINDS and not any(s.role == "independent" for s in panel):
+    if kind in INTERVIEW_KINDS and not any(s.role == PanelRole.INDEPENDENT for s in panel):
         found.append(_warning("panel", "panel", f"{title} has no independent member."))
-    chairs = [s.name for s in panel if s.role == "chair"]
+    chairs = [s.name for s in panel if s.role == PanelRole.CHAIR]
     if len(chairs) > 1:
         found.append(
             _warning(
@@ -243,6 +252,7 @@ class MatrixStage:
     name: str
     kind: str
     criteria: tuple[str, ...]  # criterion codes assessed at this stage
+    pass_marks: tuple[tuple[str, int], ...] = ()  # (code, pass mark) of cells that set one
 
 
 def check_matrix(
@@ -326,6 +336,17 @@ def _stage_criteria(
         for code in stage.criteria
         if code not in by_code
     ]
+    found += [
+        _warning(
+            "matrix",
+            f"cell:{index}:{code}",
+            f"{_named(by_code[code])} is desirable, but {stage.name} gives it a pass mark of "
+            f"{mark}: candidates below it will be rejected, even if they meet every essential "
+            "criterion.",
+        )
+        for code, mark in stage.pass_marks
+        if code in by_code and not by_code[code].essential and code in stage.criteria
+    ]
     return found
 
 
@@ -390,9 +411,9 @@ def clean_stage_setting(name: str, value: Any) -> Any:
     """One stage setting, checked and tidied."""
     if name == "name":
         return clean_stage_name(value)
-    if name == "kind" and (not isinstance(value, str) or value not in STAGE_KINDS):
+    if name == "kind" and (not isinstance(value, str) or value not in StageKind.codes()):
         raise ValidationError(f"{value!r} is not a kind of stage.", name)
-    if name == "mode" and (not isinstance(value, str) or value not in STAGE_MODES):
+    if name == "mode" and (not isinstance(value, str) or value not in StageMode.codes()):
         raise ValidationError(f"{value!r} is not a way of running a stage.", name)
     if (
         name in ("starts_on", "ends_on", "invitations_on")

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import holidays as holiday_tables
 
 from recruit_app.domain.advert_rules import Finding
-from recruit_app.domain.dates import long_date
+from recruit_app.domain.dates import london_date, london_time, long_date
 from recruit_app.errors import ValidationError
-
-LONDON = ZoneInfo("Europe/London")
 
 REGIONS = {
     "england-and-wales": "England and Wales",
@@ -30,19 +27,6 @@ _GOV_UK_NAMES = {
     "Battle of the Boyne": "Battle of the Boyne (Orangemen's Day)",
 }
 _OBSERVED = " (observed)"
-
-
-def london_date(moment: datetime) -> date:
-    return _aware(moment).astimezone(LONDON).date()
-
-
-def london_time(moment: datetime) -> str:
-    return f"{_aware(moment).astimezone(LONDON):%H:%M}"
-
-
-def _aware(moment: datetime) -> datetime:
-    # Stored times are UTC; a naive one has simply lost its zone.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # --- bank holidays ---------------------------------------------------------------------
@@ -71,6 +55,25 @@ def _one_name(name: str) -> str:
 
 
 # --- the timetable ---------------------------------------------------------------------
+
+EVENT_TITLE_MAX = 200
+
+
+def clean_event(title: str, starts_on: date, ends_on: date | None, note: str = "") -> str:
+    """An event's title as it is kept (spaces tidied); ValidationError names the field."""
+    title = " ".join((title or "").split())
+    if not title or len(title) > EVENT_TITLE_MAX:
+        raise ValidationError(
+            f"Give the event a title of up to {EVENT_TITLE_MAX} characters.", "title"
+        )
+    if "\x00" in title:
+        raise ValidationError("The event's title contains a NUL character.", "title")
+    if "\x00" in note:
+        raise ValidationError("The event's note contains a NUL character.", "note")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError("The event ends before it starts.", "ends_on")
+    return title
+
 
 ENTRY_KINDS = ("opens", "closes", "stage", "decision", "start", "event")
 
@@ -293,31 +296,66 @@ def _before_opening(field: str, subject: str, day: date, opens: date) -> Finding
 
 
 def _working_days(t: Timetable, holidays: Mapping[date, str]) -> list[Finding]:
-    checks: list[tuple[str, date | None, str]] = [
-        ("closes_at", t.closes_on, "the advert closes that day")
-    ]
+    found = [f for f in [closing_day_finding(t.closes_at, holidays)] if f is not None]
     for index, stage in enumerate(t.stages):
-        checks.append((f"stage:{index}", stage.starts_on, f"{stage.label} starts that day"))
-        checks.append((f"stage:{index}", stage.ends_on, f"{stage.label} ends that day"))
-    checks.append(("decisions_on", t.decisions_on, "decisions are due that day"))
-    checks.append(("expected_start_on", t.expected_start_on, "it is the expected start date"))
+        found += _window(f"stage:{index}", stage, holidays)
+    found += _day_off("decisions_on", t.decisions_on, "decisions are due that day", holidays)
+    found += _day_off(
+        "expected_start_on", t.expected_start_on, "it is the expected start date", holidays
+    )
     for index, event in enumerate(t.events):
-        checks.append((f"event:{index}", event.starts_on, f"{event.label} starts that day"))
-        checks.append((f"event:{index}", event.ends_on, f"{event.label} ends that day"))
-    found = []
-    for field, day, clause in checks:
-        why = non_working_reason(day, holidays) if day is not None else None
-        if why is not None:
-            found.append(_warning("non-working-day", field, f"{why}, and {clause}."))
+        found += _window(f"event:{index}", event, holidays)
     return found
+
+
+def closing_day_finding(closes_at: datetime | None, holidays: Mapping[date, str]) -> Finding | None:
+    """The warning for an advert closing at a weekend or on a bank holiday (UK date).
+
+    One rule for the advert checker and the timetable, so both say the same words.
+    """
+    if closes_at is None:
+        return None
+    found = _day_off("closes_at", london_date(closes_at), "the advert closes that day", holidays)
+    return found[0] if found else None
+
+
+def _window(field: str, entry: TimetableEntry, holidays: Mapping[date, str]) -> list[Finding]:
+    """Its first and last days, and every bank holiday in between that costs a working day."""
+    start, end = entry.starts_on, entry.ends_on
+    if start is None:
+        return []
+    found = _day_off(field, start, f"{entry.label} starts that day", holidays)
+    if end is None or end <= start:
+        return found
+    for day in lost_working_days(start + timedelta(days=1), end - timedelta(days=1), holidays):
+        found += _day_off(field, day, f"{entry.label} runs that day", holidays)
+    return found + _day_off(field, end, f"{entry.label} ends that day", holidays)
+
+
+def _day_off(
+    field: str, day: date | None, clause: str, holidays: Mapping[date, str]
+) -> list[Finding]:
+    why = non_working_reason(day, holidays) if day is not None else None
+    return [] if why is None else [_warning("non-working-day", field, f"{why}, and {clause}.")]
+
+
+def lost_working_days(start: date, end: date, holidays: Mapping[date, str]) -> list[date]:
+    """The bank holidays from `start` to `end` (both included) that fall on weekdays.
+
+    A holiday at a weekend costs no working day: its substitute day, a weekday in the
+    table, is the one lost.
+    """
+    return [day for day in sorted(holidays) if start <= day <= end and day.weekday() < 5]
 
 
 def non_working_reason(day: date, holidays: Mapping[date, str]) -> str | None:
     """Why `day` is not a working day ("… is a bank holiday (…)"), or None if it is one."""
+    if day.weekday() >= 5:
+        # A bank holiday at a weekend is named, but the weekend is why the day is off.
+        name = f" ({holidays[day]})" if day in holidays else ""
+        return f"{long_date(day)} falls at a weekend{name}"
     if day in holidays:
         return f"{long_date(day)} is a bank holiday ({holidays[day]})"
-    if day.weekday() >= 5:
-        return f"{long_date(day)} falls at a weekend"
     return None
 
 

@@ -26,8 +26,9 @@ from db.models import (
 from db.types import utcnow
 from recruit_app.domain.advert_fields import FIELDS, clean_fields
 from recruit_app.domain.advert_rules import Finding, check_advert
-from recruit_app.domain.dates import plain_date
+from recruit_app.domain.dates import london_date, plain_date
 from recruit_app.domain.library_format import clean_criterion, lower_first
+from recruit_app.domain.timetable import bank_holidays, closing_day_finding
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.readmodels import (
     AdvertCriterionView,
@@ -90,6 +91,8 @@ class AdvertForm:
     updated_at: datetime
     # Library criterion id -> level -> (level title, positive indicators), for previews.
     library_levels: dict[int, dict[int, tuple[str, tuple[str, ...]]]]
+    # Whose bank holidays the closing day is checked against (the campaign's timetable's).
+    holiday_region: str = "england-and-wales"
 
     @property
     def status_label(self) -> str:
@@ -236,6 +239,7 @@ def _form(session: Session, campaign: Campaign, advert: Advert) -> AdvertForm:
         updated_by=advert.updated_by,
         updated_at=advert.updated_at,
         library_levels=levels,
+        holiday_region=campaign.holiday_region,
     )
 
 
@@ -479,12 +483,15 @@ def advert_document(
         return _document(session, campaign, advert, ctx.organisation)
 
 
-def findings_for(doc: AdvertDocument, *, now: datetime, published: bool) -> list[Finding]:
+def findings_for(
+    doc: AdvertDocument, *, now: datetime, published: bool, holiday_region: str
+) -> list[Finding]:
     """Content checks plus wording flags, in the order a manager would fix them."""
     from recruit_app.domain.advert_language import check_language, gender_lean, keep_leaning_side
     from recruit_app.library.wordlists import load_word_lists
 
     findings = check_advert(doc, now=now, published=published)
+    findings += _closing_day(doc, holiday_region)
     sections = {"title": doc.title, **{name: getattr(doc, name) for name in TEXT_SECTIONS}}
     flags = check_language(sections, load_word_lists())
     lean, masculine, feminine = gender_lean(flags)
@@ -532,7 +539,12 @@ def preview_advert(
         criteria=criteria,
         status_label=form.status_label,
     )
-    findings = findings_for(doc, now=now or utcnow(), published=form.published_version > 0)
+    findings = findings_for(
+        doc,
+        now=now or utcnow(),
+        published=form.published_version > 0,
+        holiday_region=form.holiday_region,
+    )
     return AdvertPreview(advert_html(doc, Theme(organisation=organisation)), tuple(findings))
 
 
@@ -544,7 +556,17 @@ def check_campaign_advert(
         campaign, advert = _campaign(session, ctx, campaign_id, "view")
         doc = _document(session, campaign, advert, ctx.organisation)
         published = advert.published_version > 0
-    return findings_for(doc, now=now or utcnow(), published=published)
+        region = campaign.holiday_region
+    return findings_for(doc, now=now or utcnow(), published=published, holiday_region=region)
+
+
+def _closing_day(doc: AdvertDocument, region: str) -> list[Finding]:
+    """A closing day at a weekend or on a bank holiday: the timetable's own rule and words."""
+    if doc.closes_at is None:
+        return []
+    holidays = bank_holidays(region, [london_date(doc.closes_at).year])
+    found = closing_day_finding(doc.closes_at, holidays)
+    return [found] if found is not None else []
 
 
 def publish_advert(

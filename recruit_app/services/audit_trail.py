@@ -15,20 +15,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, false, func, or_, true
 from sqlmodel import Session, col, select
 
 from db.models import AuditEvent, Campaign, Person
-from recruit_app.domain.dates import plain_date
+from recruit_app.domain.dates import LONDON, plain_date
 from recruit_app.errors import ValidationError
 from recruit_app.services.access import visible_campaigns_clause
 from recruit_app.services.context import Actor, ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import select_columns, unit_of_work
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 5000
 VALUE_WIDTH = 60  # characters of one value in the short "field: old → new" text

@@ -1,13 +1,14 @@
 """Campaign definitions: building one from a role template, and sharing one as a JSON file.
 
 A campaign definition is its advert, criteria and stages (with the assessment matrix),
-never its candidates or scores. The file format `recruit-campaign/1` is documented in
-the README; export then import gives back exactly the same definition.
+and its timetable (key dates, events and bank holiday region), never its candidates or
+scores. The file format `recruit-campaign/1` is documented in the README; export then
+import gives back exactly the same definition.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from db.models import (
     Framework,
     Stage,
     StageCriterion,
+    TimetableEvent,
     id_of,
 )
 from db.types import utcnow
@@ -189,7 +191,9 @@ def apply_template(
                     stage_id=id_of(stage),
                     advert_criterion_id=id_of(criterion),
                     weight=criterion.weight,
-                    pass_mark=s.pass_mark,
+                    # The template's pass mark is for the essential criteria: a desirable
+                    # one counts towards the total and the tie-breaks, and fails nobody.
+                    pass_mark=s.pass_mark if criterion.essential else None,
                     position=cell,
                     updated_by=ctx.actor.name,
                 )
@@ -250,7 +254,35 @@ def campaign_definition(session: Session, campaign: Campaign) -> dict[str, Any]:
             for c in criteria
         ],
         "stages": stages,
+        "timetable": _timetable(session, campaign),
     }
+
+
+def _timetable(session: Session, campaign: Campaign) -> dict[str, Any]:
+    """The key dates after the stages, the bank holiday region and the other events."""
+    events = session.exec(
+        select(TimetableEvent)
+        .where(TimetableEvent.campaign_id == campaign.id)
+        .order_by(col(TimetableEvent.starts_on), col(TimetableEvent.id))
+    )
+    return {
+        "holiday_region": campaign.holiday_region,
+        "decisions_on": _iso(campaign.decisions_on),
+        "expected_start_on": _iso(campaign.expected_start_on),
+        "events": [
+            {
+                "title": e.title,
+                "starts_on": e.starts_on.isoformat(),
+                "ends_on": _iso(e.ends_on),
+                "note": e.note,
+            }
+            for e in events
+        ],
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _library_refs(session: Session, ids: set[int]) -> dict[int, dict[str, str]]:
@@ -346,6 +378,21 @@ def _load_definition(
         **definition.advert,
     )
     session.add(advert)
+    timetable = definition.timetable
+    campaign.holiday_region = timetable.holiday_region
+    campaign.decisions_on = timetable.decisions_on
+    campaign.expected_start_on = timetable.expected_start_on
+    for event in timetable.events:
+        session.add(
+            TimetableEvent(
+                campaign_id=id_of(campaign),
+                title=event.title,
+                starts_on=event.starts_on,
+                ends_on=event.ends_on,
+                note=event.note,
+                updated_by=ctx.actor.name,
+            )
+        )
     session.flush()
     by_code: dict[str, AdvertCriterion] = {}
     for position, c in enumerate(definition.criteria):

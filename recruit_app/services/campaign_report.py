@@ -8,7 +8,7 @@ the time one of forty does. The PDF is drawn afterwards, outside the transaction
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,18 +28,13 @@ from db.models import (
     StageCriterion,
     id_of,
 )
+from db.ordering import by_number
 from db.types import utcnow
+from recruit_app import vocabulary
+from recruit_app.domain.dates import london_date
 from recruit_app.domain.report import (
-    CAMPAIGN_STATUS_LABELS,
-    OUTCOME_LABELS,
     AssessorTotals,
-    CampaignReportDocument,
-    MeritOrder,
-    MeritRow,
-    ReserveGroup,
     ScoreGroup,
-    StageConsistency,
-    StageDistribution,
     StageTiming,
     assessor_line,
     distribution,
@@ -48,8 +43,17 @@ from recruit_app.domain.report import (
     summary_sentences,
 )
 from recruit_app.domain.results import reserve_expired
-from recruit_app.domain.timetable import london_date
 from recruit_app.errors import Cancelled, ValidationError
+from recruit_app.readmodels import (
+    CampaignReportDocument,
+    IsCancelled,
+    MeritOrder,
+    MeritRow,
+    Progress,
+    ReserveGroup,
+    StageConsistency,
+    StageDistribution,
+)
 from recruit_app.services.access import campaign_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
@@ -70,10 +74,13 @@ MERIT_ORDER_LIMIT = 100
 CANCELLED_MESSAGE = "The export was cancelled; no file was written."
 NOT_DECIDED = "Not decided yet"
 # Orders outcomes recorded without scores: the good news first.
-_KIND_ORDER = {"appoint": 0, "reserve": 1, "progress": 2, "reject": 3, "withdrawn": 4}
-
-ProgressFn = Callable[[int, int], None]
-CancelledFn = Callable[[], bool]
+_KIND_ORDER = {
+    vocabulary.Outcome.APPOINT: 0,
+    vocabulary.Outcome.RESERVE: 1,
+    vocabulary.Outcome.PROGRESS: 2,
+    vocabulary.Outcome.REJECT: 3,
+    vocabulary.Outcome.WITHDRAWN: 4,
+}
 
 
 # --- entry points --------------------------------------------------------------------
@@ -94,8 +101,8 @@ def export_campaign_report(
     campaign_id: int,
     path: Path,
     *,
-    progress: ProgressFn | None = None,
-    cancelled: CancelledFn | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
     today: date | None = None,
 ) -> Path:
     """Write the campaign report as a PDF at `path` (atomically: all or nothing)."""
@@ -156,7 +163,7 @@ def _document(
     cells = _cells(session, campaign_id)
     first_scores = _first_scores(session, campaign_id)
     scored = set(first_scores)
-    status = CAMPAIGN_STATUS_LABELS.get(campaign.status, campaign.status.capitalize())
+    status = vocabulary.CampaignStatus.label_for(campaign.status)
     return CampaignReportDocument(
         organisation=ctx.organisation,
         reference=campaign.reference,
@@ -388,7 +395,7 @@ def _scored_merit_order(session: Session, ctx: ServiceContext, stage: Stage) -> 
             number=r.number,
             name=names.get(r.candidate_id, ""),
             total=r.total,
-            outcome=OUTCOME_LABELS.get(r.outcome, r.outcome) if r.outcome else NOT_DECIDED,
+            outcome=vocabulary.Outcome.label_for(r.outcome) if r.outcome else NOT_DECIDED,
         )
         for r in shown
     )
@@ -415,7 +422,7 @@ def _outcomes_only(session: Session, stage: Stage, decided: int) -> MeritOrder:
             kind_order,
             col(Outcome.rank).is_(None),
             col(Outcome.rank),
-            col(Candidate.candidate_number),
+            *by_number(session, Candidate.candidate_number),
         )
         .limit(MERIT_ORDER_LIMIT)
     )
@@ -425,7 +432,7 @@ def _outcomes_only(session: Session, stage: Stage, decided: int) -> MeritOrder:
             number=number,
             name="" if stage.name_blind else f"{first} {last}".strip(),
             total=None,
-            outcome=OUTCOME_LABELS.get(kind, kind),
+            outcome=vocabulary.Outcome.label_for(kind),
         )
         for rank, number, first, last, kind in rows
     )
@@ -472,7 +479,7 @@ def _reserves(
         session.execute(
             select(Outcome.stage_id, col(Outcome.reserve_expires_on), func.count())
             .join(Stage, col(Stage.id) == Outcome.stage_id)
-            .where(Stage.campaign_id == campaign_id, Outcome.kind == "reserve")
+            .where(Stage.campaign_id == campaign_id, Outcome.kind == vocabulary.Outcome.RESERVE)
             .group_by(col(Outcome.stage_id), col(Outcome.reserve_expires_on))
         ).all(),
         key=lambda r: (position.get(r[0], 0), r[1] is None, r[1] or today),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -26,53 +25,16 @@ from db.models import (
     id_of,
 )
 from exports.files import write_text_atomic
-from recruit_app.domain.timetable import LONDON
+from recruit_app.domain.dates import LONDON
 from recruit_app.errors import ValidationError
+from recruit_app.readmodels import CandidateRecord, ScoreEntry, StageEntry
 from recruit_app.services.access import candidate_for
 from recruit_app.services.branding import document_theme
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.retention import events_about
 from recruit_app.services.uow import select_columns, unit_of_work
-
-
-@dataclass(frozen=True)
-class ScoreEntry:
-    stage: str
-    criterion: str
-    assessor: str
-    score: int | None
-    status: str
-    evidence: str
-
-
-@dataclass(frozen=True)
-class StageEntry:
-    stage: str
-    outcome: str
-    decided_on: str
-    reason: str
-    feedback: str
-    reserve_expires_on: str
-    interview: str  # "Mon 7 Dec 2026 10:45 to 11:45, panel 1", or ""
-
-
-@dataclass(frozen=True)
-class CandidateRecord:
-    """What Recruit holds about one candidate (their subject access request)."""
-
-    produced_at: str
-    campaign_reference: str
-    campaign_title: str
-    details: dict[str, object]
-    stages: tuple[StageEntry, ...]
-    scores: tuple[ScoreEntry, ...]
-    agreed_scores: tuple[dict[str, object], ...]
-    conflicts_declared: int
-    history: tuple[dict[str, object], ...]
-
-    def to_json(self) -> dict[str, object]:
-        return asdict(self)
+from recruit_app.vocabulary import SlotStatus
 
 
 def candidate_record(ctx: ServiceContext, candidate_id: int) -> CandidateRecord:
@@ -129,7 +91,10 @@ def _stages(session: Session, candidate: Candidate) -> list[StageEntry]:
                 InterviewSlot.starts_at,
                 InterviewSlot.ends_at,
                 InterviewSlot.panel_number,
-            ).where(InterviewSlot.candidate_id == candidate.id, InterviewSlot.status == "booked")
+            ).where(
+                InterviewSlot.candidate_id == candidate.id,
+                InterviewSlot.status == SlotStatus.BOOKED,
+            )
         )
     }
     entries = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,26 +15,21 @@ from db import audit
 from db.bulk import insert_rows
 from db.locks import lock_campaign
 from db.models import Campaign, Candidate, Outcome, Stage, id_of
+from db.ordering import by_number
 from db.types import utcnow
+from recruit_app import vocabulary
+from recruit_app.domain.candidate_numbers import next_numbers
 from recruit_app.errors import Cancelled, NotFound, PermissionDenied, ValidationError
+from recruit_app.readmodels import IsCancelled, PhasedProgress
 from recruit_app.services.access import Use, campaign_for, candidate_for, stage_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, select_columns, touch, unit_of_work
 
 INSERT_CHUNK = 2_000
-OUTCOME_LABELS = {
-    "progress": "Progressed",
-    "reject": "Not progressed",
-    "reserve": "Reserve list",
-    "appoint": "Appointed",
-    "withdrawn": "Withdrawn",
-}
 
 if TYPE_CHECKING:
     from recruit_app.domain.candidate_import import CandidateRow, Preview, RowProblem
-
-Progress = Callable[[int, int, str], None]
 
 
 # --- read models ---------------------------------------------------------------------
@@ -131,8 +126,8 @@ def _existing(session: Session, campaign_id: int) -> tuple[set[str], set[str]]:
 def _read(
     path: Path,
     overrides: Mapping[str, str],
-    progress: Progress | None,
-    cancelled: Callable[[], bool] | None,
+    progress: PhasedProgress | None,
+    cancelled: IsCancelled | None,
 ) -> tuple[Any, dict[str, str]]:
     from recruit_app.domain.candidate_import import apply_overrides, guess_mapping
     from recruit_app.services.tabular import read_table
@@ -163,8 +158,8 @@ def preview_import(
     path: Path,
     *,
     overrides: Mapping[str, str] | None = None,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: PhasedProgress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> ImportPreview:
     """What an import would do: the mapping, the good rows, and why each bad row is bad."""
     require(ctx.actor, "campaign.manage")
@@ -183,13 +178,6 @@ def preview_import(
 # --- importing -----------------------------------------------------------------------
 
 
-def _numbers(existing: set[str], count: int) -> list[str]:
-    """The next free numbers after the highest numeric one, zero-padded to four digits."""
-    highest = max((int(n) for n in existing if n.isdigit()), default=0)
-    width = max(4, len(str(highest + count)))
-    return [f"{highest + n:0{width}d}" for n in range(1, count + 1)]
-
-
 def import_candidates(
     ctx: ServiceContext,
     campaign_id: int,
@@ -197,8 +185,8 @@ def import_candidates(
     *,
     overrides: Mapping[str, str] | None = None,
     dry_run: bool = False,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: PhasedProgress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> ImportReport:
     """Add the good rows in one transaction; bad rows are reported and skipped.
 
@@ -220,7 +208,8 @@ def import_candidates(
         if dry_run:
             return ImportReport(len(preview.rows), preview.problems, True)
         given = {r.candidate_number for r in preview.rows if r.candidate_number}
-        fresh = iter(_numbers(numbers | given, len(preview.rows)))
+        # Numbers as typed; those not given follow the highest, at the campaign's width.
+        fresh = iter(next_numbers(numbers | given, len(preview.rows)))
         now, who = utcnow(), ctx.actor.name
         records = [_record(row, row.candidate_number or next(fresh)) for row in preview.rows]
         constants = {
@@ -291,12 +280,12 @@ def at_stage_query(session: Session, stage: Stage, query: Any, include_withdrawn
     query = query.where(Candidate.campaign_id == stage.campaign_id)
     if earlier is not None:
         query = query.join(Outcome, col(Outcome.candidate_id) == Candidate.id).where(
-            Outcome.stage_id == earlier.id, Outcome.kind == "progress"
+            Outcome.stage_id == earlier.id, Outcome.kind == vocabulary.Outcome.PROGRESS
         )
     if not include_withdrawn:
-        withdrawn = select(Outcome.candidate_id).where(Outcome.kind == "withdrawn")
+        withdrawn = select(Outcome.candidate_id).where(Outcome.kind == vocabulary.Outcome.WITHDRAWN)
         query = query.where(col(Candidate.id).not_in(withdrawn))
-    return query.order_by(col(Candidate.candidate_number))
+    return query.order_by(*by_number(session, Candidate.candidate_number))
 
 
 def candidates_at_stage(
@@ -350,7 +339,7 @@ def list_candidates(
                 session.exec(
                     select(Candidate)
                     .where(Candidate.campaign_id == campaign_id)
-                    .order_by(col(Candidate.candidate_number))
+                    .order_by(*by_number(session, Candidate.candidate_number))
                 )
             )
         # A panel member learns nothing of what happened after their own stage.
@@ -379,7 +368,7 @@ def _outcomes(
 
 def _view(c: Candidate, outcomes: dict[str, str], hidden: bool) -> CandidateView:
     last = list(outcomes.items())[-1] if outcomes else None
-    status = f"{OUTCOME_LABELS[last[1]]} ({last[0]})" if last else "Applied"
+    status = f"{vocabulary.Outcome.label_for(last[1])} ({last[0]})" if last else "Applied"
     return CandidateView(
         id=id_of(c),
         version=c.version,

@@ -1,7 +1,9 @@
 """Who is acting, on which database: what every service function receives.
 
 Cheap to import (no SQLAlchemy), so the interface can name an Actor before the
-data layer has loaded.
+data layer has loaded. These stay with the services rather than with the read models
+(`recruit_app.readmodels`): they are how a caller reaches a service, holding the database
+itself, and no renderer ever needs them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from recruit_app.vocabulary import Role
 
 if TYPE_CHECKING:
     from db.database import Database
@@ -19,7 +23,7 @@ class Actor:
     """The person a use case runs as."""
 
     name: str
-    role: str = "administrator"
+    role: str = Role.ADMINISTRATOR  # a Role code
     person_id: int | None = None
 
     @classmethod
@@ -29,7 +33,7 @@ class Actor:
             name = getpass.getuser()
         except (OSError, KeyError):
             name = "local owner"
-        return cls(name=name, role="administrator")
+        return cls(name=name, role=Role.ADMINISTRATOR)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -27,9 +28,9 @@ from db.models import (
     TimetableEvent,
     id_of,
 )
-from db.types import utcnow
-from recruit_app.domain.dates import monday_of, whole_weeks_between
+from recruit_app.domain.dates import LONDON, monday_of, whole_weeks_between
 from recruit_app.domain.library_format import resolve_template
+from recruit_app.domain.timetable import bank_holidays, lost_working_days
 from recruit_app.errors import NotFound
 from recruit_app.library import load_json
 from recruit_app.services.adverts import freeze_publication
@@ -43,7 +44,6 @@ from recruit_app.services.scoring import criteria_of_stage
 from recruit_app.services.slots import allocate_in, make_slots
 from recruit_app.services.uow import unit_of_work
 
-LONDON = ZoneInfo("Europe/London")
 DEMO_FILE = "demo_campaign.json"
 
 
@@ -65,13 +65,117 @@ class DemoReport:
         }
 
 
-def demo_shift(today: date) -> timedelta:
-    """Whole weeks that put the seed's sift week on the week before `today`.
+@dataclass(frozen=True)
+class DemoDates:
+    """Where each of the seed's dates lands when the demo is built.
 
-    The sift then lies just behind and the interviews just ahead: a campaign in progress.
+    The seed's dated things (the advert's opening and closing days, each stage's window,
+    the events, decisions and start dates) are blocks, each moved by whole weeks, so every
+    weekday stays. Dates between blocks (a candidate's unavailable day) move with the
+    block before them.
     """
-    anchor = date.fromisoformat(load_json(DEMO_FILE)["anchor"]["date"])
-    return whole_weeks_between(anchor, monday_of(today) - timedelta(weeks=1))
+
+    shift: timedelta  # the sift's: what the demo reports as its dates' move
+    blocks: tuple[tuple[date, date, timedelta], ...]  # seed first and last day, and move
+
+    @property
+    def days(self) -> int:
+        return self.shift.days
+
+    def day(self, seed: date) -> date:
+        return seed + self._move(seed)
+
+    def moment(self, seed: datetime) -> datetime:
+        """A London wall-clock time from the seed, moved, as UTC."""
+        local = seed + self._move(seed.date())
+        return local.replace(tzinfo=LONDON).astimezone(UTC)
+
+    def _move(self, seed: date) -> timedelta:
+        move = self.blocks[0][2] if self.blocks else self.shift
+        for first, _last, moved in self.blocks:
+            if first <= seed:
+                move = moved
+        return move
+
+
+def demo_dates(today: date) -> DemoDates:
+    """The seed's dates moved to be current, never onto a bank holiday or a weekend.
+
+    The sift goes to the week before `today` (a week or two earlier when a bank holiday
+    falls in that week), so it lies just behind and the interviews just ahead: a campaign
+    in progress. Each later block goes as far as the one before it, and a week further
+    for each bank holiday it would meet; each earlier block likewise, a week back.
+    """
+    data = load_json(DEMO_FILE)
+    anchor = date.fromisoformat(data["anchor"]["date"])
+    base = whole_weeks_between(anchor, monday_of(today) - timedelta(weeks=1))
+    blocks = _seed_blocks(data)
+    year = (anchor + base).year
+    holidays = _demo_holidays(year - 1, year + 1)
+    at = next(i for i, (first, last) in enumerate(blocks) if first <= anchor <= last)
+    moves = [base] * len(blocks)
+    moves[at] = _clear_of_holidays(blocks[at], base, -_WEEK, holidays)
+    for i in range(at + 1, len(blocks)):
+        moves[i] = _clear_of_holidays(blocks[i], moves[i - 1], _WEEK, holidays)
+    for i in reversed(range(at)):
+        moves[i] = _clear_of_holidays(blocks[i], moves[i + 1], -_WEEK, holidays)
+    placed = zip(blocks, moves, strict=True)
+    return DemoDates(moves[at], tuple((first, last, move) for (first, last), move in placed))
+
+
+def demo_shift(today: date) -> timedelta:
+    """How far the sift moves: whole weeks, to the week before `today` (or a week or two
+    earlier, clear of bank holidays)."""
+    return demo_dates(today).shift
+
+
+DEMO_REGION = "england-and-wales"  # the demo campaign's bank holidays
+_WEEK = timedelta(weeks=1)
+
+
+@functools.cache
+def _demo_holidays(first_year: int, last_year: int) -> Mapping[date, str]:
+    return MappingProxyType(bank_holidays(DEMO_REGION, range(first_year, last_year + 1)))
+
+
+def _seed_blocks(data: dict[str, Any]) -> list[tuple[date, date]]:
+    """The seed's dated things as first and last days, overlapping ones merged, in order."""
+    spans = [
+        (day, day)
+        for key, value in data["advert"].items()
+        if key.endswith("_at")
+        for day in [datetime.fromisoformat(value).date()]
+    ]
+    spans += [
+        (date.fromisoformat(a), date.fromisoformat(b)) for a, b in data["stage_dates"].values()
+    ]
+    timetable, interviews = data["timetable"], data["interviews"]
+    singles = [timetable["decisions_on"], timetable["expected_start_on"]]
+    singles += [interviews["invitations_on"], *interviews["plan"]["days"]]
+    spans += [(date.fromisoformat(d), date.fromisoformat(d)) for d in singles]
+    spans += [
+        (date.fromisoformat(e["starts_on"]), date.fromisoformat(e.get("ends_on") or e["starts_on"]))
+        for e in timetable["events"]
+    ]
+    merged: list[tuple[date, date]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _clear_of_holidays(
+    block: tuple[date, date], move: timedelta, step: timedelta, holidays: Mapping[date, str]
+) -> timedelta:
+    """`move`, or the first whole-week step from it that keeps `block` off bank holidays."""
+    first, last = block
+    for _ in range(10):  # no stretch of the year has that many weeks with a bank holiday
+        if not lost_working_days(first + move, last + move, holidays):
+            return move
+        move += step
+    return move
 
 
 def build_demo(
@@ -80,7 +184,8 @@ def build_demo(
     """Create the demo campaign once; with `reset`, delete and rebuild it."""
     require(ctx.actor, "demo.build")
     data = load_json(DEMO_FILE)
-    shift = demo_shift(today or date.today())
+    today = today or date.today()
+    shift = demo_dates(today)
     with unit_of_work(ctx) as session:
         existing = session.exec(
             select(Campaign).where(Campaign.reference == data["reference"])
@@ -93,7 +198,7 @@ def build_demo(
         if existing is not None:
             session.delete(existing)
             session.flush()
-        campaign = _build(session, ctx, data, shift)
+        campaign = _build(session, ctx, data, shift, today)
         audit.record(
             session,
             actor_name=ctx.actor.name,
@@ -110,18 +215,17 @@ def build_demo(
         )
 
 
-def _moment(text: str, shift: timedelta) -> datetime:
-    """A London wall-clock time from the seed, moved by `shift`, as UTC."""
-    local = datetime.fromisoformat(text) + shift
-    return local.replace(tzinfo=LONDON).astimezone(UTC)
+def _moment(text: str, shift: DemoDates) -> datetime:
+    """A London wall-clock time from the seed, moved, as UTC."""
+    return shift.moment(datetime.fromisoformat(text))
 
 
-def _day(text: str, shift: timedelta) -> date:
-    return date.fromisoformat(text) + shift
+def _day(text: str, shift: DemoDates) -> date:
+    return shift.day(date.fromisoformat(text))
 
 
 def _build(
-    session: Session, ctx: ServiceContext, data: dict[str, Any], shift: timedelta
+    session: Session, ctx: ServiceContext, data: dict[str, Any], shift: DemoDates, today: date
 ) -> Campaign:
     template = library_rows.template_by_code(session, data["template"])
     if template is None:
@@ -129,7 +233,12 @@ def _build(
     definition = resolve_template(
         library_rows.template_definition(template), library_frameworks(session)
     )
-    campaign = Campaign(reference=data["reference"], title=data["title"], updated_by=ctx.actor.name)
+    campaign = Campaign(
+        reference=data["reference"],
+        title=data["title"],
+        holiday_region=DEMO_REGION,
+        updated_by=ctx.actor.name,
+    )
     session.add(campaign)
     session.flush()
     apply_template(session, ctx, campaign, definition)
@@ -159,8 +268,9 @@ def _build(
     session.flush()
     _add_panels(session, ctx, campaign, data)
     _add_timetable(session, ctx, campaign, data, shift)
-    _score_the_sift(session, ctx, campaign, data, shift)
-    _add_progress(session, ctx, campaign, data)
+    # The stages already held, in order: each decides who reaches the next.
+    for plan in data["held"]:
+        _score_and_finalise(session, ctx, campaign, plan, today)
     _add_feedback(session, campaign, data)
     _add_interview_slots(session, ctx, campaign, data, shift)
     return campaign
@@ -217,7 +327,7 @@ def _add_timetable(
     ctx: ServiceContext,
     campaign: Campaign,
     data: dict[str, Any],
-    shift: timedelta,
+    shift: DemoDates,
 ) -> None:
     timetable = data["timetable"]
     campaign.decisions_on = _day(timetable["decisions_on"], shift)
@@ -234,15 +344,16 @@ def _add_timetable(
     session.flush()
 
 
-def _score_the_sift(
+def _score_and_finalise(
     session: Session,
     ctx: ServiceContext,
     campaign: Campaign,
-    data: dict[str, Any],
-    shift: timedelta,
+    plan: dict[str, Any],
+    today: date,
 ) -> None:
-    """Three panel members' submitted sift scores, one conflict, one moderated score."""
-    plan = data["sift"]
+    """A stage already held: its panel's submitted scores (a conflict and a moderated
+    score where the plan has them), then its results finalised as the results screen
+    would, so every outcome follows from the scores and the stage's pass marks."""
     stage = _stages_by_name(session, campaign)[plan["stage"]]
     cells = {c.code: c.cell_id for c in criteria_of_stage(session, stage)}
     panel = {
@@ -253,36 +364,29 @@ def _score_the_sift(
             .where(PanelAssignment.stage_id == stage.id)
         )
     }
-    candidates = list(
-        session.exec(
-            select(Candidate)
-            .where(Candidate.campaign_id == campaign.id)
-            .order_by(col(Candidate.candidate_number))
-        )
-    )
-    conflict = plan["conflict"]
+    candidates = candidates_at_stage(session, stage)
+    conflict = plan.get("conflict") or {"assessor": "", "candidate": ""}
+    moderated = plan.get("moderated") or {"candidate": "", "criterion": ""}
+    weak_points = plan.get("weak", {})
     rng = random.Random(plan["seed"])
-    moderated = plan["moderated"]
-    submitted = datetime.combine(stage.ends_on or date.today(), time(17), tzinfo=LONDON)
+    # On the stage's last day, or the day the demo is built if that comes first: nothing
+    # is scored or decided in the future.
+    ends = min(stage.ends_on or today, today)
+    submitted = datetime.combine(ends, time(17), tzinfo=LONDON)
     for candidate in candidates:
-        passing = candidate.candidate_number in plan["passing"]
-        weak = rng.choice(list(cells)) if not passing else None
+        number = candidate.candidate_number
+        passing = number in plan["passing"]
+        weak = weak_points.get(number) or (rng.choice(list(cells)) if not passing else None)
         for code, cell_id in cells.items():
             # Panel members agree to within a point, as a calibrated panel should.
             base = rng.choice((4, 5, 5, 6)) if passing else rng.choice((3, 4, 4, 5))
             if code == weak:
                 base = rng.choice((2, 3))
             for email, person_id in panel.items():
-                if (
-                    email == conflict["assessor"]
-                    and candidate.candidate_number == conflict["candidate"]
-                ):
+                if email == conflict["assessor"] and number == conflict["candidate"]:
                     continue
                 value = min(7, base + rng.choice((0, 0, 1)) if base < 4 or passing else base)
-                if (
-                    candidate.candidate_number == moderated["candidate"]
-                    and code == moderated["criterion"]
-                ):
+                if number == moderated["candidate"] and code == moderated["criterion"]:
                     value = moderated["scores"][email]
                 session.add(
                     Score(
@@ -292,52 +396,31 @@ def _score_the_sift(
                         value=value,
                         status="submitted",
                         submitted_at=submitted.astimezone(UTC),
-                        evidence=f"Seen in the CV: {code}.",
+                        evidence=f"{plan['evidence']}: {code}.",
                         updated_by=ctx.actor.name,
                     )
                 )
     by_number = {c.candidate_number: c for c in candidates}
-    session.add(
-        ConflictDeclaration(
-            person_id=panel[conflict["assessor"]],
-            candidate_id=id_of(by_number[conflict["candidate"]]),
-            note=conflict["note"],
-        )
-    )
-    session.add(
-        ModeratedScore(
-            stage_criterion_id=cells[moderated["criterion"]],
-            candidate_id=id_of(by_number[moderated["candidate"]]),
-            value=moderated["agreed"],
-            rationale=moderated["rationale"],
-            updated_by=ctx.actor.name,
-        )
-    )
-    session.flush()
-    finalise_in(session, ctx, stage, stage.ends_on or date.today())
-
-
-def _add_progress(
-    session: Session, ctx: ServiceContext, campaign: Campaign, data: dict[str, Any]
-) -> None:
-    """Who got through the stages already held: progress for some, reject for the rest."""
-    stages = _stages_by_name(session, campaign)
-    eligible = candidates_at_stage(session, stages["Technical exercise"])
-    for stage_name, numbers in data["progress"].items():
-        stage = stages[stage_name]
-        for candidate in eligible:
-            kind = "progress" if candidate.candidate_number in numbers else "reject"
-            session.add(
-                Outcome(
-                    stage_id=id_of(stage),
-                    candidate_id=id_of(candidate),
-                    kind=kind,
-                    updated_by=ctx.actor.name,
-                )
+    if plan.get("conflict"):
+        session.add(
+            ConflictDeclaration(
+                person_id=panel[conflict["assessor"]],
+                candidate_id=id_of(by_number[conflict["candidate"]]),
+                note=conflict["note"],
             )
-        stage.finalised_at = utcnow()
-        eligible = [c for c in eligible if c.candidate_number in numbers]
+        )
+    if plan.get("moderated"):
+        session.add(
+            ModeratedScore(
+                stage_criterion_id=cells[moderated["criterion"]],
+                candidate_id=id_of(by_number[moderated["candidate"]]),
+                value=moderated["agreed"],
+                rationale=moderated["rationale"],
+                updated_by=ctx.actor.name,
+            )
+        )
     session.flush()
+    finalise_in(session, ctx, stage, ends)
 
 
 def _add_feedback(session: Session, campaign: Campaign, data: dict[str, Any]) -> None:
@@ -364,7 +447,7 @@ def _add_interview_slots(
     ctx: ServiceContext,
     campaign: Campaign,
     data: dict[str, Any],
-    shift: timedelta,
+    shift: DemoDates,
 ) -> None:
     settings = data["interviews"]
     stage = _stages_by_name(session, campaign)[settings["stage"]]

@@ -6,9 +6,7 @@ in `exports.info_pack` lays it out outside the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import and_, or_
@@ -27,7 +25,16 @@ from db.models import (
 )
 from recruit_app.domain.timetable import Timetable, TimetableEntry, entries
 from recruit_app.errors import Cancelled, NotFound
-from recruit_app.readmodels import PayZone
+from recruit_app.readmodels import (
+    InfoPackCriterion,
+    InfoPackDocument,
+    IsCancelled,
+    PackDate,
+    PackPost,
+    PackStage,
+    PayZone,
+    Progress,
+)
 from recruit_app.services.access import campaign_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
@@ -35,101 +42,6 @@ from recruit_app.services.posts import annex_letter
 from recruit_app.services.uow import select_columns, unit_of_work
 
 CANCELLED_MESSAGE = "The export was cancelled; no file was written."
-
-
-# --- the read model ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PackCriterion:
-    """An advert criterion as the pack describes it, with its level's indicators."""
-
-    code: str
-    title: str
-    element: str  # ABI, BEH, STR, EXP or TEC
-    essential: bool = True
-    lead: bool = False
-    level: int | None = None
-    level_label: str = ""  # "Level 3" or "Level 4 (Enable)"
-    description: str = ""  # the advert's words, else the library's
-    level_description: str = ""  # what the level means, from the library
-    indicators: tuple[str, ...] = ()  # what good looks like at this level
-
-
-@dataclass(frozen=True)
-class PackStage:
-    name: str
-    kind: str = ""
-    mode: str = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
-    criteria: tuple[str, ...] = ()  # codes of the criteria it assesses, in matrix order
-
-
-@dataclass(frozen=True)
-class PackDate:
-    """One line of the vacancy timetable."""
-
-    label: str
-    kind: str  # opens, closes, stage, event, decision, start
-    starts_on: date | None
-    ends_on: date | None = None
-
-
-@dataclass(frozen=True)
-class PackPost:
-    """One role of a campaign with several: its own annex."""
-
-    annex: str  # "A", "B", ...
-    title: str
-    grade: str = ""
-    count: int = 1
-    locations: tuple[str, ...] = ()
-    job_description: str = ""
-    responsibilities: str = ""
-    criteria: tuple[str, ...] = ()  # codes; the service resolves "none listed" to all
-
-
-@dataclass(frozen=True)
-class InfoPackDocument:
-    organisation: str
-    reference: str
-    title: str
-    grade: str = ""
-    pay_zones: tuple[PayZone, ...] = ()
-    allowance: str = ""
-    contract_type: str = ""
-    business_area: str = ""
-    working_patterns: tuple[str, ...] = ()
-    number_of_posts: int = 1
-    locations: tuple[str, ...] = ()
-    summary: str = ""
-    job_description: str = ""
-    responsibilities: str = ""
-    person_specification: str = ""
-    qualifications: str = ""
-    benefits: str = ""
-    selection_process: str = ""
-    opens_at: datetime | None = None
-    closes_at: datetime | None = None
-    contact_name: str = ""
-    contact_email: str = ""
-    team_email: str = ""
-    security_clearance: str = ""
-    nationality_statement: str = ""
-    guaranteed_interview_statement: str = ""
-    hiring_manager: str = ""
-    welcome_letter: str = ""
-    about_organisation: str = ""
-    how_to_apply: str = ""
-    terms_and_conditions: str = ""
-    criteria: tuple[PackCriterion, ...] = ()
-    stages: tuple[PackStage, ...] = ()
-    timetable: tuple[PackDate, ...] = ()
-    posts: tuple[PackPost, ...] = ()  # empty: the advert is the single post
-
-    def criterion(self, code: str) -> PackCriterion | None:
-        return next((c for c in self.criteria if c.code == code), None)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -173,7 +85,7 @@ def _levels(
     return descriptions, levels
 
 
-def _criteria(session: Session, advert_id: int) -> tuple[tuple[int, PackCriterion], ...]:
+def _criteria(session: Session, advert_id: int) -> tuple[tuple[int, InfoPackCriterion], ...]:
     rows = session.exec(
         select_columns(
             AdvertCriterion.id,
@@ -197,7 +109,7 @@ def _criteria(session: Session, advert_id: int) -> tuple[tuple[int, PackCriterio
         result.append(
             (
                 row_id,
-                PackCriterion(
+                InfoPackCriterion(
                     code=code,
                     title=title,
                     element=element,
@@ -324,7 +236,7 @@ def _read(session: Session, campaign_id: int, organisation: str) -> InfoPackDocu
     advert = session.exec(select(Advert).where(Advert.campaign_id == campaign_id)).first()
     if advert is None:
         advert = Advert(campaign_id=campaign_id, title=campaign_title)
-        criteria: tuple[tuple[int, PackCriterion], ...] = ()
+        criteria: tuple[tuple[int, InfoPackCriterion], ...] = ()
     else:
         assert advert.id is not None
         criteria = _criteria(session, advert.id)
@@ -386,8 +298,8 @@ def export_info_pack(
     campaign_id: int,
     path: Path,
     *,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> Path:
     """Write the campaign's candidate information pack as a PDF to `path` (atomically).
 

@@ -1,15 +1,14 @@
 """Outcome letters for a stage, and the panel's feedback to a candidate that they carry.
 
-The letters' read model (LettersDocument, Letter, ScoreLine, NextStage) is defined with
-the renderer in exports.letters: plain frozen data that worker processes can receive
-without importing the database layer. It is read here in one transaction, then
-rendered outside it: in this process for a handful of letters, else on two cores.
+The letters' read model (LettersDocument, Letter, ScoreLine, NextStage) lives with the
+other renderer inputs in recruit_app.readmodels: plain frozen data that worker processes
+can receive without importing the database layer. It is read here in one transaction,
+then rendered outside it: in this process for a handful of letters, else on two cores.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -18,8 +17,16 @@ from sqlmodel import Session, col, select
 
 from db import audit
 from db.models import Advert, Campaign, Candidate, Outcome, Stage, id_of
-from exports.letters import Letter, LettersDocument, NextStage, ScoreLine
+from db.ordering import by_number
 from recruit_app.errors import Cancelled, NotFound, ValidationError
+from recruit_app.readmodels import (
+    IsCancelled,
+    Letter,
+    LettersDocument,
+    NextStage,
+    Progress,
+    ScoreLine,
+)
 from recruit_app.services.access import stage_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
@@ -30,10 +37,6 @@ from recruit_app.services.uow import check_version, select_columns, touch, unit_
 __all__ = [
     "FEEDBACK_LIMIT",
     "FeedbackView",
-    "Letter",
-    "LettersDocument",
-    "NextStage",
-    "ScoreLine",
     "export_letters",
     "letters_document",
     "outcome_feedback",
@@ -111,7 +114,7 @@ def letters_document(
                 .join(Candidate, col(Candidate.id) == Outcome.candidate_id)
                 # Nobody to write to once a candidate's details are erased.
                 .where(Outcome.stage_id == stage_id, col(Candidate.erased_at).is_(None))
-                .order_by(col(Candidate.candidate_number))
+                .order_by(*by_number(session, Candidate.candidate_number))
             )
             .all()
         )
@@ -190,8 +193,8 @@ def export_letters(
     out: Path,
     *,
     merge: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
     today: date | None = None,
     limit: int | None = None,
 ) -> list[Path]:

@@ -8,15 +8,12 @@ folder) and how to preview one.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from recruit_app.errors import ValidationError
+from recruit_app.readmodels import IsCancelled, Progress
 from recruit_app.services.context import ServiceContext
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 PREVIEW_LETTERS = 3  # a preview of the letters shows the first few, not a thousand
 
@@ -85,7 +82,7 @@ def export_pack(
     stage_id: int | None = None,
     merge: bool = False,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> list[Path]:
     """Write one pack; letters go to a folder of files unless `merge`. Returns what was written."""
     kind = pack_kind(key)

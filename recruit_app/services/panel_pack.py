@@ -7,9 +7,6 @@ renderer can print them, whoever exports the pack.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,127 +25,31 @@ from db.models import (
     Stage,
     StageCriterion,
 )
-from recruit_app.domain.library_format import ELEMENTS
-from recruit_app.domain.stage_rules import INTERVIEW_KINDS, Scale
-from recruit_app.domain.timetable import london_date, london_time
+from recruit_app.domain.dates import london_date, london_time
+from recruit_app.domain.stage_rules import INTERVIEW_KINDS
 from recruit_app.errors import NotFound
+from recruit_app.readmodels import (
+    IsCancelled,
+    PackCandidate,
+    PackMember,
+    PackSlot,
+    PanelPackCriterion,
+    PanelPackDocument,
+    Progress,
+)
 from recruit_app.services.access import stage_for
 from recruit_app.services.candidates import at_stage_query
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import select_columns, unit_of_work
+from recruit_app.vocabulary import Element, PanelRole, SlotStatus, StageKind, StageMode
 
-MODE_WORDS = {
-    "video": "Video",
-    "telephone": "Telephone",
-    "in_person": "In person",
-    "online": "Online",
-}
-ROLE_WORDS = {"chair": "chair", "member": "member", "independent": "independent member"}
-_ROLE_ORDER = {"chair": 0, "member": 1, "independent": 2}
+# Chair first, then members, then the independent member.
+_ROLE_ORDER = {code: order for order, code in enumerate(PanelRole.codes())}
 # Stages where the candidate is not present: a panel has no need of their adjustments
 # (DOMAIN.md 4.8: show adjustments to schedulers, not to sift panels).
-_PAPER_KINDS = frozenset({"sift", "application"})
-
-
-# --- read model ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PackMember:
-    name: str
-    role: str  # chair, member or independent
-    panel_number: int
-
-    @property
-    def role_words(self) -> str:
-        return ROLE_WORDS.get(self.role, self.role)
-
-    @property
-    def label(self) -> str:
-        """ "Tom Okonkwo (chair)"; a plain member is just the name."""
-        return self.name if self.role == "member" else f"{self.name} ({self.role_words})"
-
-
-@dataclass(frozen=True)
-class PackCriterion:
-    code: str
-    title: str
-    element: str  # ABI, BEH, STR, EXP or TEC
-    element_name: str
-    essential: bool
-    lead: bool
-    level: int | None
-    level_label: str  # "Level 4 (Enable)", "Level 3" or ""
-    level_description: str
-    pass_mark: int | None
-    weight: float
-    indicators: tuple[str, ...]  # what good looks like at the level
-    negative_indicators: tuple[str, ...]
-    description: str  # the advert's own words, for criteria outside the library
-
-
-@dataclass(frozen=True)
-class PackSlot:
-    day: date  # London
-    starts: str  # "09:30", London
-    ends: str
-    panel_number: int
-    where: str  # room, else video link (the slot's own, else the stage's)
-    candidate_number: str  # "" when the slot is open
-    candidate_label: str  # "0003" at a name-blind stage, else "0003 Łukasz Nowak"
-    members: tuple[PackMember, ...]
-
-
-@dataclass(frozen=True)
-class PackCandidate:
-    number: str
-    name: str  # "" at a name-blind stage
-    label: str  # "Candidate 0003" at a name-blind stage, else "0003 Łukasz Nowak"
-    slot: PackSlot | None
-    adjustments: bool  # never set at a name-blind stage or a sift
-    extra_minutes: int
-    conflicts: tuple[PackMember, ...]  # panel members who declared a conflict with them
-
-    @property
-    def conflict_names(self) -> str:
-        return ", ".join(m.name for m in self.conflicts)
-
-    members: tuple[PackMember, ...]  # who assesses them: their slot's panel, else everyone
-
-
-@dataclass(frozen=True)
-class PanelPackDocument:
-    """Everything a panel pack prints, ready to render."""
-
-    organisation: str
-    campaign_reference: str
-    campaign_title: str
-    stage_name: str
-    stage_kind: str
-    mode: str  # in words: "Video", or ""
-    starts_on: date | None
-    ends_on: date | None
-    location: str
-    video_link: str
-    name_blind: bool
-    interview: bool  # the candidate is there in person or on a call: bigger evidence boxes
-    shows_adjustments: bool
-    scale: Scale
-    pass_mark_total: float | None
-    members: tuple[PackMember, ...]
-    criteria: tuple[PackCriterion, ...]
-    slots: tuple[PackSlot, ...]
-    candidates: tuple[PackCandidate, ...]
-
-    @property
-    def title(self) -> str:
-        return f"Panel pack: {self.stage_name}"
-
-    @property
-    def panels(self) -> tuple[int, ...]:
-        return tuple(sorted({m.panel_number for m in self.members}))
+_PAPER_KINDS = frozenset({StageKind.SIFT, StageKind.APPLICATION})
 
 
 # --- reading -------------------------------------------------------------------------
@@ -173,7 +74,7 @@ def _members(session: Session, stage_id: int) -> list[tuple[int, PackMember]]:
     return members
 
 
-def _criteria(session: Session, stage_id: int) -> list[PackCriterion]:
+def _criteria(session: Session, stage_id: int) -> list[PanelPackCriterion]:
     rows = (
         session.connection()
         .execute(
@@ -214,11 +115,11 @@ def _criteria(session: Session, stage_id: int) -> list[PackCriterion]:
         found = levels.get((row.criterion_id or -1, row.level or -1))
         label = (found.title if found else "") or (f"Level {row.level}" if row.level else "")
         criteria.append(
-            PackCriterion(
+            PanelPackCriterion(
                 code=row.code,
                 title=row.title,
                 element=row.element,
-                element_name=ELEMENTS.get(row.element, row.element),
+                element_name=Element.label_for(row.element),
                 essential=bool(row.essential),
                 lead=bool(row.lead),
                 level=row.level,
@@ -299,7 +200,7 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
                 InterviewSlot.video_link,
                 InterviewSlot.candidate_id,
             )
-            .where(InterviewSlot.stage_id == stage.id, InterviewSlot.status != "cancelled")
+            .where(InterviewSlot.stage_id == stage.id, InterviewSlot.status != SlotStatus.CANCELLED)
             .order_by(col(InterviewSlot.starts_at), col(InterviewSlot.panel_number))
         )
         .all()
@@ -371,7 +272,7 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
         campaign_title=campaign.title,
         stage_name=stage.name,
         stage_kind=stage.kind,
-        mode=MODE_WORDS.get(stage.mode, stage.mode.replace("_", " ").capitalize()),
+        mode=StageMode.label_if_set(stage.mode),
         starts_on=stage.starts_on,
         ends_on=stage.ends_on,
         location=stage.location,
@@ -403,8 +304,8 @@ def export_panel_pack(
     stage_id: int,
     path: Path,
     *,
-    progress: Callable[[int, int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> Path:
     """Write the stage's panel pack as a PDF at `path` (atomically: all or nothing)."""
     from exports.panel_pack import render_panel_pack

@@ -4,29 +4,26 @@ from __future__ import annotations
 
 from recruit_app.errors import PermissionDenied
 from recruit_app.services.context import Actor
+from recruit_app.vocabulary import Role
 
-ROLE_LABELS = {
-    "administrator": "administrator",
-    "recruiting_manager": "recruiting manager",
-    "panel_member": "panel member",
-}
+_ADMIN, _MANAGER, _PANEL = Role.ADMINISTRATOR, Role.RECRUITING_MANAGER, Role.PANEL_MEMBER
 
 # Use case -> roles allowed. Finer rules (own campaigns, assigned stages) live in the
 # services that know the rows involved.
 ALLOWED: dict[str, frozenset[str]] = {
-    "campaign.view": frozenset({"administrator", "recruiting_manager", "panel_member"}),
-    "campaign.manage": frozenset({"administrator", "recruiting_manager"}),
-    "library.edit": frozenset({"administrator", "recruiting_manager"}),
-    "score.enter": frozenset({"administrator", "recruiting_manager", "panel_member"}),
-    "results.moderate": frozenset({"administrator", "recruiting_manager", "panel_member"}),
-    "database.admin": frozenset({"administrator"}),
-    "demo.build": frozenset({"administrator"}),
-    "people.view": frozenset({"administrator", "recruiting_manager"}),
-    "people.manage": frozenset({"administrator"}),
-    "audit.view": frozenset({"administrator", "recruiting_manager"}),
-    "data.protect": frozenset({"administrator", "recruiting_manager"}),
-    "retention.purge": frozenset({"administrator"}),
-    "settings.manage": frozenset({"administrator"}),
+    "campaign.view": frozenset({_ADMIN, _MANAGER, _PANEL}),
+    "campaign.manage": frozenset({_ADMIN, _MANAGER}),
+    "library.edit": frozenset({_ADMIN, _MANAGER}),
+    "score.enter": frozenset({_ADMIN, _MANAGER, _PANEL}),
+    "results.moderate": frozenset({_ADMIN, _MANAGER, _PANEL}),
+    "database.admin": frozenset({_ADMIN}),
+    "demo.build": frozenset({_ADMIN}),
+    "people.view": frozenset({_ADMIN, _MANAGER}),
+    "people.manage": frozenset({_ADMIN}),
+    "audit.view": frozenset({_ADMIN, _MANAGER}),
+    "data.protect": frozenset({_ADMIN, _MANAGER}),
+    "retention.purge": frozenset({_ADMIN}),
+    "settings.manage": frozenset({_ADMIN}),
 }
 
 DESCRIPTIONS = {
@@ -48,7 +45,7 @@ DESCRIPTIONS = {
 
 def require(actor: Actor, use_case: str) -> None:
     if actor.role not in ALLOWED[use_case]:
-        role = ROLE_LABELS.get(actor.role, actor.role)
+        role = Role.phrase_for(actor.role)
         raise PermissionDenied(
             f"As a {role}, {actor.name} may not {DESCRIPTIONS[use_case]}. "
             "Ask an administrator if you need to."

@@ -29,6 +29,7 @@ from db.models import (
     id_of,
 )
 from db.types import utcnow
+from recruit_app import vocabulary
 from recruit_app.domain.assessors import AssessorScore, consistency
 from recruit_app.domain.dates import plain_date
 from recruit_app.domain.results import (
@@ -41,6 +42,7 @@ from recruit_app.domain.results import (
     reserve_expired,
     reserve_expiry,
 )
+from recruit_app.domain.stage_rules import standard_mark
 from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from recruit_app.services.access import Use, campaign_for, stage_for
 from recruit_app.services.candidates import (
@@ -60,9 +62,6 @@ from recruit_app.services.uow import (
     unit_of_work,
 )
 
-OUTCOME_KINDS = ("progress", "reject", "reserve", "appoint", "withdrawn")
-
-
 # --- read models ---------------------------------------------------------------------
 
 
@@ -74,6 +73,8 @@ class ResultCriterion:
     weight: float
     pass_mark: float | None
     lead: bool
+    essential: bool = True
+    standard: float | None = None  # a desirable score under it shows as below, failing no one
 
 
 # Not frozen: tens of thousands are made per results run, and a frozen dataclass is
@@ -95,6 +96,7 @@ class ResultRow:
     outcome_id: int | None
     outcome_version: int
     reserve_expires_on: date | None
+    below_criteria: tuple[str, ...] = ()  # the failed ones, and desirable ones under standard
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,8 +171,18 @@ def _criteria(session: Session, stage: Stage) -> list[ResultCriterion]:
         .where(StageCriterion.stage_id == stage.id)
         .order_by(col(StageCriterion.position))
     )
+    standard = standard_mark(stage.scale, stage.custom_scale)
     return [
-        ResultCriterion(id_of(cell), a.code, a.title, cell.weight, cell.pass_mark, a.lead)
+        ResultCriterion(
+            id_of(cell),
+            a.code,
+            a.title,
+            cell.weight,
+            cell.pass_mark,
+            a.lead,
+            a.essential,
+            standard,
+        )
         for cell, a in rows
     ]
 
@@ -235,7 +247,10 @@ def _compute(
     submitted = _submitted(session, stage, codes)
     agreed = _agreed(session, stage)
     rules = StageRules(
-        criteria=tuple(CriterionSpec(c.code, c.weight, c.pass_mark, c.lead) for c in criteria),
+        criteria=tuple(
+            CriterionSpec(c.code, c.weight, c.pass_mark, c.lead, c.essential, c.standard)
+            for c in criteria
+        ),
         pass_mark_total=stage.pass_mark_total,
         min_assessors=stage.min_assessors,
         moderation_spread=stage.moderation_spread,
@@ -313,6 +328,7 @@ def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsVi
                 outcome.id if outcome else None,
                 outcome.version if outcome else 0,
                 outcome.reserve_expires_on if outcome else None,
+                result.below_criteria,
             )
         )
     blockers = list(computed.blockers)
@@ -582,7 +598,7 @@ def set_outcome(
 ) -> ResultsView:
     """Reserve, appoint, reject, withdraw: each recorded with its reason."""
     require(ctx.actor, "campaign.manage")
-    if kind not in OUTCOME_KINDS:
+    if kind not in vocabulary.Outcome.codes():
         raise ValidationError(f"{kind!r} is not an outcome.", "kind")
     decided = today or date.today()
     with unit_of_work(ctx) as session:
@@ -633,7 +649,7 @@ def set_outcome(
             entity="outcome",
             entity_id=outcome.id,
             campaign_id=stage.campaign_id,
-            summary=f"Candidate {row.number}: {kind}",
+            summary=f"Candidate {row.number}: {vocabulary.Outcome(kind).label}",
             before=before,
             after={
                 "kind": kind,

@@ -41,7 +41,9 @@ from db.models import (
     Stage,
     TimetableEvent,
 )
+from db.ordering import by_number
 from db.types import utcnow
+from recruit_app.domain.dates import london_date
 from recruit_app.domain.retention import (
     DEFAULT_MONTHS,
     REDACTED,
@@ -53,7 +55,6 @@ from recruit_app.domain.retention import (
     erase_after,
     merit_entry_kept,
 )
-from recruit_app.domain.timetable import london_date
 from recruit_app.errors import NotFound
 from recruit_app.services.access import candidate_for
 from recruit_app.services.context import ServiceContext
@@ -207,7 +208,7 @@ def _due(session: Session, months: int, today: date) -> Iterable[DueCandidate]:
         select(Candidate.id, Candidate.candidate_number, Campaign.id, Campaign.reference)
         .join(Campaign, col(Campaign.id) == Candidate.campaign_id)
         .where(col(Candidate.erased_at).is_(None))
-        .order_by(col(Campaign.reference), col(Candidate.candidate_number))
+        .order_by(col(Campaign.reference), *by_number(session, Candidate.candidate_number))
     )
     for candidate_id, number, campaign_id, reference in rows:
         assert candidate_id is not None and campaign_id is not None  # primary keys

@@ -34,6 +34,7 @@ from db.models import (
     id_of,
 )
 from db.types import utcnow
+from recruit_app.domain.candidate_numbers import sort_numbers
 from recruit_app.domain.results import candidate_order_for, criterion_order_for, new_seed
 from recruit_app.domain.stage_rules import Scale, scale_for
 from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -558,7 +559,7 @@ def submit_scores(
             summary=f"Submitted {count} scores for {len(candidate_ids)} candidates",
             after={
                 "assessor_id": assessor_id,
-                "candidates": sorted(str(numbers.get(c, c)) for c in candidate_ids),
+                "candidates": sort_numbers(str(numbers.get(c, c)) for c in candidate_ids),
                 "scores": [
                     [str(numbers.get(s.candidate_id)), cells[s.stage_criterion_id], s.value]
                     for s in scores

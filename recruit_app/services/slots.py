@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -24,7 +23,7 @@ from db.models import (
     id_of,
 )
 from recruit_app.domain.advert_rules import Finding
-from recruit_app.domain.dates import day_and_month
+from recruit_app.domain.dates import LONDON, day_and_month
 from recruit_app.domain.scheduling import (
     Busy,
     SlotPlan,
@@ -43,15 +42,7 @@ from recruit_app.services.candidates import candidates_at_stage, names_hidden_fo
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
-
-LONDON = ZoneInfo("Europe/London")
-MODE_WORDS = {
-    "video": "Video",
-    "telephone": "Telephone",
-    "in_person": "In person",
-    "online": "Online",
-}
-
+from recruit_app.vocabulary import StageMode
 
 # --- read models ---------------------------------------------------------------------
 
@@ -70,6 +61,7 @@ class SlotView:
     candidate_id: int | None
     candidate_label: str  # the number only where the stage is name-blind
     panel: tuple[str, ...]  # names of the panel members
+    candidate_number: str = ""  # "" when the slot is open
 
     def to_json(self) -> dict[str, Any]:
         local = self.starts_at.astimezone(LONDON)
@@ -84,6 +76,16 @@ class SlotView:
             "status": self.status,
             "candidate": self.candidate_label or None,
             "panel_members": list(self.panel),
+        }
+
+    def to_list_json(self) -> dict[str, Any]:
+        """`slots list --json`: UK times with their offset, the number, never a name."""
+        return {
+            "starts_at": self.starts_at.astimezone(LONDON).isoformat(),
+            "ends_at": self.ends_at.astimezone(LONDON).isoformat(),
+            "panel": self.panel_number,
+            "candidate_number": self.candidate_number or None,
+            "status": self.status,
         }
 
 
@@ -186,6 +188,7 @@ def _view(session: Session, stage: Stage) -> SlotsView:
             s.candidate_id,
             candidate_label(people[s.candidate_id], stage.name_blind) if s.candidate_id else "",
             tuple(p.name for p in panels.get(s.panel_number, [])),
+            people[s.candidate_id].candidate_number if s.candidate_id else "",
         )
         for s in slots
     )
@@ -675,7 +678,7 @@ def _event(
     stage, campaign, advert = ctx.stage, ctx.campaign, ctx.advert
     where = slot.room or stage.location
     link = slot.video_link or stage.video_link
-    how = MODE_WORDS.get(stage.mode, "")
+    how = StageMode.label_if_set(stage.mode)
     title = advert.title if advert and advert.title else campaign.title
     if for_candidate:
         summary = f"{stage.name} for {title} ({campaign.reference})"
@@ -714,10 +717,15 @@ def _event(
 
 
 def export_calendars(ctx: ServiceContext, stage_id: int, folder: Path) -> list[Path]:
-    """One file per panel member, one invitation per candidate, and the whole schedule.
+    """The whole schedule; each panel member's and each candidate's invitations and
+    cancellations.
 
-    A panel member at a name-blind stage gets no invitations: they are addressed to the
-    candidates by name.
+    RFC 5546 keeps an invitation (METHOD:REQUEST) and a cancellation (METHOD:CANCEL)
+    apart, so they go in separate files: a candidate whose interview was cancelled and
+    rebooked gets both, and no file name is used twice in one export. A cancellation
+    keeps the event's UID with its SEQUENCE raised, so calendars remove the event.
+    A panel member at a name-blind stage gets no candidate invitations: they are
+    addressed to the candidates by name.
     """
     from exports.calendar import slugify, write_calendar
 
@@ -748,28 +756,54 @@ def export_calendars(ctx: ServiceContext, stage_id: int, folder: Path) -> list[P
             else [(c, _event(info, s, c, [], for_candidate=True)) for c, s in pairs if c]
         )
     base = f"{campaign.reference}-{slugify(stage.name)}"
-    written = [
-        write_calendar(
-            folder / f"{base}-schedule.ics", schedule, name=f"{campaign.reference} {stage.name}"
-        )
+    names = _FileNames()
+    files: list[tuple[str, list[CalendarEvent], str, str]] = [
+        (names.take(f"{base}-schedule"), schedule, f"{campaign.reference} {stage.name}", "PUBLISH")
     ]
+    people = _FileNames()  # two people of the same name still get a file each
     for pid, events in per_person.items():
         person = everyone[pid]
-        written.append(
-            write_calendar(
-                folder / f"{base}-panel-{slugify(person.name)}.ics",
-                events,
-                name=f"{stage.name} ({person.name})",
-                method="REQUEST",
-            )
-        )
+        stem = people.take(f"{base}-panel-{slugify(person.name)}")
+        files += _invitation_files(names, stem, events, f"{stage.name} ({person.name})")
+    by_candidate: dict[int, tuple[Candidate, list[CalendarEvent]]] = {}
     for candidate, event in invitations:
-        written.append(
-            write_calendar(
-                folder / f"{base}-candidate-{candidate.candidate_number}.ics",
-                [event],
-                name=f"{stage.name} invitation",
-                method="REQUEST",
-            )
-        )
-    return written
+        by_candidate.setdefault(id_of(candidate), (candidate, []))[1].append(event)
+    for candidate, events in by_candidate.values():
+        stem = people.take(f"{base}-candidate-{slugify(candidate.candidate_number)}")
+        files += _invitation_files(names, stem, events, f"{stage.name} invitation")
+    return [
+        write_calendar(folder / f"{name}.ics", events, name=title, method=method)
+        for name, events, title, method in files
+    ]
+
+
+class _FileNames:
+    """File names (without .ics) in one export, each used once: a second would overwrite
+    the first. Compared without case, as Windows and macOS compare them."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, wanted: str) -> str:
+        name, number = wanted, 1
+        while name.casefold() in self.used:
+            number += 1
+            name = f"{wanted}-{number}"
+        self.used.add(name.casefold())
+        return name
+
+
+def _invitation_files(
+    names: _FileNames, stem: str, events: list[CalendarEvent], title: str
+) -> list[tuple[str, list[CalendarEvent], str, str]]:
+    """One REQUEST with the live events, and one CANCEL per cancelled event, named by
+    the start of its UID."""
+    from exports.calendar import slugify
+
+    live = [e for e in events if not e.cancelled]
+    files = [(names.take(stem), live, title, "REQUEST")] if live else []
+    for event in events:
+        if event.cancelled:
+            key = slugify(event.uid.removeprefix("candidate-").split("@")[0])[:8]
+            files.append((names.take(f"{stem}-cancelled-{key}"), [event], title, "CANCEL"))
+    return files

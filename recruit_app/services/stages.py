@@ -24,9 +24,7 @@ from db.models import (
 )
 from recruit_app.domain.advert_rules import Finding
 from recruit_app.domain.stage_rules import (
-    DEFAULT_PASS_MARK,
     INTERVIEW_KINDS,
-    STAGE_KINDS,
     MatrixCriterion,
     MatrixStage,
     PanelSeat,
@@ -40,13 +38,14 @@ from recruit_app.domain.stage_rules import (
     clean_stage_name,
     clean_weight,
 )
+from recruit_app.domain.stage_rules import default_pass_mark as domain_default_pass_mark
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import Use, campaign_for, stage_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.vocabulary import PanelRole, StageKind
 
-PANEL_ROLES = ("chair", "member", "independent")
 DEFAULT_MODES = {
     "sift": "online",
     "online_test": "online",
@@ -266,7 +265,15 @@ def _overview(session: Session, campaign: Campaign) -> StagesOverview:
     )
     findings = check_matrix(
         [MatrixCriterion(c.code, c.title, c.essential, c.lead) for c in criteria],
-        [MatrixStage(v.name, v.kind, tuple(cell.code for cell in v.cells)) for v in views],
+        [
+            MatrixStage(
+                v.name,
+                v.kind,
+                tuple(cell.code for cell in v.cells),
+                tuple((c.code, c.pass_mark) for c in v.cells if c.pass_mark is not None),
+            )
+            for v in views
+        ],
     )
     for view in views:
         findings += check_panel(
@@ -324,7 +331,7 @@ def add_stage(
 ) -> StageView:
     require(ctx.actor, "campaign.manage")
     name = clean_stage_name(name)
-    if kind not in STAGE_KINDS:
+    if kind not in StageKind.codes():
         raise ValidationError(f"{kind!r} is not a kind of stage.", "kind")
     with unit_of_work(ctx) as session:
         campaign = _campaign(session, ctx, campaign_id, "manage")
@@ -572,8 +579,11 @@ def _replace_cells(
         touch(stage, ctx)
 
 
-def default_pass_mark(scale: str) -> int | None:
-    return DEFAULT_PASS_MARK.get(scale)
+def default_pass_mark(
+    scale: str, *, essential: bool = True, custom: list[dict[str, Any]] | None = None
+) -> int | None:
+    """The pass mark a newly ticked cell starts with: none for a desirable criterion."""
+    return domain_default_pass_mark(scale, essential=essential, custom=custom)
 
 
 # --- panels --------------------------------------------------------------------------
@@ -595,7 +605,7 @@ def set_panel(
     if len(set(people)) != len(people):
         raise ValidationError("Someone is on the panel twice.", "panel")
     for seat in seats:
-        if seat.role not in PANEL_ROLES:
+        if seat.role not in PanelRole.codes():
             raise ValidationError(f"{seat.role!r} is not a panel role.", "panel")
         if not 1 <= seat.panel_number <= 20:
             raise ValidationError("Panels are numbered 1 to 20.", "panel")

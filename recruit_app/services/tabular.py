@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from recruit_app.errors import Cancelled, RecruitError, ValidationError
+from recruit_app.readmodels import IsCancelled, Progress
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
@@ -28,9 +29,6 @@ UNKNOWN_TOTAL_STEP = 10_000  # rows between progress reports when a sheet's size
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and Office files with a password
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-Progress = Callable[[int, int], None]
-IsCancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)

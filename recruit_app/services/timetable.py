@@ -17,6 +17,7 @@ from recruit_app.domain.timetable import (
     TimetableEntry,
     bank_holidays,
     check_timetable,
+    clean_event,
     entries,
 )
 from recruit_app.errors import NotFound, ValidationError
@@ -194,11 +195,7 @@ def save_event(
     expected_version: int | None = None,
 ) -> TimetableView:
     require(ctx.actor, "campaign.manage")
-    title = " ".join((title or "").split())
-    if not title or len(title) > 200:
-        raise ValidationError("Give the event a title of up to 200 characters.", "title")
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationError("The event ends before it starts.", "ends_on")
+    title = clean_event(title, starts_on, ends_on, note)
     with unit_of_work(ctx) as session:
         campaign = _campaign(session, ctx, campaign_id, "manage")
         event: TimetableEvent | None

@@ -95,3 +95,32 @@ def test_demo_has_panels_timetable_and_planned_interviews(ctx):
     assert dates.decisions_on == date(2026, 12, 18)
     assert dates.expected_start_on == date(2027, 1, 11)
     assert [f.severity for f in dates.findings] == []
+
+
+def test_a_demo_built_before_christmas_keeps_every_key_date_off_bank_holidays(ctx):
+    from recruit_app.domain.timetable import bank_holidays
+    from recruit_app.services import slots, stages, timetable
+
+    # The week of 7 December 2026: three weeks on, the interviews would meet Christmas Day,
+    # then the Boxing Day substitute and New Year's Day, so they move on to 4 January.
+    build_demo(ctx, today=date(2026, 12, 7))
+    campaign, advert, rows, candidates = _load(ctx)
+    assert [(s.name, s.starts_on, s.ends_on) for s in rows] == [
+        ("CV sift", date(2026, 11, 30), date(2026, 12, 4)),
+        ("Technical exercise", date(2026, 12, 7), date(2026, 12, 11)),
+        ("Video interview", date(2027, 1, 4), date(2027, 1, 8)),
+    ]
+    assert advert.closes_at.astimezone(LONDON) == datetime(2026, 11, 26, 23, 55, tzinfo=LONDON)
+    dates = timetable.get_timetable(ctx, campaign.id)
+    assert (dates.decisions_on, dates.expected_start_on) == (date(2027, 1, 15), date(2027, 2, 8))
+    assert dates.findings == ()  # nothing out of order, nothing on a day off
+    interview = stages.stages_overview(ctx, campaign.id).stages[2]
+    view = slots.list_slots(ctx, interview.id)
+    holidays = bank_holidays("england-and-wales", [2026, 2027])
+    days = {s.starts_at.astimezone(LONDON).date() for s in view.slots}
+    assert days == {date(2027, 1, d) for d in range(4, 9)}
+    assert not days & set(holidays)
+    assert view.findings == () and view.waiting == ()
+    # Unavailable days move with the interviews they were chosen to clash with.
+    unavailable = next(c for c in candidates if c.candidate_number == "0009").unavailable_dates
+    assert unavailable == ["2027-01-05", "2027-01-06"]

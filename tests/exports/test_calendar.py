@@ -221,14 +221,26 @@ def test_events_are_sorted_by_start_then_uid() -> None:
 
 def test_events_are_confirmed_unless_cancelled() -> None:
     cancelled = interview("gone@recruit", datetime(2026, 12, 9, 10, tzinfo=LONDON), cancelled=True)
-    data = calendar_bytes([WINTER, cancelled], name="Interviews", method="REQUEST")
+    data = calendar_bytes([WINTER, cancelled], name="Interviews")
     calendar = parse(data)
     events = events_by_uid(calendar)
     assert str(events["winter@recruit"]["STATUS"]) == "CONFIRMED"
     assert str(events["gone@recruit"]["STATUS"]) == "CANCELLED"
     assert b"STATUS:CANCELLED\r\n" in data
-    # Mixed files keep the method asked for: the live event must still be an invitation.
-    assert str(calendar["METHOD"]) == "REQUEST"
+    # A published schedule may show both; it is not an invitation.
+    assert str(calendar["METHOD"]) == "PUBLISH"
+
+
+def test_an_invitation_and_a_cancellation_never_share_a_file() -> None:
+    # RFC 5546: a REQUEST's events are tentative or confirmed, a CANCEL's are cancelled.
+    cancelled = interview("gone@recruit", datetime(2026, 12, 9, 10, tzinfo=LONDON), cancelled=True)
+    with pytest.raises(ValueError, match="cancelled"):
+        calendar_bytes([WINTER, cancelled], name="Interviews", method="REQUEST")
+    with pytest.raises(ValueError, match="not cancelled"):
+        calendar_bytes([WINTER, cancelled], name="Interviews", method="CANCEL")
+    sent = parse(calendar_bytes([cancelled], name="Interviews", method="CANCEL"))
+    assert str(sent["METHOD"]) == "CANCEL"
+    assert [str(e["STATUS"]) for e in sent.walk("VEVENT")] == ["CANCELLED"]
 
 
 def test_all_cancelled_request_is_sent_as_cancel() -> None:

@@ -32,18 +32,20 @@ from exports.report import (
 from exports.styles import FONT, FRAME_WIDTH, Theme, contrast_ratio, make_styles
 from recruit_app.domain.report import (
     AssessorTotals,
-    CampaignReportDocument,
-    MeritOrder,
-    MeritRow,
-    ReserveGroup,
-    StageConsistency,
-    StageDistribution,
     StageTiming,
     assessor_line,
     distribution,
     funnel,
     standing,
     summary_sentences,
+)
+from recruit_app.readmodels import (
+    CampaignReportDocument,
+    MeritOrder,
+    MeritRow,
+    ReserveGroup,
+    StageConsistency,
+    StageDistribution,
 )
 
 HOSTILE_STAGE = "Interview <b>&amp;</b> 'panel' 😀"
@@ -97,7 +99,7 @@ def full_document(merit_rows: int = 30, total_rows: int | None = None) -> Campai
                 f"{n:05d}",
                 HOSTILE_NAME if n == 1 else f"Candidate Person {n}",
                 40 - n / 3,
-                "Appointed" if n <= 2 else "Reserve list" if n <= 5 else "Rejected",
+                "Appointed" if n <= 2 else "Reserve list" if n <= 5 else "Not progressed",
             )
             for n in range(1, merit_rows + 1)
         ),
@@ -172,7 +174,7 @@ def test_every_section_of_a_finished_campaign(tmp_path):
         assert f"Page {number} of {len(pages)}" in page
     # All eight funnel columns once anyone was reserved, appointed or withdrew.
     assert (
-        "Stage Reached Progressed Rejected Reserve list Appointed Withdrew No decision yet"
+        "Stage Reached Progressed Not progressed Reserve list Appointed Withdrawn No decision yet"
     ) in text
     assert f"{HOSTILE_STAGE} 12 0 6 3 2 1 0" in text
     assert "Sift 100 30 (30%) 62 0 0 2 6" in text
@@ -183,8 +185,8 @@ def test_every_section_of_a_finished_campaign(tmp_path):
     assert f"{HOSTILE_STAGE} 1 Wednesday 10 February 2027 Expired" in text
     assert (
         f"{STANDING} Each candidate is counted once, by their latest outcome. "
-        "Candidates Number Share Appointed 2 2% On a reserve list 3 3% Still in the process 6 6% "
-        "Rejected 85 85% Withdrew 4 4% All who applied 100 100%"
+        "Candidates Number Share Appointed 2 2% Reserve list 3 3% Still in the process 6 6% "
+        "Not progressed 85 85% Withdrawn 4 4% All who applied 100 100%"
     ) in text
     # Planned against actual, including what is overdue on the day the report was made.
     assert "Sift 4 to 8 January 2027 5 January 2027 within the planned dates" in text
@@ -195,7 +197,7 @@ def test_every_section_of_a_finished_campaign(tmp_path):
     assert "Name-blind stage: candidate numbers only. The results are not final yet" in text
     assert "Rank Candidate Total Outcome 1 00001 30.5 Not decided yet" in text
     assert f"1 00001 {HOSTILE_NAME} 39.67 Appointed" in text
-    assert "– 00030 Candidate Person 30 30 Rejected" in text
+    assert "– 00030 Candidate Person 30 30 Not progressed" in text
     # Consistency readings, in words.
     assert "Ann Assessor 10 5 1 3.8 +1.2 1 (1) More lenient than the panel" in text
     assert f"{HOSTILE_NAME} 10 3 1 4.5 -1.5 1 (0) Harsher than the panel" in text

@@ -24,28 +24,28 @@ from exports.info_pack import (
 )
 from exports.styles import Theme, make_styles
 from recruit_app.domain.dates import long_date
-from recruit_app.readmodels import PayZone
-from recruit_app.services.info_pack import (
+from recruit_app.readmodels import (
+    InfoPackCriterion,
     InfoPackDocument,
-    PackCriterion,
     PackDate,
     PackPost,
     PackStage,
+    PayZone,
 )
 
 THEME = Theme(organisation="Home Office")
 HOSTILE = 'O\'Brien & Sons <b>Ltd</b> "quoted" Siân Zoë Łukasz 😀'
 
 CRITERIA = (
-    PackCriterion(
+    InfoPackCriterion(
         "EXP1",
         "Building web services in a modern language",
         "EXP",
         lead=True,
         description="Tell us about services you built.",
     ),
-    PackCriterion("EXP2", "Working in agile teams", "EXP", essential=False),
-    PackCriterion(
+    InfoPackCriterion("EXP2", "Working in agile teams", "EXP", essential=False),
+    InfoPackCriterion(
         "BIGPIC",
         "Seeing the Big Picture",
         "BEH",
@@ -54,7 +54,7 @@ CRITERIA = (
         description="Knowing how your work fits the department's aims.",
         indicators=("Tracks trends that affect the area", "Explains the wider context"),
     ),
-    PackCriterion(
+    InfoPackCriterion(
         "PROG",
         "Programming/software development",
         "TEC",
@@ -64,13 +64,15 @@ CRITERIA = (
         level_description="Designs, codes and tests complex programs.",
         indicators=("Chooses suitable languages", "Sets an example on code quality"),
     ),
-    PackCriterion(
+    InfoPackCriterion(
         "RESIL",
         "Resilient",
         "STR",
         description="Bouncing back from setbacks.",
     ),
-    PackCriterion("CSVT", "Civil Service Verbal Test", "ABI", description="Reading critically."),
+    InfoPackCriterion(
+        "CSVT", "Civil Service Verbal Test", "ABI", description="Reading critically."
+    ),
 )
 STAGES = (
     PackStage("CV sift", "sift", "online", date(2026, 3, 2), date(2026, 3, 6), ("EXP1", "EXP2")),
@@ -537,7 +539,7 @@ def test_hostile_text_is_printed_exactly(tmp_path: Path) -> None:
 
 def long_pack() -> InfoPackDocument:
     criteria = tuple(
-        PackCriterion(
+        InfoPackCriterion(
             f"EXP{n}",
             f"Experience number {n} of building and running services at scale",
             "EXP",

@@ -10,10 +10,6 @@ import pytest
 from pypdf import PdfReader
 
 from exports.letters import (
-    Letter,
-    LettersDocument,
-    NextStage,
-    ScoreLine,
     chunk_size_for,
     date_span,
     in_sentence,
@@ -26,6 +22,7 @@ from exports.letters import (
 )
 from exports.styles import Theme
 from recruit_app.errors import Cancelled
+from recruit_app.readmodels import Letter, LettersDocument, NextStage, ScoreLine
 
 THEME = Theme(organisation="Home Office")
 TODAY = date(2026, 11, 25)

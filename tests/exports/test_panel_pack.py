@@ -24,11 +24,11 @@ from exports.panel_pack import (
 from exports.styles import FRAME_HEIGHT, Theme, make_styles
 from recruit_app.domain.stage_rules import SCALES
 from recruit_app.errors import Cancelled
-from recruit_app.services.panel_pack import (
+from recruit_app.readmodels import (
     PackCandidate,
-    PackCriterion,
     PackMember,
     PackSlot,
+    PanelPackCriterion,
     PanelPackDocument,
 )
 
@@ -40,7 +40,7 @@ PANEL = (CHAIR, MEMBER, INDEPENDENT)
 HOSTILE_MEMBER = PackMember("Zoë <i>O'Hara</i> & Co 😀", "member", 1)
 
 
-def criterion(code: str, title: str, **kw: object) -> PackCriterion:
+def criterion(code: str, title: str, **kw: object) -> PanelPackCriterion:
     values: dict[str, object] = {
         "code": code,
         "title": title,
@@ -58,7 +58,7 @@ def criterion(code: str, title: str, **kw: object) -> PackCriterion:
         "description": "",
     }
     values.update(kw)
-    return PackCriterion(**values)  # type: ignore[arg-type]
+    return PanelPackCriterion(**values)  # type: ignore[arg-type]
 
 
 CRITERIA = (
@@ -237,11 +237,11 @@ def test_cover_schedule_and_candidate_list(interview_pdf: Path) -> None:
         "Schedule 3 slots on 2 days, 2 booked. Times are UK time. "
         "Video link https://meet.example.org/283922 Day Time Ends Candidate Panel "
         "Mon 7 Dec 09:30 10:30 0001 Siân Evans "
-        "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent) "
+        "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent member) "
         "Mon 7 Dec 10:45 11:45 0003 Łukasz Nowak "
-        "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent) "
+        "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent member) "
         "Tue 8 Dec 09:30 10:30 Open "
-        "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent)"
+        "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent member)"
     ) in schedule
     assert (
         "Candidates 2 candidates reached this stage. "

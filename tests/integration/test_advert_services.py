@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from db import library as rows
 from db.models import AdvertPublication, AuditEvent, Candidate, Person, Score, StageCriterion
+from recruit_app.domain.advert_rules import Finding
 from recruit_app.domain.library_format import parse_framework, parse_role_template
 from recruit_app.errors import ConflictError, NotFound, ValidationError
 from recruit_app.services import adverts
@@ -22,6 +23,7 @@ from recruit_app.services.campaign_files import (
     import_campaign,
 )
 from recruit_app.services.context import Actor, ServiceContext
+from recruit_app.services.timetable import get_timetable, save_event, update_key_dates
 
 NOW = datetime.now(UTC)
 
@@ -315,10 +317,126 @@ def test_campaign_definition_round_trip_is_exact(ctx, campaign, tmp_path):
     ]
 
 
+def test_campaign_definition_carries_the_timetable_exactly(ctx, campaign, tmp_path):
+    key_dates = get_timetable(ctx, campaign.id)
+    update_key_dates(
+        ctx,
+        campaign.id,
+        region="northern-ireland",
+        decisions_on=date(2027, 7, 9),
+        expected_start_on=date(2027, 9, 6),
+        expected_version=key_dates.version,
+    )
+    save_event(
+        ctx,
+        campaign.id,
+        title="Assessment centre",
+        starts_on=date(2027, 6, 21),
+        ends_on=date(2027, 6, 25),
+        note="Belfast, Room 4\nBring photo ID",
+    )
+    save_event(
+        ctx, campaign.id, title="Information event, 12:00 to 13:00", starts_on=date(2027, 5, 5)
+    )
+    first = export_campaign(ctx, "283922", tmp_path / "first.json")
+    one = json.loads(first.read_text())
+    assert one["timetable"] == {
+        "holiday_region": "northern-ireland",
+        "decisions_on": "2027-07-09",
+        "expected_start_on": "2027-09-06",
+        "events": [
+            {
+                "title": "Information event, 12:00 to 13:00",
+                "starts_on": "2027-05-05",
+                "ends_on": None,
+                "note": "",
+            },
+            {
+                "title": "Assessment centre",
+                "starts_on": "2027-06-21",
+                "ends_on": "2027-06-25",
+                "note": "Belfast, Room 4\nBring photo ID",
+            },
+        ],
+    }
+    copy = import_campaign(ctx, first, reference="COPY-2")
+    imported = get_timetable(ctx, copy.id)
+    assert (imported.region, imported.decisions_on, imported.expected_start_on) == (
+        "northern-ireland",
+        date(2027, 7, 9),
+        date(2027, 9, 6),
+    )
+    assert [(e.title, e.starts_on, e.ends_on, e.note) for e in imported.events] == [
+        ("Information event, 12:00 to 13:00", date(2027, 5, 5), None, ""),
+        (
+            "Assessment centre",
+            date(2027, 6, 21),
+            date(2027, 6, 25),
+            "Belfast, Room 4\nBring photo ID",
+        ),
+    ]
+    two = json.loads(export_campaign(ctx, "COPY-2", tmp_path / "second.json").read_text())
+    assert two.pop("reference") == "COPY-2" and one.pop("reference") == "283922"
+    assert one == two
+    # A file from before the timetable was carried gets the defaults.
+    del one["timetable"]
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(one))
+    plain = get_timetable(ctx, import_campaign(ctx, older, reference="COPY-3").id)
+    assert (plain.region, plain.decisions_on, plain.expected_start_on, plain.events) == (
+        "england-and-wales",
+        None,
+        None,
+        (),
+    )
+
+
 @pytest.mark.parametrize(
     ("mangle", "message"),
     [
         (lambda d: d.update(format="other"), "is not a Recruit campaign file"),
+        (
+            lambda d: d.update(colour="red"),
+            r"The campaign: colour is not something a campaign file can hold \(colour\)",
+        ),
+        (
+            lambda d: d["timetable"].update(colour="red"),
+            "The timetable: colour is not something a campaign file can hold "
+            r"\(timetable.colour\)",
+        ),
+        (
+            lambda d: d["timetable"]["events"].append(
+                {"title": "Fair", "starts_on": "2027-05-05", "room": "4"}
+            ),
+            r"Timetable event 'Fair': room is not something a campaign file can hold",
+        ),
+        (
+            lambda d: d["timetable"].update(holiday_region="wales"),
+            r"The timetable: 'wales' is not a bank holiday region",
+        ),
+        (
+            lambda d: d["timetable"].update(decisions_on="next week"),
+            r"'next week' is not a date written YYYY-MM-DD \(timetable.decisions_on\)",
+        ),
+        (
+            lambda d: d["timetable"].update(expected_start_on=20270906),
+            r"the expected start date must be a date written YYYY-MM-DD, not 20270906",
+        ),
+        (
+            lambda d: d["timetable"]["events"].append(
+                {"title": "Fair", "starts_on": "2027-05-05", "ends_on": "2027-05-04"}
+            ),
+            r"Timetable event 'Fair': the event ends before it starts "
+            r"\(timetable.events\[0\].ends_on\)",
+        ),
+        (
+            lambda d: d["timetable"]["events"].append({"title": "  ", "starts_on": "2027-05-05"}),
+            r"give the event a title of up to 200 characters \(timetable.events\[0\].title\)",
+        ),
+        (
+            lambda d: d["timetable"]["events"].append({"title": "Fair"}),
+            r"the start date is missing \(timetable.events\[0\].starts_on\)",
+        ),
         (
             lambda d: d["criteria"].append(dict(d["criteria"][0])),
             "the code EXP1 is used by two criteria",
@@ -348,3 +466,84 @@ def test_malformed_campaign_files_add_nothing(ctx, campaign, tmp_path, mangle, m
     with pytest.raises(ValidationError, match=message):
         import_campaign(ctx, path, reference="BROKEN")
     assert campaign_svc.list_campaigns(ctx) == before
+
+
+# --- a closing day off: the advert checker and the timetable say the same ----------------
+
+
+@pytest.mark.parametrize(
+    ("closes_at", "message"),
+    [
+        (
+            datetime(2027, 5, 2, 22, 55, tzinfo=UTC),  # 23:55 BST on a Sunday
+            "Sunday 2 May 2027 falls at a weekend, and the advert closes that day.",
+        ),
+        (
+            datetime(2027, 5, 3, 22, 55, tzinfo=UTC),  # 23:55 BST on the early May bank holiday
+            "Monday 3 May 2027 is a bank holiday (Early May bank holiday), and the advert "
+            "closes that day.",
+        ),
+    ],
+)
+def test_a_closing_day_off_is_flagged_by_the_checker_and_the_timetable_alike(
+    ctx, campaign, closes_at, message
+):
+    form = adverts.get_advert(ctx, campaign.id)
+    saved = adverts.save_advert(
+        ctx,
+        campaign.id,
+        fields={"closes_at": closes_at},
+        criteria=None,
+        expected_version=form.version,
+    )
+    expected = [Finding("warning", "non-working-day", "closes_at", message)]
+    checked = adverts.check_campaign_advert(ctx, campaign.id, now=datetime(2027, 4, 1, tzinfo=UTC))
+    preview = adverts.preview_advert(
+        saved,
+        organisation="Home Office",
+        fields={},
+        criteria=list(saved.criteria),
+        now=datetime(2027, 4, 1, tzinfo=UTC),
+    )
+    timetable = get_timetable(ctx, campaign.id).findings
+    assert [f for f in checked if f.kind == "non-working-day"] == expected
+    assert [f for f in preview.findings if f.kind == "non-working-day"] == expected
+    assert [f for f in timetable if f.kind == "non-working-day"] == expected
+
+
+def test_the_closing_day_is_checked_against_the_campaigns_own_bank_holidays(ctx, campaign):
+    # St Andrew's Day, Monday 30 November 2026, is a bank holiday in Scotland only.
+    form = adverts.get_advert(ctx, campaign.id)
+    saved = adverts.save_advert(
+        ctx,
+        campaign.id,
+        fields={"closes_at": datetime(2026, 11, 30, 23, 55, tzinfo=UTC)},
+        criteria=None,
+        expected_version=form.version,
+    )
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+
+    def flagged():
+        checked = adverts.check_campaign_advert(ctx, campaign.id, now=now)
+        form = adverts.get_advert(ctx, campaign.id)
+        preview = adverts.preview_advert(
+            form, organisation="", fields={}, criteria=list(form.criteria), now=now
+        ).findings
+        return [
+            [f.message for f in found if f.kind == "non-working-day"]
+            for found in (checked, preview)
+        ]
+
+    assert flagged() == [[], []]
+    key_dates = get_timetable(ctx, campaign.id)
+    update_key_dates(
+        ctx,
+        campaign.id,
+        region="scotland",
+        decisions_on=None,
+        expected_start_on=None,
+        expected_version=key_dates.version,
+    )
+    words = "Monday 30 November 2026 is a bank holiday (St Andrew's Day), and the advert closes "
+    assert flagged() == [[words + "that day."]] * 2
+    assert saved.fields["closes_at"] == datetime(2026, 11, 30, 23, 55, tzinfo=UTC)

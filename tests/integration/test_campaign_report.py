@@ -141,13 +141,13 @@ def test_demo_report(manager, demo, tmp_path):
     ):
         assert fact in cover
     assert (
-        "40 candidates applied. Of these: 8 still in the process and 32 rejected. "
+        "40 candidates applied. Of these: 8 still in the process and 32 not progressed. "
         "CV sift: 14 of 40 progressed (35%). Technical exercise: 8 of 14 progressed (57%)."
     ) in cover
 
     # The funnel: table numbers, in order, then the chart's labels.
     funnel = _between(text, f"{FUNNEL} 40 candidates applied.", DISTRIBUTION)
-    assert "Stage Reached Progressed Rejected No decision yet" in funnel
+    assert "Stage Reached Progressed Not progressed No decision yet" in funnel
     assert (
         "CV sift 40 14 (35%) 26 0 Technical exercise 14 8 (57%) 6 0 Video interview 8 0 0 8"
     ) in funnel
@@ -163,6 +163,7 @@ def test_demo_report(manager, demo, tmp_path):
         (0, FUNNEL),
         (0, DISTRIBUTION),
         (1, "CV sift"),
+        (1, "Technical exercise"),
         (0, MERIT),
         (1, "CV sift"),
         (1, "Technical exercise"),
@@ -171,6 +172,7 @@ def test_demo_report(manager, demo, tmp_path):
         (1, STANDING),
         (0, CONSISTENCY),
         (1, "CV sift"),
+        (1, "Technical exercise"),
     ]
 
     # Planned against actual, in words.
@@ -180,7 +182,7 @@ def test_demo_report(manager, demo, tmp_path):
         "23 November 2026 3 days late"
     ) in timetable
     assert (
-        "Technical exercise 23 to 27 November 2026 No scores submitted in Recruit "
+        "Technical exercise 23 to 27 November 2026 25 November 2026 within the planned dates "
         "26 November 2026 1 day early"
     ) in timetable
     assert "Video interview 7 to 11 December 2026 No scores submitted in Recruit" in timetable
@@ -188,7 +190,7 @@ def test_demo_report(manager, demo, tmp_path):
 
     # Outcomes.
     outcomes = _between(text, f"{OUTCOMES} {STANDING}", CONSISTENCY)
-    assert "Still in the process 8 20% Rejected 32 80% All who applied 40 100%" in outcomes
+    assert "Still in the process 8 20% Not progressed 32 80% All who applied 40 100%" in outcomes
     assert "Reserve lists" not in text  # nobody is on one: no empty heading
 
     # Merit orders: numbers only at the name-blind sift, names at the exercise.
@@ -204,7 +206,7 @@ def test_demo_report(manager, demo, tmp_path):
     for row in rows:
         total = f"{row.total:.2f}".rstrip("0").rstrip(".")
         rank = str(row.rank) if row.rank is not None else "–"
-        outcome = "Progressed" if row.outcome == "progress" else "Rejected"
+        outcome = "Progressed" if row.outcome == "progress" else "Not progressed"
         assert f"{rank} {row.number} {total} {outcome}" in sift
     # The merit order comes in merit order: the first ranked candidate first.
     first = rows[0]
@@ -215,13 +217,13 @@ def test_demo_report(manager, demo, tmp_path):
         assert f"{first_name} {last_name}" not in sift
         assert last_name not in sift
 
-    # The technical exercise was not name-blind: names for the team, no scores in Recruit.
-    assert "No scores were recorded in Recruit for this stage" in exercise
-    assert "Candidate Name Outcome" in exercise
-    assert "0001 Siân Evans Progressed" in exercise
-    assert "0003 Łukasz Nowak Progressed" in exercise
-    assert "0002 Zoë Clarke Rejected" in exercise
-    assert exercise.count("Progressed") == 8 and exercise.count("Rejected") == 6
+    # The technical exercise was not name-blind: names for the team, with its scores.
+    assert "Rank Candidate Name Total Outcome" in exercise
+    assert "1 0005 Chidi Okafor 17 Progressed" in exercise
+    assert "7 0001 Siân Evans 15 Progressed" in exercise
+    assert "4 0003 Łukasz Nowak 15.5 Progressed" in exercise
+    assert "– 0002 Zoë Clarke 11 Not progressed" in exercise
+    assert exercise.count("Progressed") == 8 and exercise.count("Not progressed") == 6
 
 
 def test_demo_distributions_and_consistency_agree_with_the_results(manager, demo):
@@ -229,7 +231,8 @@ def test_demo_distributions_and_consistency_agree_with_the_results(manager, demo
     sift_id = _stage_id(manager, demo, "CV sift")
     view = stage_results(manager, sift_id)
 
-    (stage,) = doc.distributions
+    stage, exercise = doc.distributions
+    assert exercise.stage == "Technical exercise"
     assert stage.stage == "CV sift" and stage.scale_points[0] == (1, "Not demonstrated")
     assert [c.code for c in stage.criteria] == [c.code for c in view.criteria]
     for criterion in stage.criteria:
@@ -239,7 +242,7 @@ def test_demo_distributions_and_consistency_agree_with_the_results(manager, demo
         assert criterion.passed == sum(s is not None and s >= 4 - 1e-9 for s in scores)
         assert criterion.mean == pytest.approx(sum(scores) / 40)  # type: ignore[arg-type]
 
-    (consistency,) = doc.consistency
+    consistency, _exercise = doc.consistency
     expected = {a.name: a for a in assessor_consistency(manager, sift_id)}
     assert [line.name for line in consistency.lines] == sorted(expected, key=str.casefold)
     for line in consistency.lines:
@@ -257,12 +260,12 @@ def test_demo_distributions_and_consistency_agree_with_the_results(manager, demo
 
     assert [(t.stage, t.first_score, t.finalised, t.days_late) for t in doc.timings] == [
         ("CV sift", date(2026, 11, 20), date(2026, 11, 23), 3),
-        ("Technical exercise", None, date(2026, 11, 26), -1),
+        ("Technical exercise", date(2026, 11, 25), date(2026, 11, 26), -1),
         ("Video interview", None, None, None),
     ]
     assert [(m.stage, m.name_blind, m.scored, m.total_rows) for m in doc.merit_orders] == [
         ("CV sift", True, True, 40),
-        ("Technical exercise", False, False, 14),
+        ("Technical exercise", False, True, 14),
     ]
     assert all(row.name == "" for row in doc.merit_orders[0].rows)
 
@@ -308,7 +311,7 @@ def test_hostile_campaign_title_stage_and_names(manager, demo, tmp_path):
     assert reader.metadata.title == f"Campaign report: {HOSTILE}"
     assert _flat(HOSTILE) in _flat(pages[0])
     assert "Exercise <i>&amp; 'tests'</i> 😀" in text
-    assert "0001 Siân O'Brien & <Sons> Progressed" in text
+    assert "7 0001 Siân O'Brien & <Sons> 15 Progressed" in text
     titles = [title for _level, title in _outline(reader)]
     assert "Exercise <i>&amp; 'tests'</i> 😀" in titles
 

@@ -63,6 +63,34 @@ def test_import_adds_good_rows_in_one_go_and_reports_the_rest(ctx, campaign, tmp
     assert event.after == {"imported": 3, "source": "people.csv"}
 
 
+NUMBERED = (
+    "Candidate number,First name,Last name,Email\r\n"
+    "12,Ann,Ash,ann@example.org\r\n"
+    "7,Bo,Birch,bo@example.org\r\n"
+    ",Cy,Cedar,cy@example.org\r\n"
+    "100,Di,Dogwood,di@example.org\r\n"
+    ",Ed,Elm,ed@example.org\r\n"
+)
+
+
+def test_numbers_are_kept_as_typed_given_at_the_campaigns_width_and_sorted_as_numbers(
+    ctx, campaign, tmp_path
+):
+    from recruit_app.services.stages import add_stage
+
+    report = svc.import_candidates(ctx, campaign.id, _write(tmp_path, "numbered.csv", NUMBERED))
+    assert report.numbers == ("12", "7", "101", "100", "102")
+    more = "Candidate number,First name,Last name,Email\r\n,Fay,Fir,fay@example.org\r\n"
+    assert svc.import_candidates(ctx, campaign.id, _write(tmp_path, "more.csv", more)).numbers == (
+        "103",
+    )
+    listed = ["7", "12", "100", "101", "102", "103"]
+    assert [c.candidate_number for c in svc.list_candidates(ctx, campaign.id)] == listed
+    sift = add_stage(ctx, campaign.id, name="CV sift", kind="sift")
+    at_sift = svc.list_candidates(ctx, campaign.id, stage_id=sift.id)
+    assert [c.candidate_number for c in at_sift] == listed
+
+
 def test_a_second_import_refuses_people_already_there(ctx, campaign, tmp_path):
     path = _write(tmp_path, "people.csv", CSV)
     svc.import_candidates(ctx, campaign.id, path)

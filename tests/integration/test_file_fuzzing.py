@@ -346,6 +346,15 @@ def campaign_json(ctx: Any, tmp_path: Path) -> dict[str, Any]:
         ends_on="2026-05-08",
     )
     data["advert"]["closes_at"] = "2026-11-15T23:55:00+00:00"
+    data["timetable"].update(
+        holiday_region="scotland",
+        decisions_on="2026-06-12",
+        expected_start_on="2026-09-07",
+        events=[
+            {"title": "Assessment centre", "starts_on": "2026-05-11", "ends_on": "2026-05-15"},
+            {"title": "Open day", "starts_on": "2026-04-01", "ends_on": None, "note": "Room 4"},
+        ],
+    )
     return data
 
 

@@ -74,9 +74,9 @@ REJECT_0004 = (
     f"sift {SCORES_INTRO} "
     + table("4 4 Yes", "2.67 4 No", "4 4 Yes", "4 4 Yes", "4 4 Yes", "3 4 No")
     + " Total 21.67 — — Feedback from the panel Your CV showed sound experience of maintaining "
-    "existing code. The panel needed more evidence of designing and building new services "
-    "(EXP1) and of leading technical decisions (EXP4). We would be glad to see you apply for a "
-    f"role with us again. {SIGN_OFF} Reference 283922 · Candidate 0004 Page 1 of 1"
+    "existing code. The panel needed more evidence of working in agile teams with version "
+    "control (EXP2) and of modern web frameworks (EXP6). We would be glad to see you apply for "
+    f"a role with us again. {SIGN_OFF} Reference 283922 · Candidate 0004 Page 1 of 1"
 )
 TECHNICAL_REJECT_0002 = (
     f"{LETTERHEAD} Zoë Clarke zoe.clarke@example.net 25 November 2026 Reference 283922 "
@@ -84,7 +84,10 @@ TECHNICAL_REJECT_0002 = (
     "Software Developer role, and for the time and care you put into your application. I am "
     "sorry to tell you that you were not successful at the technical exercise, so your "
     "application will not go any further in this campaign. We know this news is "
-    "disappointing. The panel's feedback is set out below; we hope you find it helpful. "
+    "disappointing. The panel's assessment is set out below; we hope you find it helpful. "
+    f"Your scores at the technical exercise {SCORES_INTRO} Criterion Your score Pass mark Met "
+    "PROG: Programming/software development 5 4 Yes SWDN: Software design 4 4 Yes "
+    "TEST: Testing 2 4 No Total 11 — — "
     "Feedback from the panel Your solution worked and was clearly structured. It lacked "
     "automated tests, which the exercise asked for, and the write-up did not explain the "
     "trade-offs you made. We would be glad to see you apply for a role with us again. "

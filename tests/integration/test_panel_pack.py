@@ -21,7 +21,7 @@ from recruit_app.services.demo import build_demo
 from recruit_app.services.panel_pack import export_panel_pack, panel_pack_document
 
 DEMO_DAY = date(2026, 11, 25)  # the sift was the week before; interviews 7 to 11 December
-PANEL_TEXT = "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent)"
+PANEL_TEXT = "Tom Okonkwo (chair), Hannah Lee, Marek Kowalski (independent member)"
 SLOT_TIMES = (("09:30", "10:30"), ("10:45", "11:45"), ("13:30", "14:30"), ("14:45", "15:45"))
 BOOKED = {
     ("Mon 7 Dec", "09:30"): "0001 Siân Evans",

@@ -169,6 +169,7 @@ def test_a_subject_access_record_holds_everything_then_erasure_on_request(
     assert "Personal data held about candidate 0004" in text
     assert "O'Brien" in text and "niamh.obrien@example.org" in text
     assert "Your CV showed sound experience" in text
+    assert "CV sift Not progressed" in text  # the outcome in words, not its code
     with pytest.raises(ValidationError, match=r"as a \.json or \.pdf file, not \.txt"):
         candidate_data.export_candidate_record(ctx, niamh, tmp_path / "0004.txt")
 

@@ -238,12 +238,15 @@ def test_calendar_files_for_panel_candidates_and_the_schedule(ctx, interview, tm
     svc.cancel_slot(ctx, view.slots[3].id, expected_version=view.slots[3].version)
     written = svc.export_calendars(ctx, stage.id, tmp_path)
     names = sorted(p.name for p in written)
+    key = _uid_key(view.slots[3].uid)
     assert names == [
         "DEV-1-video-interview-candidate-0001.ics",
         "DEV-1-video-interview-candidate-0002.ics",
         "DEV-1-video-interview-candidate-0003.ics",
-        "DEV-1-video-interview-candidate-0004.ics",
+        f"DEV-1-video-interview-candidate-0004-cancelled-{key}.ics",
+        f"DEV-1-video-interview-panel-hannah-lee-cancelled-{key}.ics",
         "DEV-1-video-interview-panel-hannah-lee.ics",
+        f"DEV-1-video-interview-panel-tom-okonkwo-cancelled-{key}.ics",
         "DEV-1-video-interview-panel-tom-okonkwo.ics",
         "DEV-1-video-interview-schedule.ics",
     ]
@@ -268,3 +271,102 @@ def test_calendar_files_for_panel_candidates_and_the_schedule(ctx, interview, tm
         next(p for p in again if p.name.endswith("schedule.ics")).read_bytes()
     ).walk("VEVENT")
     assert [str(e["UID"]) for e in again_events] == [str(e["UID"]) for e in events]
+
+
+def _calendar(path):
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    return calendar, list(calendar.walk("VEVENT"))
+
+
+def _uid_key(uid: str) -> str:
+    return uid.split("@")[0][:8]
+
+
+def test_a_cancelled_and_rebooked_candidate_gets_both_the_cancellation_and_the_invitation(
+    ctx, interview, tmp_path
+):
+    _campaign, stage, _people = interview
+    _plan(ctx, stage)
+    view = svc.allocate_stage(ctx, stage.id).view
+    svc.export_calendars(ctx, stage.id, tmp_path / "before")
+    first = next(s for s in view.slots if s.candidate_label == "0002 Łukasz Nowak")
+    # An extra slot in summer (BST), so the new time's offset differs from the old one's.
+    summer = date(2027, 6, 14)
+    added = svc.add_slot(ctx, stage.id, starts_at=_london(summer, 14, 30), minutes=45)
+    extra = next(s for s in added.slots if s.candidate_id is None)
+    svc.cancel_slot(ctx, first.id, expected_version=first.version)
+    svc.assign_slot(ctx, extra.id, first.candidate_id, expected_version=extra.version)
+
+    written = svc.export_calendars(ctx, stage.id, tmp_path / "after")
+    assert len({p.name for p in written}) == len(written)  # no file overwrote another
+    mine = sorted(p.name for p in written if "-candidate-0002" in p.name)
+    cancellation_name = f"DEV-1-video-interview-candidate-0002-cancelled-{_uid_key(first.uid)}.ics"
+    assert mine == [cancellation_name, "DEV-1-video-interview-candidate-0002.ics"]
+
+    cancel, (cancelled,) = _calendar(tmp_path / "after" / cancellation_name)
+    _before, (original,) = _calendar(
+        tmp_path / "before" / "DEV-1-video-interview-candidate-0002.ics"
+    )
+    assert str(cancel["METHOD"]) == "CANCEL"
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert str(cancelled["UID"]) == str(original["UID"]) == f"candidate-{first.uid}"
+    assert cancelled["SEQUENCE"] > original["SEQUENCE"]
+    assert cancelled["DTSTART"].dt == datetime(2027, 1, 11, 10, 15, tzinfo=LONDON)
+    assert cancelled["DTEND"].dt == datetime(2027, 1, 11, 11, 15, tzinfo=LONDON)
+    assert cancelled["DTSTART"].params["TZID"] == "Europe/London"
+    assert str(cancelled["ATTENDEE"]) == "mailto:c2@example.com"
+
+    request, (invited,) = _calendar(tmp_path / "after" / "DEV-1-video-interview-candidate-0002.ics")
+    assert str(request["METHOD"]) == "REQUEST"
+    assert str(invited["STATUS"]) == "CONFIRMED"
+    assert str(invited["UID"]) == f"candidate-{extra.uid}"
+    assert invited["DTSTART"].dt == datetime(2027, 6, 14, 14, 30, tzinfo=LONDON)
+    assert invited["DTEND"].dt == datetime(2027, 6, 14, 15, 15, tzinfo=LONDON)
+    assert invited["DTSTART"].params["TZID"] == invited["DTEND"].params["TZID"] == "Europe/London"
+    raw = (tmp_path / "after" / "DEV-1-video-interview-candidate-0002.ics").read_bytes()
+    assert b"DTSTART;TZID=Europe/London:20270614T143000\r\n" in raw
+    assert b"DTEND;TZID=Europe/London:20270614T151500\r\n" in raw
+
+
+def test_a_panel_members_cancelled_slot_is_sent_to_them_as_a_cancellation(ctx, interview, tmp_path):
+    _campaign, stage, _people = interview
+    _plan(ctx, stage)
+    view = svc.allocate_stage(ctx, stage.id).view
+    svc.export_calendars(ctx, stage.id, tmp_path / "before")
+    gone = view.slots[1]  # Monday 10:15
+    svc.cancel_slot(ctx, gone.id, expected_version=gone.version)
+    written = svc.export_calendars(ctx, stage.id, tmp_path / "after")
+    names = sorted(p.name for p in written if "-panel-" in p.name)
+    key = _uid_key(gone.uid)
+    assert names == [
+        f"DEV-1-video-interview-panel-hannah-lee-cancelled-{key}.ics",
+        "DEV-1-video-interview-panel-hannah-lee.ics",
+        f"DEV-1-video-interview-panel-tom-okonkwo-cancelled-{key}.ics",
+        "DEV-1-video-interview-panel-tom-okonkwo.ics",
+    ]
+    folder = tmp_path / "after"
+    _before, before_events = _calendar(tmp_path / "before" / names[3])
+    original = next(e for e in before_events if str(e["UID"]) == gone.uid)
+
+    cancel, (cancelled,) = _calendar(folder / names[2])
+    assert str(cancel["METHOD"]) == "CANCEL"
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert str(cancelled["UID"]) == gone.uid  # the panel's own event, not the candidate's
+    assert cancelled["SEQUENCE"] == original["SEQUENCE"] + 1
+    assert cancelled["DTSTART"].dt == datetime(2027, 1, 11, 10, 15, tzinfo=LONDON)
+    assert cancelled["DTEND"].dt == datetime(2027, 1, 11, 11, 15, tzinfo=LONDON)
+    assert cancelled["DTSTART"].params["TZID"] == "Europe/London"
+    assert sorted(str(a) for a in cancelled["ATTENDEE"]) == [
+        "mailto:hannah@example.org",
+        "mailto:tom@example.org",
+    ]
+
+    # The invitation file holds the live interviews only, each confirmed.
+    request, events = _calendar(folder / names[3])
+    assert str(request["METHOD"]) == "REQUEST"
+    assert [(e["DTSTART"].dt, str(e["STATUS"])) for e in events] == [
+        (datetime(2027, 1, 11, 9, 0, tzinfo=LONDON), "CONFIRMED"),
+        (datetime(2027, 1, 12, 9, 0, tzinfo=LONDON), "CONFIRMED"),
+        (datetime(2027, 1, 12, 10, 15, tzinfo=LONDON), "CONFIRMED"),
+    ]
+    assert gone.uid not in {str(e["UID"]) for e in events}

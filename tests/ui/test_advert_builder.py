@@ -169,3 +169,29 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, builder):
         adverts.get_advert(builder.context.service_context(), builder.campaign_id).fields["posts"]
         == 2
     )
+
+
+def test_a_closing_day_off_is_a_check_in_the_timetables_words(qtbot, builder):
+    from recruit_app.domain.dates import long_date
+    from recruit_app.domain.timetable import bank_holidays
+
+    def close_on(day) -> list[str]:
+        field = builder.editors["closes_at"]
+        field.enabled.setChecked(True)
+        with qtbot.waitSignal(builder.previewed, timeout=5000):
+            field.edit.setDateTime(QDateTime(QDate(day.year, day.month, day.day), QTime(23, 55)))
+        return [builder.checks.item(i).text() for i in range(builder.checks.count())]
+
+    soon = datetime.now(UTC).date() + timedelta(days=30)
+    sunday = soon + timedelta(days=6 - soon.weekday())
+    assert (
+        f"Consider: {long_date(sunday)} falls at a weekend, and the advert closes that day."
+        in close_on(sunday)
+    )
+    holidays = bank_holidays("england-and-wales", [soon.year, soon.year + 1])
+    holiday = next(d for d in sorted(holidays) if d > soon and d.weekday() < 5)
+    assert (
+        f"Consider: {long_date(holiday)} is a bank holiday ({holidays[holiday]}), and the "
+        "advert closes that day."
+    ) in close_on(holiday)
+    assert builder.side.tabText(1).endswith("to consider)")

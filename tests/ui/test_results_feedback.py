@@ -84,7 +84,7 @@ def test_feedback_is_shown_changed_and_saved(qtbot, demo):
     tab = _open(qtbot, ResultsTab(context, campaign_id), stages["CV sift"])
     dialog = _dialog(qtbot, tab, "0004")
     assert dialog.findChild(QLabel, "feedbackCandidate").text() == "0004 Niamh O'Brien"
-    assert dialog.findChild(QLabel, "feedbackOutcome").text() == "Rejected at CV sift"
+    assert dialog.findChild(QLabel, "feedbackOutcome").text() == "Not progressed at CV sift"
     assert dialog.findChild(QLabel, "feedbackNotOffered") is None  # the demo offers feedback
     assert dialog.text.toPlainText().startswith("Your CV showed sound experience")
     dialog.text.setPlainText("Good examples of delivery.\n\nSay more about testing.")
@@ -139,7 +139,7 @@ def test_feedback_changed_meanwhile_offers_a_reload_that_keeps_what_was_typed(qt
         _error(dialog, "form")
         .text()
         .startswith(
-            "The outcome is now: Rejected at Technical exercise. Their feedback reads: "
+            "The outcome is now: Not progressed at Technical exercise. Their feedback reads: "
             "“Their words.”. What you typed is kept"
         )
     )

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
 from db.models import Candidate
+from recruit_app.domain.dates import short_date
 from recruit_app.domain.results import reserve_expiry
 from recruit_app.services import results as res
 from recruit_app.services import scoring as sc
@@ -24,7 +25,6 @@ from recruit_app.settings import Settings
 from ui.context import AppContext
 from ui.results.tab import ResultsTab
 from ui.results.words import BAD, number, outcome_text
-from ui.schedule.dates import short_date
 
 DEMO_DAY = date(2026, 11, 25)  # the demo's CV sift is finalised the week before
 TIMEOUT = 10_000
@@ -143,6 +143,12 @@ def _open(qtbot, tab: ResultsTab) -> ResultsTab:
     return tab
 
 
+def _choose_the_sift(qtbot, tab: ResultsTab) -> None:
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        tab.stage_combo.activated.emit(tab.stage_combo.findText("CV sift (final)"))
+    assert tab.stage_combo.currentText() == "CV sift (final)"
+
+
 def _column(model, column: int) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
@@ -200,15 +206,16 @@ def test_the_demo_sift_shows_its_merit_order_moderation_and_assessors(
 ):
     context, campaign_id = demo_on(db_url)
     tab = _open(qtbot, ResultsTab(context, campaign_id))
-    for model in (tab.merit_model, tab.moderation_model, tab.consistency_model):
-        qtmodeltester.check(model)
-    # The open stages have no scores yet: the tab opens where the work was done.
-    assert tab.stage_combo.currentText() == "CV sift (final)"
+    # The interview has no scores yet: the tab opens where the work was done last.
+    assert tab.stage_combo.currentText() == "Technical exercise (final)"
     assert [tab.stage_combo.itemText(i) for i in range(3)] == [
         "CV sift (final)",
         "Technical exercise (final)",
         "Video interview",
     ]
+    _choose_the_sift(qtbot, tab)
+    for model in (tab.merit_model, tab.moderation_model, tab.consistency_model):
+        qtmodeltester.check(model)
     view = res.stage_results(context.service_context(), tab.stage_id)
     model = tab.merit_model
     assert model.rowCount() == 40
@@ -235,9 +242,10 @@ def test_the_demo_sift_shows_its_merit_order_moderation_and_assessors(
     assert _column(model, 1) == [r.label for r in view.rows]
     assert _column(model, 0) == [str(rank) for rank in range(1, 15)] + [""] * 26
     assert _column(model, 11) == ["Yes"] * 14 + ["No"] * 26
-    assert _column(model, 12) == ["Progresses"] * 14 + ["Rejected"] * 26
+    assert _column(model, 12) == ["Progressed"] * 14 + ["Not progressed"] * 26
     assert tab.merit_summary.text() == (
-        "40 candidates: 14 progress, 26 do not. Recorded outcomes: 14 to progress, 26 rejected."
+        "40 candidates: 14 progress, 26 do not. "
+        "Recorded outcomes: 14 progressed, 26 not progressed."
     )
     # The last candidate is below the pass mark on EXP1: marked, and said in full on hover.
     last = view.rows[-1]
@@ -305,6 +313,7 @@ def test_choosing_a_stage_still_to_score_says_what_is_missing(qtbot, demo_on, sq
 def test_exporting_writes_a_csv_with_the_header_first(qtbot, demo_on, sqlite_url, tmp_path):
     context, campaign_id = demo_on(sqlite_url)
     tab = _open(qtbot, ResultsTab(context, campaign_id))
+    _choose_the_sift(qtbot, tab)
     _click(qtbot, tab.export_button)
     chooser = tab.dialog
     assert isinstance(chooser, QFileDialog)
@@ -401,7 +410,7 @@ def test_moderation_blocks_finalising_until_a_score_is_agreed(
         qtbot.mouseClick(
             box.findChild(QPushButton, "confirmFinaliseButton"), Qt.MouseButton.LeftButton
         )
-    assert _column(tab.merit_model, 12) == ["Progresses", "Progresses", "Progresses", "Rejected"]
+    assert _column(tab.merit_model, 12) == ["Progressed"] * 3 + ["Not progressed"]
     assert tab.stage_combo.currentText() == "CV sift (final)"
     assert tab.finalise_button.isHidden()
     assert not tab.agree_button.isEnabled()  # the scores are locked now

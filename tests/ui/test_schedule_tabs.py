@@ -165,6 +165,27 @@ def test_a_stage_cannot_end_before_it_starts(qtbot, timetable):
     assert (bar.starts_on, bar.ends_on) == (date(2026, 12, 7), date(2026, 12, 14))
 
 
+def test_a_stage_running_over_christmas_warns_of_each_lost_working_day(qtbot, timetable):
+    row = _column(timetable.model, 0).index("Video interview")
+    _double_click_row(qtbot, timetable.table, row)
+    dialog = timetable.dialog
+    dialog.ends.edit.setDate(QDate(2027, 1, 4))
+    with qtbot.waitSignal(timetable.loaded, timeout=TIMEOUT):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    # Boxing Day is a Saturday: the working day lost is its substitute, Monday 28 December.
+    assert [text for text in _findings(timetable) if text.startswith("Consider")] == [
+        "Consider: Friday 25 December 2026 is a bank holiday (Christmas Day), and Video "
+        "interview runs that day.",
+        "Consider: Monday 28 December 2026 is a bank holiday (Boxing Day (substitute day)), "
+        "and Video interview runs that day.",
+        "Consider: Friday 1 January 2027 is a bank holiday (New Year's Day), and Video "
+        "interview runs that day.",
+    ]
+    assert timetable.model.index(row, 3).data() == "Consider"
+    tip = next(r for r in timetable.strip.rows if r.label == "Video interview").detail
+    assert "• Friday 1 January 2027 is a bank holiday (New Year's Day)" in tip
+
+
 def test_decisions_on_a_bank_holiday_names_it(qtbot, timetable):
     row = _column(timetable.model, 0).index("Decisions")
     _double_click_row(qtbot, timetable.table, row)

@@ -405,7 +405,7 @@ def test_the_matrix_shows_the_template_ticks(qtbot, qtmodeltester, make_context,
     assert _cell(tab, "PROG", EXERCISE).data() == "×1 ≥4"
     assert _cell(tab, "EXP1", EXERCISE).data() is None
     assert model.index(0, 2).data() == "Essential, lead"
-    assert model.index(5, 2).data() == "Desirable"
+    assert model.index(5, 2).data() == "Essential"  # the advert lists the frameworks as essential
     assert tab.checks.item(0).text() == "No problems found."
     assert tab.status.text() == "12 criteria, 3 stages, 16 assessed"
     qtmodeltester.check(model)
@@ -453,6 +453,50 @@ def test_unticking_the_lead_at_the_sift_warns_at_once_and_saves(qtbot, make_cont
         ("ASUP", 1.0, 4),
     ]
     assert tab.checks.count() == 1  # the lead warning, as saved
+
+
+def test_a_pass_mark_on_a_desirable_cell_is_warned_about_beside_it(qtbot, context):
+    campaign = create_from_template(
+        context.service_context(), "DVLA-DEVTEST", title="Developer/Tester", reference="DT-1"
+    )
+    tab = _open(qtbot, MatrixTab, context, campaign.id)
+    # The template's desirable criteria count at the sift without a pass mark.
+    assert _cell(tab, "DES1", SIFT).data() == "×1"
+    assert _cell(tab, "EXP1", SIFT).data() == "×1 ≥4"
+    # Ticking a desirable criterion elsewhere gives it none either.
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(_cell(tab, "DES1", INTERVIEW))
+    qtbot.keyClick(tab.table, Qt.Key.Key_Space)
+    assert _cell(tab, "DES1", INTERVIEW).data() == "×1"
+    assert "rejects nobody" in tab.cell_editor.meaning.text()
+    assert not tab.cell_editor.warning.isVisible()
+
+    # A minimum set on purpose is kept, and warned about at the cell and beside the grid.
+    with qtbot.waitSignal(tab.checked, timeout=1000):
+        tab.cell_editor.pass_mark.setValue(4)
+    cell = _cell(tab, "DES1", INTERVIEW)
+    warning = (
+        "Relational and non-relational database systems (DES1) is desirable, but Panel "
+        "interview gives it a pass mark of 4: candidates below it will be rejected, even if "
+        "they meet every essential criterion."
+    )
+    assert cell.data() == "×1 ≥4 ⚠"
+    assert warning in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert tab.cell_editor.warning.isVisible()
+    assert tab.cell_editor.warning.text() == f"⚠ {warning}"
+    assert [tab.checks.item(i).text() for i in range(tab.checks.count())] == [
+        f"Consider: {warning}"
+    ]
+    # The check leads back to its cell.
+    tab.table.setCurrentIndex(_cell(tab, "EXP1", SIFT))
+    tab.checks.itemActivated.emit(tab.checks.item(0))
+    assert tab.table.currentIndex() == cell
+
+    _save(qtbot, tab)
+    stages = _overview(context, campaign.id).stages
+    assert ("DES1", 1.0, 4) in [(c.code, c.weight, c.pass_mark) for c in stages[INTERVIEW].cells]
+    assert tab.cell_editor.warning.isVisible()  # as saved
 
 
 def test_a_criterion_with_scores_cannot_be_removed_from_its_stage(qtbot, context):

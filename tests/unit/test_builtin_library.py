@@ -57,7 +57,8 @@ def test_the_civil_service_competency_framework():
         ("PROG", "Programming/software development", (2, 6)),
         ("SWDN", "Software design", (2, 6)),
         ("TEST", "Testing", (1, 6)),
-        ("DATM", "Data management", (2, 6)),
+        # SFIA 8 moved data management's levels 2 and 3 to data engineering (DENG).
+        ("DATM", "Data management", (4, 6)),
         ("SINT", "Systems integration and build", (2, 6)),
         ("ASUP", "Application support", (2, 5)),
     ],
@@ -66,6 +67,34 @@ def test_the_sfia_skills_the_seed_adverts_ask_for(code, name, levels):
     skill = FRAMEWORKS["SFIA"].criterion(code)
     assert (skill.name, skill.element, skill.level_range) == (name, "TEC", levels)
     assert skill.level(4).title == "Level 4 (Enable)"
+
+
+# Each skill only at the levels SFIA 8 defines for it, and at every one of them.
+SFIA_8_LEVELS = {
+    "PROG": (2, 3, 4, 5, 6),
+    "SWDN": (2, 3, 4, 5, 6),
+    "TEST": (1, 2, 3, 4, 5, 6),
+    "DATM": (4, 5, 6),
+    "SINT": (2, 3, 4, 5, 6),
+    "ASUP": (2, 3, 4, 5),
+    "RELM": (3, 4, 5, 6),
+    "CFMG": (2, 3, 4, 5, 6),
+    "ITOP": (1, 2, 3, 4, 5),
+    "SCAD": (1, 2, 3, 4, 5, 6),
+    "HCEV": (3, 4, 5, 6),
+    "USEV": (2, 3, 4, 5, 6),
+    "URCH": (3, 4, 5, 6),
+    "BUSA": (3, 4, 5, 6),
+    "REQM": (2, 3, 4, 5, 6),
+    "PRMG": (4, 5, 6, 7),
+    "METL": (3, 4, 5, 6),
+}
+
+
+def test_sfia_skills_have_the_levels_their_edition_defines():
+    sfia = FRAMEWORKS["SFIA"]
+    assert sfia.edition == "8"
+    assert {c.code: tuple(lv.level for lv in c.levels) for c in sfia.criteria} == SFIA_8_LEVELS
 
 
 def test_ddat_skills_use_the_four_capability_levels():

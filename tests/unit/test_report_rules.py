@@ -106,15 +106,15 @@ def test_standing_counts_each_candidate_by_their_latest_outcome():
         0,
         0,
     )
-    assert standing_rows(now) == (("Still in the process", 8), ("Rejected", 32))
+    assert standing_rows(now) == (("Still in the process", 8), ("Not progressed", 32))
     # Those without any outcome yet are still in the process too.
     later = standing(50, {"reject": 20, "appoint": 2, "reserve": 3, "withdrawn": 1})
     assert standing_rows(later) == (
         ("Appointed", 2),
-        ("On a reserve list", 3),
+        ("Reserve list", 3),
         ("Still in the process", 24),
-        ("Rejected", 20),
-        ("Withdrew", 1),
+        ("Not progressed", 20),
+        ("Withdrawn", 1),
     )
 
 
@@ -122,7 +122,7 @@ def test_summary_sentences():
     rows = funnel(40, [("CV sift", {"progress": 14, "reject": 26}), ("Interview", {})])
     assert summary_sentences(standing(40, {"reject": 26, "progress": 14}), rows) == (
         "40 candidates applied.",
-        "Of these: 14 still in the process and 26 rejected.",
+        "Of these: 14 still in the process and 26 not progressed.",
         "CV sift: 14 of 40 progressed (35%).",
     )
     one = funnel(1, [("Sift", {})])

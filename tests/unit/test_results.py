@@ -160,6 +160,61 @@ def test_the_overall_pass_mark():
     assert below.flags == ("total 13 is below the pass mark of 14",)
 
 
+# --- essential and desirable criteria --------------------------------------------------
+
+MIXED = (
+    CriterionSpec("EXP1", pass_mark=4, lead=True),
+    CriterionSpec("DES1", essential=False, standard=4),
+    CriterionSpec("EXP2", pass_mark=4),
+)
+MIXED_CODES = ("EXP1", "DES1", "EXP2")
+
+
+def test_meeting_every_essential_criterion_is_never_undone_by_a_desirable_one():
+    candidates = [
+        cand(1, 5, 2, 5, codes=MIXED_CODES),  # every essential met, weak on the desirable
+        cand(2, 5, 6, 4, codes=MIXED_CODES),
+        cand(3, 5, 5, 5, codes=MIXED_CODES),
+        cand(4, 6, 7, 3, codes=MIXED_CODES),  # below on an essential criterion
+        cand(5, 4, 5, 4, codes=MIXED_CODES),
+    ]
+    results = compute_results(rules(criteria=MIXED), candidates)
+    # The desirable score counts towards the total, and breaks the tie between 0002 and
+    # 0003 (level on total and lead; DES1 comes next in matrix order).
+    assert order(results) == [
+        ("0002", 1, 15.0),
+        ("0003", 2, 15.0),
+        ("0005", 3, 13.0),
+        ("0001", 4, 12.0),
+        ("0004", None, 16.0),
+    ]
+    weak = one(results, "0001")
+    assert (weak.passed, weak.failed_criteria, weak.progresses) == (True, (), True)
+    assert weak.below_criteria == ("DES1",)
+    assert weak.flags == ("DES1 is below 4: desirable, so it counts towards the total only",)
+    rejected = one(results, "0004")
+    assert (rejected.passed, rejected.failed_criteria, rejected.below_criteria) == (
+        False,
+        ("EXP2",),
+        ("EXP2",),
+    )
+
+
+def test_a_minimum_set_on_a_desirable_criterion_rejects_those_below_it():
+    criteria = (
+        CriterionSpec("EXP1", pass_mark=4, lead=True),
+        CriterionSpec("DES1", pass_mark=4, essential=False, standard=4),
+    )
+    codes = ("EXP1", "DES1")
+    results = compute_results(
+        rules(criteria=criteria), [cand(1, 7, 3, codes=codes), cand(2, 4, 4, codes=codes)]
+    )
+    assert order(results) == [("0002", 1, 8.0), ("0001", None, 10.0)]
+    below = one(results, "0001")
+    assert (below.passed, below.failed_criteria) == (False, ("DES1",))
+    assert below.flags == ("DES1 is below its pass mark of 4",)
+
+
 def test_those_who_do_not_pass_follow_by_total_then_number():
     candidates = [
         cand(5, 3, 3, 4),
@@ -175,6 +230,32 @@ def test_those_who_do_not_pass_follow_by_total_then_number():
         ("0005", None, 10.0),
         ("0006", None, None),
     ]
+
+
+def test_candidate_numbers_order_equals_as_numbers():
+    def numbered(number: str, *scores: float) -> CandidateScores:
+        submitted = {code: (s, s) for code, s in zip(CODES, scores, strict=True)}
+        return CandidateScores(int(number), number, submitted=submitted)
+
+    candidates = [
+        numbered("10", 5, 5, 5),
+        numbered("9", 5, 5, 5),
+        numbered("100", 3, 5, 5),
+        numbered("11", 3, 5, 5),
+        CandidateScores(20, "20"),
+        CandidateScores(3, "3"),
+    ]
+    results = compute_results(rules(), candidates)
+    # Level candidates share a rank and are listed by number: 9 before 10.
+    assert order(results) == [
+        ("9", 1, 15.0),
+        ("10", 1, 15.0),
+        ("11", None, 13.0),
+        ("100", None, 13.0),
+        ("3", None, None),
+        ("20", None, None),
+    ]
+    assert results.blockers[0].startswith("12 scores are missing (candidate 3: ")
 
 
 # --- progression -----------------------------------------------------------------------

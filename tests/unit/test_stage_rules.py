@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from recruit_app.domain.library_format import STAGE_KINDS
 from recruit_app.domain.stage_rules import (
     DEFAULT_PASS_MARK,
     INTERVIEW_KINDS,
@@ -17,10 +16,12 @@ from recruit_app.domain.stage_rules import (
     check_matrix,
     check_panel,
     custom_scale,
+    default_pass_mark,
     reorder,
     scale_for,
 )
 from recruit_app.errors import ValidationError
+from recruit_app.vocabulary import StageKind
 
 # --- scales ----------------------------------------------------------------------------
 
@@ -69,6 +70,16 @@ def test_scale_helpers_and_pass_marks():
     assert DEFAULT_PASS_MARK == {"sp7": 4, "zero3": 2, "pass_fail": 1, "strengths4": 3}
     for code, mark in DEFAULT_PASS_MARK.items():
         assert mark in SCALES[code].values
+
+
+def test_only_essential_criteria_get_a_pass_mark_by_default():
+    assert default_pass_mark("sp7", essential=True) == 4
+    assert default_pass_mark("strengths4", essential=True) == 3
+    assert default_pass_mark("sp7", essential=False) is None
+    points = [{"value": v, "label": f"P{v}"} for v in (0, 10, 20, 30)]
+    # A custom scale has no agreed mark: its middle point.
+    assert default_pass_mark("custom", essential=True, custom=points) == 20
+    assert default_pass_mark("custom", essential=False, custom=points) is None
 
 
 def test_custom_scale_and_scale_for():
@@ -134,7 +145,7 @@ def test_custom_scale_errors(points, field, message):
 
 
 def test_stage_kind_sets():
-    assert set(STAGE_KINDS) - SCORING_KINDS == {"application", "offer", "pre_employment_checks"}
+    assert set(StageKind) - SCORING_KINDS == {"application", "offer", "pre_employment_checks"}
     assert "sift" in SCORING_KINDS and "custom" in SCORING_KINDS
     assert {
         "telephone_interview",
@@ -291,6 +302,23 @@ def test_sift_on_desirable_criteria_only():
             "warning",
             "stage:1",
             "Second sift assesses only desirable criteria; a sift should test essential ones.",
+        )
+    ]
+
+
+def test_a_pass_mark_on_a_desirable_criterion_is_warned_about_at_its_cell():
+    stages = (
+        MatrixStage("CV sift", "sift", ("EXP1", "DECIDE"), (("EXP1", 4), ("DECIDE", 4))),
+        MatrixStage("Interview", "panel_interview", ("DECIDE", "PROG"), (("PROG", 5),)),
+    )
+    found = check_matrix(CRITERIA, stages)
+    assert [(f.severity, f.field, f.message) for f in found] == [
+        (
+            "warning",
+            "cell:1:PROG",
+            "Programming (PROG) is desirable, but Interview gives it a pass mark of 5: "
+            "candidates below it will be rejected, even if they meet every essential "
+            "criterion.",
         )
     ]
 

@@ -7,15 +7,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from recruit_app.domain.advert_rules import Finding
 from recruit_app.domain.timetable import (
     REGIONS,
     Timetable,
     TimetableEntry,
     bank_holidays,
     check_timetable,
+    clean_event,
+    closing_day_finding,
     entries,
     london_date,
     long_date,
+    lost_working_days,
 )
 from recruit_app.errors import ValidationError
 
@@ -220,10 +224,17 @@ def test_overlapping_stages_are_a_warning():
             "warning",
             "stage:1",
             "Interview starts on Thursday 18 May 2023, before CV sift ends on Friday 19 May 2023.",
-        )
+        ),
+        # Starting earlier, the interviews now run over the Spring bank holiday too.
+        (
+            "warning",
+            "stage:1",
+            "Monday 29 May 2023 is a bank holiday (Spring bank holiday), and Interview runs "
+            "that day.",
+        ),
     ]
     # Starting on the day the previous stage ends is not an overlap.
-    touching = replace(INTERVIEW, starts_on=date(2023, 5, 19))
+    touching = replace(INTERVIEW, starts_on=date(2023, 5, 19), ends_on=date(2023, 5, 26))
     assert found(replace(sound(), stages=(SIFT, touching))) == []
 
 
@@ -371,3 +382,117 @@ def test_christmas_start_date_in_2026():
         "Friday 25 December 2026 is a bank holiday (Christmas Day), and it is the expected "
         "start date."
     ]
+
+
+# --- every day of a window, and holidays at weekends ------------------------------------
+
+KENT_2020 = bank_holidays("england-and-wales", [2020, 2021])
+
+
+def test_the_holiday_tables_name_substitute_days():
+    # The `holidays` package calls them "(observed)"; GOV.UK calls them substitute days.
+    assert KENT_2020[date(2020, 12, 26)] == "Boxing Day"  # a Saturday
+    assert KENT_2020[date(2020, 12, 28)] == "Boxing Day (substitute day)"
+
+
+def test_every_day_of_a_stage_window_is_checked_for_bank_holidays():
+    # Kent's graduate sift of 2020: 22 December 2020 to 4 January 2021.
+    sift = TimetableEntry("stage:0", "First sift", date(2020, 12, 22), date(2021, 1, 4), "stage")
+    t = Timetable(closes_at=datetime(2020, 12, 21, 23, 59, tzinfo=UTC), stages=(sift,))
+    assert [(f.severity, f.kind, f.field, f.message) for f in check_timetable(t, KENT_2020)] == [
+        (
+            "warning",
+            "non-working-day",
+            "stage:0",
+            "Friday 25 December 2020 is a bank holiday (Christmas Day), and First sift runs "
+            "that day.",
+        ),
+        (
+            "warning",
+            "non-working-day",
+            "stage:0",
+            "Monday 28 December 2020 is a bank holiday (Boxing Day (substitute day)), and "
+            "First sift runs that day.",
+        ),
+        (
+            "warning",
+            "non-working-day",
+            "stage:0",
+            "Friday 1 January 2021 is a bank holiday (New Year's Day), and First sift runs "
+            "that day.",
+        ),
+    ]
+
+
+def test_a_window_starting_and_ending_on_holidays_names_each_once():
+    window = TimetableEntry("stage:0", "Sift", date(2020, 12, 25), date(2021, 1, 1), "stage")
+    t = Timetable(stages=(window,))
+    assert [f.message for f in check_timetable(t, KENT_2020)] == [
+        "Friday 25 December 2020 is a bank holiday (Christmas Day), and Sift starts that day.",
+        "Monday 28 December 2020 is a bank holiday (Boxing Day (substitute day)), and Sift "
+        "runs that day.",
+        "Friday 1 January 2021 is a bank holiday (New Year's Day), and Sift ends that day.",
+    ]
+
+
+def test_an_event_window_is_checked_like_a_stage():
+    event = TimetableEntry("event:0", "Assessment centre", date(2021, 3, 29), date(2021, 4, 6))
+    t = Timetable(events=(event,))
+    assert [f.message for f in check_timetable(t, KENT_2020)] == [
+        "Friday 2 April 2021 is a bank holiday (Good Friday), and Assessment centre runs that day.",
+        "Monday 5 April 2021 is a bank holiday (Easter Monday), and Assessment centre runs "
+        "that day.",
+    ]
+
+
+def test_a_holiday_at_a_weekend_is_not_a_lost_working_day():
+    # Boxing Day 2020 is a Saturday: the lost working day is Monday 28 December.
+    window = TimetableEntry("stage:0", "Sift", date(2020, 12, 26), date(2020, 12, 27), "stage")
+    t = Timetable(stages=(window,))
+    assert [f.message for f in check_timetable(t, KENT_2020)] == [
+        "Saturday 26 December 2020 falls at a weekend (Boxing Day), and Sift starts that day.",
+        "Sunday 27 December 2020 falls at a weekend, and Sift ends that day.",
+    ]
+    assert lost_working_days(date(2020, 12, 24), date(2020, 12, 31), KENT_2020) == [
+        date(2020, 12, 25),
+        date(2020, 12, 28),
+    ]
+
+
+def test_one_rule_for_the_closing_day():
+    sunday = datetime(2023, 5, 14, 22, 59, tzinfo=UTC)  # Sunday 23:59 in London
+    bank_holiday = datetime(2023, 5, 29, 22, 59, tzinfo=UTC)
+    working = datetime(2023, 5, 16, 22, 59, tzinfo=UTC)
+    assert closing_day_finding(sunday, ENGLAND_2023) == Finding(
+        "warning",
+        "non-working-day",
+        "closes_at",
+        "Sunday 14 May 2023 falls at a weekend, and the advert closes that day.",
+    )
+    assert closing_day_finding(bank_holiday, ENGLAND_2023) == Finding(
+        "warning",
+        "non-working-day",
+        "closes_at",
+        "Monday 29 May 2023 is a bank holiday (Spring bank holiday), and the advert closes "
+        "that day.",
+    )
+    assert closing_day_finding(working, ENGLAND_2023) is None
+    assert closing_day_finding(None, ENGLAND_2023) is None
+    # The timetable reports the same finding for the same closing time.
+    for moment in (sunday, bank_holiday):
+        t = Timetable(closes_at=moment)
+        assert check_timetable(t, ENGLAND_2023) == [closing_day_finding(moment, ENGLAND_2023)]
+
+
+def test_an_event_is_checked_by_one_rule_for_the_screen_and_the_campaign_file():
+    assert clean_event("  Information\n event ", date(2027, 5, 5), None) == "Information event"
+    for title, ends_on, note, field in (
+        ("", None, "", "title"),
+        ("x" * 201, None, "", "title"),
+        ("Fair\x00", None, "", "title"),
+        ("Fair", None, "Room\x004", "note"),
+        ("Fair", date(2027, 5, 4), "", "ends_on"),
+    ):
+        with pytest.raises(ValidationError) as raised:
+            clean_event(title, date(2027, 5, 5), ends_on, note)
+        assert raised.value.field == field

@@ -35,6 +35,7 @@ from recruit_app.domain.advert_rules import (
     WORKING_PATTERNS,
 )
 from recruit_app.errors import ConflictError, ValidationError
+from recruit_app.vocabulary import Outcome
 from ui import change_bus
 from ui.adverts.criteria import CriteriaEditor
 from ui.adverts.fields import (
@@ -132,7 +133,11 @@ SECTIONS: list[tuple[str, list[tuple[str, str, Any]]]] = [
             ),
             ("nationality_statement", "Nationality", lambda: TextField("", 2)),
             ("guaranteed_interview_statement", "Disability Confident", lambda: TextField("", 2)),
-            ("reserve_list_months", "Reserve list", lambda: CountField(0, 60, " months")),
+            (
+                "reserve_list_months",
+                Outcome.RESERVE.label,
+                lambda: CountField(0, 60, " months"),
+            ),
         ],
     ),
     (

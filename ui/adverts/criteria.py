@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recruit_app.domain.library_format import ELEMENTS
+from recruit_app.vocabulary import Element
 from ui.context import AppContext
 from ui.widgets import field_error_label
 
@@ -107,7 +107,7 @@ class CriteriaModel(QAbstractTableModel):
         if column == TITLE:
             return row.title
         if column == ELEMENT:
-            return row.element if editing else ELEMENTS.get(row.element, row.element)
+            return row.element if editing else Element.label_for(row.element)
         if column == LEVEL:
             return row.level or 0 if editing else (str(row.level) if row.level else "")
         if column == WEIGHT:
@@ -144,7 +144,7 @@ class CriteriaModel(QAbstractTableModel):
             return replace(row, code=str(value).strip())
         if column == TITLE:
             return replace(row, title=str(value))
-        if column == ELEMENT and value in ELEMENTS:
+        if column == ELEMENT and value in Element.codes():
             return replace(row, element=value)
         if column == LEVEL:
             level = int(value) or None
@@ -187,7 +187,7 @@ class CriteriaModel(QAbstractTableModel):
 class _ElementDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
-        for code, name in ELEMENTS.items():
+        for code, name in Element.labels().items():
             combo.addItem(name, code)
         return combo
 

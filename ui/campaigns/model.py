@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from recruit_app.domain.dates import day_and_month
+from recruit_app.vocabulary import CampaignStatus
 
 if TYPE_CHECKING:
     from recruit_app.services.campaigns import CampaignSummary
@@ -14,12 +15,11 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Reference", "Title", "Status", "Last changed")
-STATUS_LABELS = {"draft": "Draft", "live": "Live", "closed": "Closed"}
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 
 
 def status_label(summary: CampaignSummary) -> str:
-    label = STATUS_LABELS.get(summary.status, summary.status.title())
+    label = CampaignStatus.label_for(summary.status)
     return f"{label} (archived)" if summary.archived else label
 
 

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recruit_app.domain.dates import short_date
 from recruit_app.errors import NotFound
 from ui.context import AppContext
 from ui.library.fields import line_edit, text_edit
-from ui.schedule.dates import date_edit, from_qdate, short_date, spin_box
+from ui.schedule.dates import date_edit, from_qdate, spin_box
 from ui.schedule.dialog import ScheduleDialog
 
 if TYPE_CHECKING:

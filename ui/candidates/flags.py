@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ui.schedule.dates import short_date
+from recruit_app.domain.dates import short_date
 
 if TYPE_CHECKING:
     from recruit_app.services.candidates import CandidateView

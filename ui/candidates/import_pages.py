@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.domain.candidate_import import EXTRA, FIELDS, IGNORE, MANY_COLUMN_FIELDS
+from recruit_app.domain.candidate_numbers import sort_numbers
+from recruit_app.domain.dates import short_date
 from ui.candidates.text_table import TextTableModel, text_table
-from ui.schedule.dates import short_date
 from ui.widgets import field_error_label
 
 if TYPE_CHECKING:
@@ -331,7 +332,7 @@ class ReportPage(QWidget):
         bad = len({p.line for p in skipped})
         parts = []
         if numbers:
-            ordered = sorted(numbers)
+            ordered = sort_numbers(numbers)  # as numbers: "9 to 10", never "10 to 9"
             span = ordered[0] if len(ordered) == 1 else f"{ordered[0]} to {ordered[-1]}"
             parts.append(f"Their candidate numbers: {span}.")
         parts.append(

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from recruit_app.domain.candidate_numbers import number_key
+from recruit_app.vocabulary import Outcome
 from ui.candidates.flags import FLAGS_ROLE, Flag, flags_of, flags_text, flags_tip
 
 if TYPE_CHECKING:
@@ -65,8 +67,8 @@ def prepare(views: Iterable[CandidateView]) -> list[Row]:
         name = view.label if view.names_hidden else f"{view.first_name} {view.last_name}".strip()
         flags = flags_of(view)
         number = view.candidate_number
-        # Numbers sort as numbers where they are ones ("0010" after "0009", "A7" after them).
-        number_key = (0, int(number), "") if number.isdigit() else (1, 0, fold(number))
+        # Numbers sort as numbers, as they do everywhere ("0010" after "0009" and "9").
+        key = number_key(number)
         shown_name = "" if view.names_hidden else name
         rows.append(
             Row(
@@ -76,11 +78,11 @@ def prepare(views: Iterable[CandidateView]) -> list[Row]:
                 kind=status_kind(view),
                 haystack=fold(f"{number}\n{shown_name}\n{view.email}"),
                 keys=(
-                    number_key,
-                    (fold(name), number_key),
-                    (fold(view.email), number_key),
-                    (len(flags), flags_text(flags), number_key),
-                    (fold(view.status), number_key),
+                    key,
+                    (fold(name), key),
+                    (fold(view.email), key),
+                    (len(flags), flags_text(flags), key),
+                    (fold(view.status), key),
                 ),
             )
         )
@@ -232,9 +234,7 @@ def _tooltip(row: Row, column: int) -> str | None:
     if column == NAME and view.names_hidden:
         return "Name-blind: candidates are known by their numbers at this stage."
     if column == STATUS and view.outcomes:
-        from recruit_app.services.candidates import OUTCOME_LABELS
-
-        lines = (f"{stage}: {OUTCOME_LABELS.get(k, k)}" for stage, k in view.outcomes.items())
+        lines = (f"{stage}: {Outcome.label_for(k)}" for stage, k in view.outcomes.items())
         return "\n".join(lines)
     if column == EMAIL and view.phone:
         return f"Phone: {view.phone}"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import RecruitError
+from recruit_app.vocabulary import Outcome
 from ui import change_bus
 from ui.candidates.data import CandidatesData, read_candidates
 from ui.candidates.flags import FlagsDelegate
@@ -97,14 +98,12 @@ class CandidatesTab(QWidget):
         return button
 
     def _status_filter(self) -> QComboBox:
-        from recruit_app.services.candidates import OUTCOME_LABELS
-
         combo = QComboBox()
         combo.setObjectName("statusFilter")
         combo.setToolTip("Show only the candidates whose latest outcome is this")
         combo.addItem("Any status", None)
         combo.addItem("Applied (no outcome yet)", APPLIED)
-        for kind, label in OUTCOME_LABELS.items():
+        for kind, label in Outcome.labels().items():
             combo.addItem(label, kind)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
@@ -134,7 +133,8 @@ class CandidatesTab(QWidget):
         metrics = table.fontMetrics()
         header.resizeSection(NUMBER, metrics.horizontalAdvance("Number") + 36)
         header.resizeSection(FLAGS, metrics.horizontalAdvance("GIS RIS Adj +15 min Away ×2") + 64)
-        header.resizeSection(STATUS, metrics.horizontalAdvance("Not progressed (CV sift)") + 24)
+        longest = max(Outcome.labels().values(), key=len)
+        header.resizeSection(STATUS, metrics.horizontalAdvance(f"{longest} (CV sift)") + 24)
         header.setSortIndicator(NUMBER, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         table.activated.connect(lambda _index: self.edit())  # double-click, or Enter

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recruit_app.domain.library_format import ELEMENTS, LEVEL_MAX, LEVEL_MIN
+from recruit_app.domain.library_format import LEVEL_MAX, LEVEL_MIN
+from recruit_app.vocabulary import Element
 from ui.context import AppContext
 from ui.library.dialog_base import ServiceDialog
 from ui.library.fields import code_edit, line_edit, text_edit
+from ui.library.template_rows import element_choices
 
 if TYPE_CHECKING:
     from recruit_app.domain.library_format import CriterionDef, LevelDef
@@ -107,11 +109,10 @@ class CriterionDialog(ServiceDialog):
         )
         self.element_combo = QComboBox()
         self.element_combo.setObjectName("elementCombo")
-        for key, label in ELEMENTS.items():
-            self.element_combo.addItem(f"{label} ({key})", key)
-        self.element_combo.setCurrentIndex(
-            max(0, self.element_combo.findData(definition.element if definition else "BEH"))
-        )
+        for key, label in element_choices():
+            self.element_combo.addItem(label, key)
+        element = definition.element if definition else Element.BEHAVIOURS.value
+        self.element_combo.setCurrentIndex(max(0, self.element_combo.findData(element)))
         self.cluster_edit = line_edit(
             "clusterEdit",
             definition.cluster if definition else "",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recruit_app.domain.library_format import ELEMENTS
+from recruit_app.vocabulary import Element
 from ui.library.models import Column, RecordTableModel, level_span
 from ui.library.render import levels_html, questions_html
 from ui.library.template_editors import CRITERIA_COLUMNS, STAGE_COLUMNS
@@ -41,7 +41,7 @@ def _retired(text: str, view: CriterionView) -> str:
 FRAMEWORK_COLUMNS = (
     Column("Code", lambda c: c.definition.code),
     Column("Name", lambda c: _retired(c.definition.name, c), lambda c: c.definition.description),
-    Column("Element", lambda c: ELEMENTS.get(c.definition.element, c.definition.element)),
+    Column("Element", lambda c: Element.label_for(c.definition.element)),
     Column("Levels", lambda c: level_span(c.definition.levels)),
     Column("Cluster", lambda c: c.definition.cluster),
 )

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recruit_app.domain.library_format import ELEMENTS, CriterionDef, FrameworkDef
+from recruit_app.domain.library_format import CriterionDef, FrameworkDef
+from recruit_app.vocabulary import Element
 from ui.library.models import level_span
 
 REFERENCE_ROLE = Qt.ItemDataRole.UserRole
@@ -128,7 +129,7 @@ class CriterionPicker(QDialog):
         name.setData((framework, criterion.code), REFERENCE_ROLE)
         items = [
             name,
-            QStandardItem(ELEMENTS.get(criterion.element, criterion.element)),
+            QStandardItem(Element.label_for(criterion.element)),
             QStandardItem(level_span(criterion.levels)),
         ]
         for item in items:

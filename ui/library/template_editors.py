@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recruit_app.domain.library_format import ELEMENTS, STAGE_KINDS
+from recruit_app.vocabulary import StageKind, StageMode
 from ui.library.fields import code_edit, line_edit
 from ui.library.models import Column, RecordTableModel
 from ui.library.template_rows import (
-    MODE_LABELS,
     CriterionRow,
     StageRow,
-    by_element,
+    element_choices,
     next_numbered,
 )
 from ui.widgets import field_error_label
@@ -111,7 +110,7 @@ class CriteriaEditor(QWidget):
         )
         self.element_combo = QComboBox()
         self.element_combo.setObjectName("criterionElement")
-        for key, label in by_element(ELEMENTS):
+        for key, label in element_choices():
             self.element_combo.addItem(label, key)
         self.level_combo = QComboBox()
         self.level_combo.setObjectName("criterionLevel")
@@ -261,11 +260,11 @@ class StagesEditor(QWidget):
         self.name_edit = line_edit("stageNameEdit", placeholder="e.g. CV sift")
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("stageKind")
-        for key, label in STAGE_KINDS.items():
+        for key, label in StageKind.labels().items():
             self.kind_combo.addItem(label, key)
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("stageMode")
-        for key, label in MODE_LABELS.items():
+        for key, label in StageMode.labels().items():
             self.mode_combo.addItem(label, key)
         self.blind_check = QCheckBox("Name-blind (assessors see candidate numbers, not names)")
         self.blind_check.setObjectName("stageNameBlind")

@@ -6,30 +6,22 @@ dialog keeps the stages that assess it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from recruit_app.domain.library_format import (
-    ELEMENTS,
     LEVEL_MAX,
     LEVEL_MIN,
-    STAGE_KINDS,
     RoleTemplateDef,
     TemplateCriterionDef,
     TemplateStageDef,
 )
+from recruit_app.vocabulary import Element, StageKind, StageMode
 
 if TYPE_CHECKING:
     from ui.library.snapshot import LibrarySnapshot
 
-MODE_LABELS = {
-    "": "Not set",
-    "in_person": "In person",
-    "video": "Video",
-    "telephone": "Telephone",
-    "online": "Online",
-}
 FREE_LEVELS = tuple(range(LEVEL_MIN, LEVEL_MAX + 1))
 
 
@@ -55,7 +47,7 @@ class CriterionRow:
         return "Essential" if self.essential else "Desirable"
 
     def element_name(self) -> str:
-        return ELEMENTS.get(self.element, self.element)
+        return Element.label_for(self.element)
 
     def source(self) -> str:
         return f"{self.framework} {self.criterion}" if self.from_library else "Free text"
@@ -86,10 +78,10 @@ class StageRow:
     assessed: list[CriterionRow] = field(default_factory=list)
 
     def kind_name(self) -> str:
-        return STAGE_KINDS.get(self.kind, self.kind)
+        return StageKind.label_for(self.kind)
 
     def mode_name(self) -> str:
-        return MODE_LABELS.get(self.mode, self.mode)
+        return StageMode.label_for(self.mode)
 
     def assessed_codes(self) -> str:
         return ", ".join(row.code for row in self.assessed)
@@ -198,5 +190,6 @@ def next_numbered(taken: Iterable[str], prefix: str) -> str:
     return f"{prefix}{number}"
 
 
-def by_element(elements: Mapping[str, str]) -> list[tuple[str, str]]:
-    return [(key, f"{label} ({key})") for key, label in elements.items()]
+def element_choices() -> list[tuple[str, str]]:
+    """Each element's code and how a list of them shows it: "Ability (ABI)"."""
+    return [(element.value, f"{element.label} ({element.value})") for element in Element]

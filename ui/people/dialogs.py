@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from recruit_app.errors import ValidationError
+from recruit_app.vocabulary import Role
 from ui.context import AppContext
 from ui.library.dialog_base import ServiceDialog
-from ui.people.model import ROLE_LABELS, role_label
+from ui.people.model import role_label
 
 if TYPE_CHECKING:
     from recruit_app.services.people import PersonRow
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
 NAME_LIMIT = 250  # the service allows 200: longer input gets its message, not a silent cut
 EMAIL_LIMIT = 370
 ROLE_HINTS = {
-    "administrator": "Manages people, the shared database and every campaign.",
-    "recruiting_manager": "Runs their own campaigns and those shared with them.",
-    "panel_member": "Sees and scores only the stages they sit on a panel of.",
+    Role.ADMINISTRATOR: "Manages people, the shared database and every campaign.",
+    Role.RECRUITING_MANAGER: "Runs their own campaigns and those shared with them.",
+    Role.PANEL_MEMBER: "Sees and scores only the stages they sit on a panel of.",
 }
 
 
@@ -34,7 +35,9 @@ def _line(name: str, text: str = "", placeholder: str = "", limit: int = NAME_LI
 
 def roles_for(actor_role: str) -> list[str]:
     """The roles the person acting may give: a recruiting manager adds panel members only."""
-    return list(ROLE_LABELS) if actor_role == "administrator" else ["panel_member"]
+    if actor_role == Role.ADMINISTRATOR:
+        return list(Role.codes())
+    return [Role.PANEL_MEMBER.value]
 
 
 class PersonDialog(ServiceDialog):
@@ -56,7 +59,7 @@ class PersonDialog(ServiceDialog):
         self.role_combo = QComboBox()
         self.role_combo.setObjectName("personRole")
         for code in roles_for(context.actor.role):
-            self.role_combo.addItem(ROLE_LABELS[code], code)
+            self.role_combo.addItem(Role(code).label, code)
         if person is not None:
             index = self.role_combo.findData(person.role)
             if index < 0:  # not theirs to give: shown, not changeable
@@ -113,7 +116,7 @@ class PersonDialog(ServiceDialog):
             state = "" if latest.active else ", deactivated"
             return latest.version, (
                 f"Their version: {latest.name}, {latest.email}, "
-                f"{role_label(latest.role).lower()}{state}."
+                f"{Role.phrase_for(latest.role)}{state}."
             )
 
         return reload

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from recruit_app.vocabulary import Role
+
 if TYPE_CHECKING:
     from recruit_app.services.people import PersonRow
 
@@ -14,18 +16,12 @@ Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Name", "E-mail", "Role", "Active", "Can sign in", "Panels")
 NAME, EMAIL, ROLE, ACTIVE, SIGN_IN, PANELS = range(len(COLUMNS))
-# The people service's roles (db.models.ROLES), which the interface may not import.
-ROLE_LABELS = {
-    "administrator": "Administrator",
-    "recruiting_manager": "Recruiting manager",
-    "panel_member": "Panel member",
-}
 ROW_ROLE = Qt.ItemDataRole.UserRole
 DIMMED = QColor("#7b8794")
 
 
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
+    return Role.label_for(role)
 
 
 def panels_text(person: PersonRow) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import ConflictError, RecruitError, ValidationError
+from recruit_app.vocabulary import PanelRole
 from ui.context import AppContext
 from ui.errors import error_box
 from ui.widgets import field_error_label
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from recruit_app.services.people import PersonRow
 
 Index = QModelIndex | QPersistentModelIndex
-PANEL_ROLE_LABELS = {"chair": "Chair", "member": "Member", "independent": "Independent"}
 SEAT_COLUMNS = ("Campaign", "Stage", "Role", "Panel")
 
 
@@ -117,7 +117,7 @@ class SeatsModel(QAbstractTableModel):
         return (
             campaign,
             stage.stage_name,
-            PANEL_ROLE_LABELS.get(seat.role, seat.role),
+            PanelRole.label_for(seat.role),
             str(seat.panel_number),
         )[index.column()]
 
@@ -170,7 +170,7 @@ class PanelsDialog(QDialog):
         self.stage_combo.currentIndexChanged.connect(lambda _i: self._update())
         self.role_combo = QComboBox()
         self.role_combo.setObjectName("panelRole")
-        for code, label in PANEL_ROLE_LABELS.items():
+        for code, label in PanelRole.labels().items():
             self.role_combo.addItem(label, code)
         self.role_combo.setCurrentIndex(self.role_combo.findData("member"))
         self.panel_spin = QSpinBox()

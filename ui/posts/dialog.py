@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import ValidationError
+from recruit_app.vocabulary import Element
 from ui.context import AppContext
 from ui.library.dialog_base import ServiceDialog
 from ui.library.fields import line_edit, lines_of, text_edit
@@ -27,13 +28,6 @@ from ui.library.fields import line_edit, lines_of, text_edit
 if TYPE_CHECKING:
     from recruit_app.services.posts import PostsView, PostView
 
-ELEMENT_LABELS = {
-    "EXP": "Experience",
-    "TEC": "Technical",
-    "BEH": "Behaviour",
-    "STR": "Strength",
-    "ABI": "Ability",
-}
 CODE_ROLE = Qt.ItemDataRole.UserRole
 COUNT_LIMIT = 1000
 
@@ -99,7 +93,7 @@ class PostDialog(ServiceDialog):
         self.criteria_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         chosen = set(post.criteria) if post else set()
         for choice in view.criteria:
-            kind = ELEMENT_LABELS.get(choice.element, choice.element)
+            kind = Element.label_for(choice.element)
             need = "essential" if choice.essential else "desirable"
             item = QListWidgetItem(f"{choice.title} ({kind}, {need})")
             item.setData(CODE_ROLE, choice.code)

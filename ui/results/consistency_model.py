@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from recruit_app.vocabulary import Role
 from ui.results.words import MUTED, number, signed
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = (
-    "Panel member",
+    Role.PANEL_MEMBER.label,
     "Scores",
     "Mean",
     "Spread",

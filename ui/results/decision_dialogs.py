@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QListWidget, QListWidgetItem, QWidget
 
+from recruit_app.domain.dates import short_date
 from recruit_app.errors import ValidationError
+from recruit_app.vocabulary import Outcome
 from ui.context import AppContext
 from ui.library.fields import line_edit, text_edit
 from ui.results.dialog import ResultsDialog, note, outcome_version
 from ui.results.words import number, outcome_text, plural, top
-from ui.schedule.dates import date_edit, from_qdate, short_date
+from ui.schedule.dates import date_edit, from_qdate
 
 if TYPE_CHECKING:
     from recruit_app.services.results import ResultRow, ResultsView
@@ -49,7 +51,7 @@ OUTCOMES = {
         "still available needs a recorded reason.",
     ),
     "withdrawn": (
-        "Withdrawn",
+        Outcome.WITHDRAWN.label,
         "Mark as withdrawn",
         "They leave the campaign, and no longer appear at this stage or later ones.",
     ),

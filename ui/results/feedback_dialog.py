@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
+from recruit_app.vocabulary import Outcome
 from ui.context import AppContext
 from ui.library.fields import text_edit
 from ui.results.dialog import ResultsDialog, note
-from ui.results.words import OUTCOME_WORDS
 
 if TYPE_CHECKING:
     from recruit_app.services.letters import FeedbackView
@@ -21,7 +21,7 @@ QUOTE_LIMIT = 300  # how much of someone else's newer feedback to quote after a 
 
 
 def outcome_words(view: FeedbackView) -> str:
-    return f"{OUTCOME_WORDS.get(view.outcome, view.outcome)} at {view.stage_name}"
+    return f"{Outcome.label_for(view.outcome)} at {view.stage_name}"
 
 
 class FeedbackDialog(ResultsDialog):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from recruit_app.domain.dates import short_date
 from ui.results.words import (
     ATTENTION,
     BAD,
@@ -16,7 +17,6 @@ from ui.results.words import (
     number,
     outcome_text,
 )
-from ui.schedule.dates import short_date
 
 if TYPE_CHECKING:
     from recruit_app.services.results import ResultCriterion, ResultRow, ResultsView
@@ -78,9 +78,10 @@ class MeritModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and criterion is not None:
             mark = number(criterion.pass_mark) if criterion.pass_mark is not None else "none"
             lead = "\nThe lead criterion: it breaks ties first." if criterion.lead else ""
+            need = "Essential" if criterion.essential else "Desirable"
             return (
                 f"{criterion.code}: {criterion.title}\n"
-                f"Weight {number(criterion.weight)}, pass mark {mark}{lead}"
+                f"{need}. Weight {number(criterion.weight)}, pass mark {mark}{lead}"
             )
         return None
 
@@ -117,23 +118,30 @@ class MeritModel(QAbstractTableModel):
 
     def _score(self, row: ResultRow, criterion: ResultCriterion, role: int) -> Any:
         value = row.criterion_scores.get(criterion.code)
-        below = criterion.code in row.failed_criteria
+        failed = criterion.code in row.failed_criteria
+        # A desirable score under the standard shows as below too, but fails nobody.
+        below = failed or criterion.code in row.below_criteria
         if role == Qt.ItemDataRole.DisplayRole:
             return number(value) + (BELOW if below else "")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and below:
-            return BAD
-        if role == Qt.ItemDataRole.FontRole and below:
+            return BAD if failed else ATTENTION
+        if role == Qt.ItemDataRole.FontRole and failed:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             if value is None:
                 return f"{criterion.code}: not enough scores yet"
-            if below:
+            if failed:
                 return f"{criterion.code}: {number(value)}, below its pass mark of " + number(
                     criterion.pass_mark
+                )
+            if below:
+                return (
+                    f"{criterion.code}: {number(value)}, below {number(criterion.standard)}. "
+                    "It is desirable: it counts towards the total and rejects nobody."
                 )
             return f"{criterion.code}: {number(value)}"
         return None

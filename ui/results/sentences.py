@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from recruit_app.domain.library_format import STAGE_KINDS
 from recruit_app.domain.stage_rules import scale_for
 from recruit_app.errors import ValidationError
-from ui.results.words import OUTCOME_COUNTS, headline, plural, top
+from recruit_app.vocabulary import Outcome, StageKind
+from ui.results.words import headline, plural, top
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StageView
@@ -26,7 +26,7 @@ def stage_info(stage: StageView | None) -> str:
         if stage.progress_rule == "top_n"
         else "everyone who passes progresses"
     )
-    parts = [STAGE_KINDS.get(stage.kind, stage.kind), scale, rule]
+    parts = [StageKind.label_for(stage.kind), scale, rule]
     if stage.name_blind:
         parts.append("name-blind for the panel")
     return " · ".join(parts)
@@ -97,8 +97,9 @@ def merit_summary(data: ResultsData) -> str:
     text += f", {len(rows) - going - open_} do not"
     if open_:
         text += f", {open_} to decide"
-    counts = {k: sum(1 for r in rows if r.outcome == k) for k in OUTCOME_COUNTS}
-    decided = [f"{n} {OUTCOME_COUNTS[k]}" for k, n in counts.items() if n]
+    # How many have each recorded outcome: "14 progressed, 1 on a reserve list".
+    counts = {k: sum(1 for r in rows if r.outcome == k) for k in Outcome}
+    decided = [f"{n} {k.phrase}" for k, n in counts.items() if n]
     if decided:
         text += ". Recorded outcomes: " + ", ".join(decided)
     return text + "."

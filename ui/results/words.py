@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
 
-from ui.schedule.dates import short_date
+from recruit_app.domain.dates import short_date
+from recruit_app.vocabulary import Outcome
 
 if TYPE_CHECKING:
     from recruit_app.services.results import ResultRow
@@ -19,13 +20,6 @@ TO_AGREE = QColor("#fff3cd")  # a pale amber row: scores too far apart, no agree
 AGREED = QColor("#e8f5e9")  # a pale green row: flagged, and the panel has agreed a score
 
 PROGRESS_WORDS = {True: "Yes", False: "No", None: "To decide"}
-OUTCOME_WORDS = {
-    "progress": "Progresses",
-    "reject": "Rejected",
-    "reserve": "Reserve list",
-    "appoint": "Appointed",
-    "withdrawn": "Withdrawn",
-}
 
 
 def number(value: float | None) -> str:
@@ -48,19 +42,9 @@ def signed(value: float | None) -> str:
 def outcome_text(row: ResultRow) -> str:
     if row.outcome is None:
         return ""
-    if row.outcome == "reserve" and row.reserve_expires_on is not None:
-        return f"Reserve list to {short_date(row.reserve_expires_on)}"
-    return OUTCOME_WORDS.get(row.outcome, row.outcome.title())
-
-
-# How many have each recorded outcome: "14 to progress, 1 on the reserve list".
-OUTCOME_COUNTS = {
-    "progress": "to progress",
-    "reject": "rejected",
-    "reserve": "on the reserve list",
-    "appoint": "appointed",
-    "withdrawn": "withdrawn",
-}
+    if row.outcome == Outcome.RESERVE and row.reserve_expires_on is not None:
+        return f"{Outcome.RESERVE.label} to {short_date(row.reserve_expires_on)}"
+    return Outcome.label_for(row.outcome)
 
 
 def top(count: int | None) -> str:

@@ -1,31 +1,17 @@
-"""Dates, times and small editors for the schedule tabs: UK time, locale-free words."""
+"""Date and time editors for the schedule tabs, in UK time.
+
+The words for dates and times (and the London time zone) are the core's, in
+`recruit_app.domain.dates`.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QTime, Signal
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QSpinBox, QTimeEdit, QWidget
 
-LONDON = ZoneInfo("Europe/London")
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def short_date(day: date) -> str:
-    """Like "Mon 7 Dec 2026", whatever the machine's locale (strftime follows it)."""
-    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def local(moment: datetime) -> datetime:
-    """A stored moment (UTC; naive ones lost their zone) in London wall-clock time."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LONDON)
-
-
-def hhmm(moment: datetime) -> str:
-    return f"{local(moment):%H:%M}"
+from recruit_app.domain.dates import LONDON
 
 
 def london_moment(day: date, at: time) -> datetime:

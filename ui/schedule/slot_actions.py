@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from recruit_app.domain.dates import in_london, london_time, short_date
 from recruit_app.errors import ConflictError, RecruitError, ValidationError
 from ui.errors import error_box
-from ui.schedule.dates import hhmm, local, short_date
 
 if TYPE_CHECKING:
     from recruit_app.services.slots import AllocationReport, SlotsView, SlotView
@@ -21,7 +21,7 @@ LISTED_FILES = 12  # more than this and the box lists the rest under "Show detai
 
 
 def _when(slot: SlotView) -> str:
-    return f"{short_date(local(slot.starts_at).date())} at {hhmm(slot.starts_at)}"
+    return f"{short_date(in_london(slot.starts_at).date())} at {london_time(slot.starts_at)}"
 
 
 class SlotActions:
@@ -175,7 +175,7 @@ class SlotActions:
         if view is None:
             return
         plan = self.tab.plan_form.plan()
-        day = plan.days[0] if plan.days else local(view.slots[0].starts_at).date()
+        day = plan.days[0] if plan.days else in_london(view.slots[0].starts_at).date()
         self._open(
             AddSlotDialog(
                 self.context,

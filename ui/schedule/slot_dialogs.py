@@ -9,20 +9,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QListWidgetItem, QSpinBox, QWidget
 
+from recruit_app.domain.dates import in_london, london_time, short_date
 from recruit_app.domain.scheduling import MAX_PANELS, SLOT_MINUTES
 from recruit_app.errors import NotFound
 from ui.context import AppContext
-from ui.schedule.dates import (
-    DateField,
-    from_qtime,
-    hhmm,
-    local,
-    london_moment,
-    short_date,
-    spin_box,
-    time_edit,
-    to_qtime,
-)
+from ui.schedule.dates import DateField, from_qtime, london_moment, spin_box, time_edit, to_qtime
 from ui.schedule.dialog import ScheduleDialog
 
 if TYPE_CHECKING:
@@ -91,11 +82,11 @@ class MoveSlotDialog(_WhenDialog):
         self.stage_id = stage_id
         self.slot = slot
         self.expected_version = slot.version
-        starts = local(slot.starts_at)
+        starts = in_london(slot.starts_at)
         form = self._when_fields(starts.date(), starts.time(), slot.panel_number)
         who = slot.candidate_label or "nobody yet"
         note = QLabel(
-            f"Now {short_date(starts.date())} at {hhmm(slot.starts_at)}, panel "
+            f"Now {short_date(starts.date())} at {london_time(slot.starts_at)}, panel "
             f"{slot.panel_number} ({who}). It keeps its length."
         )
         note.setWordWrap(True)
@@ -144,9 +135,10 @@ class GiveSlotDialog(ScheduleDialog):
                 item.setToolTip("Allocate automatically to place this candidate")
             self.people.addItem(item)
         self.people.itemDoubleClicked.connect(lambda _item: self._save())
-        starts = local(slot.starts_at)
+        starts = in_london(slot.starts_at)
         heading = QLabel(
-            f"{short_date(starts.date())} at {hhmm(slot.starts_at)}, panel {slot.panel_number}"
+            f"{short_date(starts.date())} at {london_time(slot.starts_at)}, "
+            f"panel {slot.panel_number}"
         )
         form = QFormLayout()
         form.addRow("Slot", heading)
@@ -183,10 +175,10 @@ def _slot_version(
         slot = next((s for s in list_slots(ctx, stage_id).slots if s.id == slot_id), None)
         if slot is None:
             raise NotFound("That slot no longer exists; someone may have removed it.")
-        starts = local(slot.starts_at)
+        starts = in_london(slot.starts_at)
         who = slot.candidate_label or "nobody"
         return slot.version, (
-            f"It is now {short_date(starts.date())} at {hhmm(slot.starts_at)}, panel "
+            f"It is now {short_date(starts.date())} at {london_time(slot.starts_at)}, panel "
             f"{slot.panel_number}, for {who}."
         )
 

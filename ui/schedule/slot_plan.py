@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recruit_app.domain.dates import short_date
 from recruit_app.domain.scheduling import (
     GAP_MINUTES,
     MAX_PANELS,
@@ -32,7 +33,6 @@ from ui.schedule.dates import (
     date_edit,
     from_qdate,
     from_qtime,
-    short_date,
     spin_box,
     time_edit,
     to_qdate,

@@ -8,7 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
-from ui.schedule.dates import hhmm, local, short_date
+from recruit_app.domain.dates import in_london, london_time, short_date
+from recruit_app.vocabulary import SlotStatus
 
 if TYPE_CHECKING:
     from recruit_app.services.slots import SlotsView, SlotView
@@ -27,7 +28,6 @@ COLUMNS = (
 )
 CANDIDATE_COLUMN, STATUS_COLUMN = 4, 7
 SLOT_ROLE = Qt.ItemDataRole.UserRole
-STATUS_WORDS = {"open": "Open", "booked": "Booked", "cancelled": "Cancelled"}
 BOOKED, CANCELLED = QColor("#1b5e20"), QColor("#8a8a8a")
 
 
@@ -103,7 +103,7 @@ class SlotsModel(QAbstractTableModel):
         if column == CANDIDATE_COLUMN and slot.id in self._notice:
             return self._notice[slot.id]
         if column == 0:
-            return short_date(local(slot.starts_at).date())
+            return short_date(in_london(slot.starts_at).date())
         if column == 6:
             return slot.room or slot.video_link or None
         if column == 5 and slot.panel:
@@ -113,11 +113,11 @@ class SlotsModel(QAbstractTableModel):
 
 def _display(slot: SlotView, column: int) -> str:
     if column == 0:
-        return short_date(local(slot.starts_at).date()).rsplit(" ", 1)[0]  # the stage has the year
+        return short_date(in_london(slot.starts_at).date(), with_year=False)  # the stage has it
     if column == 1:
-        return hhmm(slot.starts_at)
+        return london_time(slot.starts_at)
     if column == 2:
-        return hhmm(slot.ends_at)
+        return london_time(slot.ends_at)
     if column == 3:
         return str(slot.panel_number)
     if column == CANDIDATE_COLUMN:
@@ -126,7 +126,7 @@ def _display(slot: SlotView, column: int) -> str:
         return ", ".join(slot.panel)
     if column == 6:
         return slot.room or _where_online(slot.video_link)
-    return STATUS_WORDS.get(slot.status, slot.status.title())
+    return SlotStatus.label_for(slot.status)
 
 
 def _where_online(link: str) -> str:

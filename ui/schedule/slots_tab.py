@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recruit_app.domain.dates import short_date
 from recruit_app.errors import RecruitError
 from ui import change_bus
 from ui.context import AppContext
 from ui.errors import error_box
-from ui.schedule.dates import short_date
 from ui.schedule.slot_actions import SlotActions
 from ui.schedule.slot_plan import PlanForm
 from ui.schedule.slots_data import SlotsData, read_slots

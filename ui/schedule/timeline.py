@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QStyle, QToolTip, QWidget
 
-from ui.schedule.dates import MONTHS, short_date
+from recruit_app.domain.dates import SHORT_MONTHS, short_date
 
 LABEL_W, MONTH_H, WEEK_H, ROW_H, LEGEND_H, RIGHT = 210, 20, 18, 26, 24, 16
 HEADER_H = MONTH_H + WEEK_H
@@ -163,7 +163,7 @@ class TimelineStrip(QWidget):
                 painter.drawLine(QPointF(x, 0), QPointF(x, bottom))
                 painter.setPen(text)
                 painter.setFont(self.font())
-                name = f"{MONTHS[day.month - 1]} {day.year}"
+                name = f"{SHORT_MONTHS[day.month - 1]} {day.year}"
                 painter.drawText(
                     QRectF(x + 4, 0, 140, MONTH_H), Qt.AlignmentFlag.AlignVCenter, name
                 )
@@ -309,8 +309,8 @@ def _covers(row: StripRow, day: date) -> bool:
 
 
 def _span(row: StripRow) -> str:
-    start = f"{row.starts_on.day} {MONTHS[row.starts_on.month - 1]}"
+    start = f"{row.starts_on.day} {SHORT_MONTHS[row.starts_on.month - 1]}"
     if row.ends_on is None or row.ends_on == row.starts_on:
         return start
     end = row.ends_on
-    return f"{start} – {end.day} {MONTHS[end.month - 1]}"
+    return f"{start} – {end.day} {SHORT_MONTHS[end.month - 1]}"

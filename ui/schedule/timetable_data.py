@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ui.schedule.dates import hhmm, local, short_date
+from recruit_app.domain.dates import in_london, london_time, short_date
 from ui.schedule.timeline import StripRow
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class TimetableData:
         """The start as the list shows it: the advert's with its UK time."""
         moment = {"opens": self.view.opens_at, "closes": self.view.closes_at}.get(entry.key)
         if moment is not None:
-            return f"{short_date(local(moment).date())}, {hhmm(moment)}"
+            return f"{short_date(in_london(moment).date())}, {london_time(moment)}"
         return short_date(entry.starts_on) if entry.starts_on else "Not set"
 
 

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
+from recruit_app.domain.dates import short_date
 from recruit_app.errors import NotFound
 from ui.adverts.fields import MomentField
 from ui.context import AppContext
 from ui.library.fields import line_edit, text_edit
-from ui.schedule.dates import DateField, short_date
+from ui.schedule.dates import DateField
 from ui.schedule.dialog import ScheduleDialog
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
-from ui.schedule.dates import short_date
+from recruit_app.domain.dates import short_date
 
 if TYPE_CHECKING:
     from recruit_app.domain.timetable import TimetableEntry

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
+from recruit_app.vocabulary import ScoreStatus
+
 if TYPE_CHECKING:
     from recruit_app.services.scoring import (
         MyScore,
@@ -362,7 +364,7 @@ class SheetModel(QAbstractTableModel):
             if candidate.conflict:
                 return "Conflict declared"
             if candidate.submitted:
-                return "Submitted"
+                return ScoreStatus.SUBMITTED.label
             if self.is_complete(row):
                 return "Ready to submit"
             return f"{self._scored[row]} of {len(self._columns)} scored"

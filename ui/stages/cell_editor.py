@@ -19,6 +19,7 @@ from ui.stages.labels import scale_of
 from ui.stages.matrix_model import Cell
 
 NO_MARK_TEXT = "No pass mark"
+WARNING_STYLE = "background: #fff1d6; border: 1px solid #e6c36a; padding: 4px;"
 
 
 class CellEditor(QGroupBox):
@@ -31,6 +32,7 @@ class CellEditor(QGroupBox):
         self.setObjectName("cellEditor")
         self._filling = False
         self._default = Cell()
+        self._desirable = False
         self.where = QLabel("Choose a cell in the grid.")
         self.where.setObjectName("cellWhere")
         self.where.setWordWrap(True)
@@ -49,12 +51,19 @@ class CellEditor(QGroupBox):
         self.meaning = QLabel()
         self.meaning.setObjectName("cellPassMeaning")
         self.meaning.setWordWrap(True)
+        # The matrix's warning about this cell (a pass mark on a desirable criterion).
+        self.warning = QLabel()
+        self.warning.setObjectName("cellWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.hide()
         form = QFormLayout(self)
         form.addRow(self.where)
         form.addRow(self.assessed)
         form.addRow("&Weight", self.weight)
         form.addRow("&Pass mark", self.pass_mark)
         form.addRow(self.meaning)
+        form.addRow(self.warning)
         self.assessed.toggled.connect(self._edited)
         self.weight.valueChanged.connect(self._edited)
         self.pass_mark.valueChanged.connect(self._edited)
@@ -66,6 +75,7 @@ class CellEditor(QGroupBox):
         try:
             self._default = default
             self._stage = stage
+            self._desirable = criterion is not None and not criterion.essential
             usable = criterion is not None and stage is not None
             self.setEnabled(usable)
             self.where.setText(
@@ -85,6 +95,10 @@ class CellEditor(QGroupBox):
             self._filling = False
         self._explain()
 
+    def show_warning(self, text: str | None) -> None:
+        self.warning.setText(f"⚠ {text}" if text else "")
+        self.warning.setVisible(bool(text))
+
     def _explain(self) -> None:
         stage = self._stage
         scale = scale_of(stage.scale, stage.custom_scale) if stage is not None else None
@@ -94,6 +108,8 @@ class CellEditor(QGroupBox):
         mark = self.pass_mark.value()
         if mark < scale.minimum:
             text = f"{scale.name}. Any score counts towards the total."
+            if self._desirable:
+                text += " A desirable criterion: it breaks ties, and rejects nobody."
         else:
             label = next((p.label for p in scale.points if p.value == mark), "")
             at_least = f"at least {mark}" + (f" ({label})" if label else "")

@@ -7,10 +7,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from recruit_app.domain.library_format import STAGE_KINDS
+from recruit_app.vocabulary import Role, StageKind
 from ui.context import AppContext
 from ui.library.dialog_base import ServiceDialog
-from ui.stages.labels import PERSON_ROLE_LABELS
 
 
 def _line(name: str, placeholder: str = "", limit: int = 250) -> QLineEdit:
@@ -31,7 +30,7 @@ class AddStageDialog(ServiceDialog):
         self.campaign_id = campaign_id
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("newStageKind")
-        for code, label in STAGE_KINDS.items():
+        for code, label in StageKind.labels().items():
             self.kind_combo.addItem(label, code)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData("panel_interview"))
         self.name_edit = _line("newStageName", "e.g. Final interview")
@@ -74,8 +73,9 @@ class PersonDialog(ServiceDialog):
         self.email_edit = _line("personEmail", "name@department.gov.uk", 370)
         self.role_combo = QComboBox()
         self.role_combo.setObjectName("personRole")
-        for code, label in PERSON_ROLE_LABELS.items():
-            self.role_combo.addItem(label, code)
+        # Most people added here only sit on panels: that role comes first.
+        for role in (Role.PANEL_MEMBER, Role.RECRUITING_MANAGER, Role.ADMINISTRATOR):
+            self.role_combo.addItem(role.label, role.value)
         form = QFormLayout()
         form.addRow("&Name", self.checked("name", self.name_edit))
         form.addRow("&E-mail", self.checked("email", self.email_edit))

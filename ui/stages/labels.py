@@ -8,30 +8,16 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from recruit_app.domain.library_format import STAGE_KINDS
+from recruit_app.domain.dates import compact_date, day_and_month
 from recruit_app.domain.stage_rules import SCALES, Scale, scale_for
 from recruit_app.errors import ValidationError
+from recruit_app.vocabulary import StageKind
 
-MODE_LABELS = {
-    "": "Not set",
-    "in_person": "In person",
-    "video": "Video",
-    "telephone": "Telephone",
-    "online": "Online",
-}
-PANEL_ROLE_LABELS = {"chair": "Chair", "member": "Member", "independent": "Independent"}
-# The people service's roles (db.models.ROLES), which the interface may not import.
-PERSON_ROLE_LABELS = {
-    "panel_member": "Panel member",
-    "recruiting_manager": "Recruiting manager",
-    "administrator": "Administrator",
-}
 CUSTOM_SCALE = "custom"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def kind_label(kind: str) -> str:
-    return STAGE_KINDS.get(kind, kind)
+    return StageKind.label_for(kind)
 
 
 def says_kind(name: str, kind: str) -> bool:
@@ -44,25 +30,20 @@ def stage_title(name: str, kind: str) -> str:
     return name if says_kind(name, kind) else f"{name} ({kind_label(kind)})"
 
 
-def short_date(day: date) -> str:
-    """Like "11 Jan 2027", whatever the machine's locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def date_span(starts: date | None, ends: date | None) -> str:
     """ "11–12 Jan 2027", "30 Jan – 2 Feb 2027": as short as it can be and still clear."""
     if starts and ends:
         if starts == ends:
-            return short_date(starts)
+            return compact_date(starts)
         if (starts.year, starts.month) == (ends.year, ends.month):
-            return f"{starts.day}–{short_date(ends)}"
+            return f"{starts.day}–{compact_date(ends)}"
         if starts.year == ends.year:
-            return f"{starts.day} {_MONTHS[starts.month - 1]} – {short_date(ends)}"
-        return f"{short_date(starts)} – {short_date(ends)}"
+            return f"{day_and_month(starts)} – {compact_date(ends)}"
+        return f"{compact_date(starts)} – {compact_date(ends)}"
     if starts:
-        return f"from {short_date(starts)}"
+        return f"from {compact_date(starts)}"
     if ends:
-        return f"until {short_date(ends)}"
+        return f"until {compact_date(ends)}"
     return "—"
 
 

@@ -9,10 +9,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from recruit_app.domain.stage_rules import (
-    DEFAULT_PASS_MARK,
     MatrixCriterion,
     MatrixStage,
     check_matrix,
+    default_pass_mark,
 )
 from ui.stages.labels import kind_label, says_kind, scale_of
 
@@ -52,6 +52,7 @@ class MatrixModel(QAbstractTableModel):
         self.saved_cells: dict[Key, Cell] = {}  # as loaded: what "unsaved changes" compares to
         self.versions: dict[int, int] = {}  # the stage versions the grid was loaded at
         self.flagged: dict[str, str] = {}  # criterion code -> "error" | "warning"
+        self.cell_warnings: dict[Key, str] = {}  # a cell's own warning, shown beside it
 
     # --- feeding -------------------------------------------------------------------
 
@@ -118,13 +119,17 @@ class MatrixModel(QAbstractTableModel):
         key = self.key(index)
         return self.cells.get(key) if key else None
 
-    def default_cell(self, stage: Any) -> Cell:
-        mark = DEFAULT_PASS_MARK.get(stage.scale)
-        if mark is None:
-            scale = scale_of(stage.scale, stage.custom_scale)
-            # A custom scale has no agreed mark: start from its middle point.
-            mark = scale.values[len(scale.values) // 2] if scale else None
+    def default_cell(self, stage: Any, criterion: Any) -> Cell:
+        """A newly ticked cell: the scale's mark for an essential criterion (a custom
+        scale's middle point), none for a desirable one."""
+        mark = default_pass_mark(
+            stage.scale, essential=criterion.essential, custom=list(stage.custom_scale)
+        )
         return Cell(1.0, mark)
+
+    def cell_warning(self, index: Index) -> str | None:
+        key = self.key(index)
+        return self.cell_warnings.get(key) if key else None
 
     def set_cell(self, index: Index, cell: Cell | None) -> None:
         key = self.key(index)
@@ -156,18 +161,36 @@ class MatrixModel(QAbstractTableModel):
                 s.name,
                 s.kind,
                 tuple(c.code for c in self.criteria if (s.id, c.id) in self.cells),
+                tuple(
+                    (c.code, cell.pass_mark)
+                    for c in self.criteria
+                    if (cell := self.cells.get((s.id, c.id))) is not None
+                    and cell.pass_mark is not None
+                ),
             )
             for s in self.stages
         ]
         return check_matrix(criteria, stages)
 
+    def cell_of(self, field: str) -> Key | None:
+        """The (stage id, criterion id) of a finding's "cell:<stage index>:<code>" field."""
+        kind, _sep, rest = field.partition(":")
+        index, _sep, code = rest.partition(":")
+        if kind != "cell" or not index.isdigit() or int(index) >= len(self.stages):
+            return None
+        criterion = next((c for c in self.criteria if c.code == code), None)
+        return (self.stages[int(index)].id, criterion.id) if criterion else None
+
     def _flag(self) -> None:
         self.flagged = {}
+        self.cell_warnings = {}
         for finding in self.findings():
             if finding.field.startswith("criterion:"):
                 code = finding.field.split(":", 1)[1]
                 if self.flagged.get(code) != "error":
                     self.flagged[code] = finding.severity
+            elif (key := self.cell_of(finding.field)) is not None:
+                self.cell_warnings[key] = finding.message
 
     # --- Qt model API ----------------------------------------------------------------
 
@@ -237,11 +260,16 @@ class MatrixModel(QAbstractTableModel):
                 return f"Not assessed at {stage.name}. Press Space to tick."
             return None
         mark = "" if cell.pass_mark is None else f" ≥{cell.pass_mark}"
+        warning = self.cell_warning(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"×{number(cell.weight)}{mark}"
+            # The sign beside the cell, so the warning does not rest on colour alone.
+            return f"×{number(cell.weight)}{mark}" + (" ⚠" if warning else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             passes = "no pass mark" if cell.pass_mark is None else f"pass mark {cell.pass_mark}"
-            return f"Assessed at {stage.name}: weight {number(cell.weight)}, {passes}"
+            text = f"Assessed at {stage.name}: weight {number(cell.weight)}, {passes}"
+            return f"{text}\n{warning}" if warning else text
+        if role == Qt.ItemDataRole.BackgroundRole and warning:
+            return QBrush(WARNING_BACKGROUND)
         if role == Qt.ItemDataRole.ForegroundRole and not self._on_scale(stage, cell):
             return QBrush(OUT_OF_SCALE)
         return None
@@ -260,5 +288,6 @@ class MatrixModel(QAbstractTableModel):
             return False
         ticked = Qt.CheckState(value) == Qt.CheckState.Checked
         stage = self.stage_at(index.column())
-        self.set_cell(index, self.default_cell(stage) if ticked else None)
+        criterion = self.criteria[index.row()]
+        self.set_cell(index, self.default_cell(stage, criterion) if ticked else None)
         return True

@@ -37,7 +37,8 @@ TITLE_WIDTH = 300  # the narrowest the criterion titles get before the grid scro
 MUST_FIX = QColor("#b00020")
 HINT = (
     "Space ticks or unticks the selected cell; Enter goes to its weight and pass mark. "
-    "×2 ≥4 means weight 2, pass mark 4. Bold rows are the lead criterion."
+    "×2 ≥4 means weight 2, pass mark 4; ⚠ marks a cell the checks warn about. Bold rows are "
+    "the lead criterion."
 )
 
 
@@ -266,11 +267,13 @@ class MatrixTab(QWidget):
         stage = self.model.stage_at(index.column()) if index.isValid() else None
         if stage is None:
             self.cell_editor.show_cell(None, None, None, Cell())
+            self.cell_editor.show_warning(None)
             return
         criterion = self.model.criteria[index.row()]
         self.cell_editor.show_cell(
-            criterion, stage, self.model.cell(index), self.model.default_cell(stage)
+            criterion, stage, self.model.cell(index), self.model.default_cell(stage, criterion)
         )
+        self.cell_editor.show_warning(self.model.cell_warning(index))
 
     def _cell_edited(self, cell: Cell | None) -> None:
         index = self.table.currentIndex()
@@ -280,6 +283,7 @@ class MatrixTab(QWidget):
                 self.model.set_cell(index, cell)
             finally:
                 self._editing_cell = False
+            self.cell_editor.show_warning(self.model.cell_warning(index))
 
     def _show_findings(self) -> None:
         self.findings = self.model.findings()
@@ -306,6 +310,11 @@ class MatrixTab(QWidget):
             row = next((r for r, c in enumerate(self.model.criteria) if c.code == value), None)
             if row is not None:
                 self.table.setCurrentIndex(self.model.index(row, FIRST_STAGE))
+        elif kind == "cell" and (key := self.model.cell_of(field)) is not None:
+            stage_id, criterion_id = key
+            row = next(r for r, c in enumerate(self.model.criteria) if c.id == criterion_id)
+            column = next(n for n, s in enumerate(self.model.stages) if s.id == stage_id)
+            self.table.setCurrentIndex(self.model.index(row, FIRST_STAGE + column))
         elif kind == "stage" and value.isdigit() and self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(0, FIRST_STAGE + int(value)))
         self.table.setFocus()

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.domain.stage_rules import INTERVIEW_KINDS, PanelSeat, check_panel
-from ui.stages.labels import PANEL_ROLE_LABELS, button
+from recruit_app.vocabulary import PanelRole
+from ui.stages.labels import button
 from ui.widgets import field_error_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -87,7 +88,7 @@ class PanelModel(QAbstractTableModel):
             return (
                 seat.name,
                 seat.email,
-                PANEL_ROLE_LABELS.get(seat.role, seat.role),
+                PanelRole.label_for(seat.role),
                 str(seat.panel_number),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column in (ROLE, PANEL):
@@ -98,7 +99,7 @@ class PanelModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         seat = self.seats[index.row()]
-        if index.column() == ROLE and value in PANEL_ROLE_LABELS:
+        if index.column() == ROLE and value in PanelRole.codes():
             self.seats[index.row()] = replace(seat, role=value)
         elif index.column() == PANEL and 1 <= int(value) <= 20:
             self.seats[index.row()] = replace(seat, panel_number=int(value))
@@ -127,7 +128,7 @@ class _RoleDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
         combo.setObjectName("seatRoleEditor")
-        for code, label in PANEL_ROLE_LABELS.items():
+        for code, label in PanelRole.labels().items():
             combo.addItem(label, code)
         return combo
 
@@ -187,7 +188,7 @@ class PanelEditor(QWidget):
         )
         self.role_combo = QComboBox()
         self.role_combo.setObjectName("newSeatRole")
-        for code, label in PANEL_ROLE_LABELS.items():
+        for code, label in PanelRole.labels().items():
             self.role_combo.addItem(label, code)
         self.add_button = button("&Add", "addSeat", self.add_selected_person)
         self.new_button = button("New &person…", "newPerson", self.new_person_requested.emit)

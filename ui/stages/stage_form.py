@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recruit_app.domain.library_format import STAGE_KINDS, STAGE_MODES
+from recruit_app.vocabulary import StageKind, StageMode
 from ui.stages.inputs import OptionalDate
-from ui.stages.labels import MODE_LABELS, with_error
+from ui.stages.labels import with_error
 from ui.stages.scale_editor import ScaleEditor
 from ui.widgets import field_error_label
 
@@ -88,12 +88,12 @@ class StageForm(QWidget):
         self.name_edit.setMaxLength(250)  # longer input gets a message, not a silent cut
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("stageKind")
-        for code, label in STAGE_KINDS.items():
+        for code, label in StageKind.labels().items():
             self.kind_combo.addItem(label, code)
         self.mode_combo = QComboBox()
         self.mode_combo.setObjectName("stageMode")
-        for code in STAGE_MODES:
-            self.mode_combo.addItem(MODE_LABELS.get(code, code), code)
+        for code, label in StageMode.labels().items():
+            self.mode_combo.addItem(label, code)
         self.starts = OptionalDate("startsOn")
         self.ends = OptionalDate("endsOn")
 

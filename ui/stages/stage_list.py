@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ui.stages.labels import MODE_LABELS, date_span, kind_label
+from recruit_app.vocabulary import StageMode
+from ui.stages.labels import date_span, kind_label
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("#", "Stage", "Kind", "Dates", "Held", "Name-blind", "Scores")
@@ -50,7 +51,7 @@ class StageListModel(QAbstractTableModel):
                 stage.name,
                 kind_label(stage.kind),
                 date_span(stage.starts_on, stage.ends_on),
-                MODE_LABELS.get(stage.mode, stage.mode),
+                StageMode.label_for(stage.mode),
                 "Yes" if stage.name_blind else "No",
                 "Scored" if stage.has_scores else "",
             )[column]
