@@ -27,6 +27,9 @@ class Database:
     engine: Engine
     revision: str | None
     backup_made: Path | None = None
+    # A shared PostgreSQL database whose URL names nobody: each person connects as their
+    # own role, so nothing is read until someone signs in (see `reconnect`).
+    awaiting_sign_in: bool = False
     _reader: Engine | None = field(default=None, init=False, repr=False)
 
     def session(self, *, read_only: bool = False) -> Session:
@@ -53,6 +56,33 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def reconnect(self, *, username: str, password: str) -> None:
+        """Connect as another PostgreSQL role (a person signing in), with the server checking
+        the password; from now on every session is theirs. Raises the driver's error."""
+        target = DatabaseTarget(
+            url=self.target.url.set(username=username, password=password),
+            backend=self.backend,
+            path=None,
+        )
+        engine = make_engine(target)
+        try:
+            with engine.connect() as connection:
+                revision = schema.current_revision(connection)
+        except BaseException:
+            engine.dispose()
+            raise
+        previous, self.engine, self._reader = self.engine, engine, None
+        self.revision, self.awaiting_sign_in = revision, False
+        previous.dispose()
+
+    def forget_sign_in(self) -> None:
+        """Back to the connection the URL names (none, for a team database): signing out."""
+        if self.backend != "postgresql":
+            return
+        previous, self.engine, self._reader = self.engine, make_engine(self.target), None
+        self.awaiting_sign_in = not self.target.url.username
+        previous.dispose()
+
 
 def open_database(url: str, *, migrate: bool = True) -> Database:
     """Open the database at `url`, refusing newer schemas and migrating older ones.
@@ -61,6 +91,10 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     """
     target = parse_database_url(url)
     engine = make_engine(target)
+    if target.backend == "postgresql" and not target.url.username:
+        # Team mode: people connect as themselves, so nothing can be read (or upgraded:
+        # that is the owner's `db upgrade`) before someone signs in.
+        return Database(target=target, engine=engine, revision=None, awaiting_sign_in=True)
     try:
         revision, has_tables = _inspect(engine, target)
         if revision is not None and revision not in schema.known_revisions():
@@ -137,4 +171,16 @@ def _upgrade(engine: Engine, target: DatabaseTarget) -> None:
     try:
         upgrade_to_head(engine)
     except (OperationalError, DBAPIError) as exc:
-        raise _unavailable(target, exc) from None
+        if exc.connection_invalidated:
+            raise _unavailable(target, exc) from None
+        detail = str(exc.orig or exc).strip().splitlines()[0]
+        owner = (
+            " On PostgreSQL, run `recruit-app db upgrade` as the database's owner, a role "
+            "that may create roles (see the README's team set-up)."
+            if target.backend == "postgresql"
+            else ""
+        )
+        raise DatabaseUnavailable(
+            f"The database {target.display} could not be upgraded, and nothing was changed "
+            f"({detail}).{owner}"
+        ) from None

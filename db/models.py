@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Index,
     MetaData,
@@ -390,6 +391,9 @@ class Person(Versioned, table=True):
     failed_sign_ins: int = Field(default=0)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # On PostgreSQL, the person's own login role (db.pg_roles.role_name); null on SQLite
+    # and until they are enrolled.
+    db_role: str | None = Field(default=None, max_length=63, unique=True)
 
 
 class PanelAssignment(Versioned, table=True):
@@ -595,3 +599,26 @@ class AuditEvent(SQLModel, table=True):
     summary: str = Field(default="", sa_type=Text)
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # On PostgreSQL, the login role that wrote the event, set by the database itself.
+    db_role: str | None = Field(default=None, max_length=63)
+
+
+class DataChange(SQLModel, table=True):
+    """A change to a table as the database saw it: which role, which transaction, how many
+    rows. Written by PostgreSQL's own triggers (empty on SQLite), so a change made outside
+    Recruit, with a raw SQL client, is on record too; nobody but the owner may alter it."""
+
+    __tablename__ = "data_change"
+    __table_args__ = (
+        UniqueConstraint("transaction_id", "table_name", "operation"),
+        Index("ix_data_change_time", "occurred_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    db_role: str = Field(max_length=63)
+    transaction_id: int = Field(sa_type=BigInteger)
+    table_name: str = Field(max_length=63)
+    operation: str = Field(max_length=10)
+    rows: int = Field(default=0)
+    # The first ids changed (up to 200), for finding the rows again.
+    ids: list[Any] = Field(default_factory=list, sa_type=JSON)

@@ -22,13 +22,21 @@ def head_revision() -> str:
     return known_revisions()[-1]
 
 
+def _schema(connection: Connection) -> str | None:
+    # Recruit's tables live in PostgreSQL's public schema, whatever comes first on the
+    # connecting role's search_path (panel members have recruit_panel first).
+    return "public" if connection.dialect.name == "postgresql" else None
+
+
 def current_revision(connection: Connection) -> str | None:
     """The revision stamped in the database, or None for a database Alembic never touched."""
-    if not inspect(connection).has_table("alembic_version"):
+    schema = _schema(connection)
+    if not inspect(connection).has_table("alembic_version", schema=schema):
         return None
-    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    table = "public.alembic_version" if schema else "alembic_version"
+    row = connection.execute(text(f"SELECT version_num FROM {table}")).first()
     return row[0] if row else None
 
 
 def table_names(connection: Connection) -> list[str]:
-    return inspect(connection).get_table_names()
+    return inspect(connection).get_table_names(schema=_schema(connection))

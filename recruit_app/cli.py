@@ -52,7 +52,9 @@ def _context(
     if db.backup_made:
         print(f"Backed up the database to {db.backup_made} before upgrading it.", file=sys.stderr)
     try:
-        actor = _actor(db, args) if sign_in else Actor.local_owner()
+        # A shared PostgreSQL database whose URL names nobody cannot even be read until
+        # someone signs in: each person connects as their own role.
+        actor = _actor(db, args) if sign_in or db.awaiting_sign_in else Actor.local_owner()
     except BaseException:
         db.dispose()
         raise
@@ -134,7 +136,23 @@ def cmd_db_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _as_owner(args: argparse.Namespace, what: str) -> None:
+    """Schema upgrades and the first administrator are the database owner's work: on a
+    shared PostgreSQL database the URL must name the owner, not leave it to sign-in."""
+    from recruit_app.errors import ValidationError
+    from recruit_app.settings import Settings, resolve_database_url
+
+    url = resolve_database_url(args.db, Settings())
+    if url.startswith("postgres") and "@" not in url.split("://", 1)[-1].split("/", 1)[0]:
+        raise ValidationError(
+            f"{what} is the database owner's work: give --db a URL that names the owner, "
+            "e.g. postgresql://recruit_owner@server:5432/recruit (the password from "
+            "PGPASSWORD or ~/.pgpass)."
+        )
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    _as_owner(args, "Upgrading the schema")
     ctx = _context(args, migrate=True, sign_in=False)
     print(f"{ctx.db.target.display} is at schema {ctx.db.revision}, the newest this version knows.")
     ctx.db.dispose()
@@ -163,6 +181,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 def cmd_users_create_admin(args: argparse.Namespace) -> int:
     from recruit_app.services.auth import create_first_administrator
 
+    _as_owner(args, "Setting up the first administrator")
     ctx = _context(args, sign_in=False)
     try:
         password = _password(f"Password for {args.email}: ", twice=True)
@@ -193,6 +212,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
                     "active": p.active,
                     "can_sign_in": p.can_sign_in,
                     "panels": list(p.panels),
+                    "db_role": p.db_role,
                 }
                 for p in people
             ]

@@ -74,6 +74,8 @@ class Settings:
             raise ValidationError(f"There is no setting called {name!r}.", field=name)
         if not isinstance(value, setting.type):
             raise ValidationError(f"{name} must be a {setting.type.__name__}.", field=name)
+        if name == "database_url":
+            check_database_setting(str(value))
         self._values[name] = value
 
     def save(self) -> None:
@@ -82,6 +84,28 @@ class Settings:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(self._values, handle, indent=2, sort_keys=True)
         os.replace(tmp, self.path)
+
+
+def check_database_setting(url: str) -> None:
+    """A database URL may be kept in the settings only without a password."""
+    if _has_password(url):
+        raise ValidationError(
+            "Settings never keep a password: give the server's address only "
+            "(postgresql://server:5432/recruit). Everyone signs in with their own e-mail "
+            "and password.",
+            field="database_url",
+        )
+
+
+def _has_password(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        return False  # a file path
+    try:
+        return urlsplit(url).password is not None
+    except ValueError:
+        return False
 
 
 def resolve_database_url(cli_value: str | None = None, settings: Settings | None = None) -> str:

@@ -97,12 +97,20 @@ def _create_pg_database(server_url: str, name: str, template: str | None = None)
 
 
 def _drop_pg_database(server_url: str, name: str) -> None:
+    """Drop the database and the login roles of its people (db.pg_roles names them
+    after the database; roles belong to the whole server)."""
     from sqlalchemy import text
 
     engine = _admin_engine(server_url)
     try:
         with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            roles = connection.execute(
+                text("SELECT rolname FROM pg_roles WHERE starts_with(rolname, :prefix)"),
+                {"prefix": f"{name}:"},
+            ).scalars()
+            for role in list(roles):
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
     finally:
         engine.dispose()
 

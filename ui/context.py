@@ -98,8 +98,13 @@ class AppContext(QObject):
         self.signed_in = True
 
     def sign_out(self) -> None:
-        """Back to waiting for someone to sign in; the database stays open for them."""
+        """Back to waiting for someone to sign in; the database stays open for them (on a
+        shared server, without the person's own connection, which is closed)."""
         if self.database is not None:
+            from recruit_app.services.auth import sign_out
+
+            self.wait_for_workers()
+            sign_out(self.database)
             self.awaiting_sign_in, self.database = self.database, None
         self.actor = NOBODY
         self.signed_in = False

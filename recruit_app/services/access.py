@@ -18,8 +18,9 @@ from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from db.models import Campaign, CampaignShare, Candidate, PanelAssignment, Stage, id_of
-from recruit_app.errors import NotFound, PermissionDenied
+from recruit_app.errors import NotFound, PermissionDenied, RecruitError
 from recruit_app.services.context import Actor, ServiceContext
+from recruit_app.vocabulary import Role
 
 Use = Literal["view", "manage"]
 
@@ -28,16 +29,25 @@ def campaign_for(session: Session, ctx: ServiceContext, campaign_id: int, use: U
     """The campaign, if the person acting may `use` it."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound("That campaign no longer exists.")
+        raise _missing(session, ctx.actor, "That campaign no longer exists.", "that campaign")
     check_campaign(session, ctx.actor, campaign, use)
     return campaign
+
+
+def _missing(session: Session, actor: Actor, gone: str, what: str) -> RecruitError:
+    """A row the session cannot see. On a shared PostgreSQL server the server's own rules
+    hide what a person may not reach, so there it may exist: refused, without saying."""
+    if session.get_bind().dialect.name != "postgresql" or actor.role == "administrator":
+        return NotFound(gone)
+    refused = _refused(actor, what)
+    return PermissionDenied(f"{refused.message} (Or it no longer exists.)")
 
 
 def stage_for(session: Session, ctx: ServiceContext, stage_id: int, use: Use) -> Stage:
     """The stage, if the person acting may `use` it (a panel member: only stages they sit on)."""
     stage = session.get(Stage, stage_id)
     if stage is None:
-        raise NotFound("That stage no longer exists.")
+        raise _missing(session, ctx.actor, "That stage no longer exists.", "that stage")
     actor = ctx.actor
     if actor.role == "panel_member":
         if use == "manage" or not sits_on(session, actor, id_of(stage)):
@@ -52,7 +62,9 @@ def stage_for(session: Session, ctx: ServiceContext, stage_id: int, use: Use) ->
 def candidate_for(session: Session, ctx: ServiceContext, candidate_id: int, use: Use) -> Candidate:
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
-        raise NotFound("That candidate is no longer in the campaign.")
+        raise _missing(
+            session, ctx.actor, "That candidate is no longer in the campaign.", "that candidate"
+        )
     campaign = session.get(Campaign, candidate.campaign_id)
     assert campaign is not None
     check_campaign(session, ctx.actor, campaign, use)
@@ -130,12 +142,11 @@ def visible_campaigns_clause(actor: Actor) -> ColumnElement[bool] | None:
 
 
 def _refused(actor: Actor, what: str) -> PermissionDenied:
-    roles = {"recruiting_manager": "recruiting manager", "panel_member": "panel member"}
-    role = roles.get(actor.role, actor.role)
+    role = Role.phrase_for(actor.role)
     return PermissionDenied(
         f"As a {role}, {actor.name} may not work on {what}. "
         "Ask its owner or an administrator to share it."
-        if actor.role == "recruiting_manager"
+        if actor.role == Role.RECRUITING_MANAGER
         else f"As a {role}, {actor.name} may only see the stages they sit on a panel of, "
         f"not {what}."
     )

@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
-from db import audit
+from db import audit, pg_roles
 from db.database import Database
-from db.models import AppSetting, Person
+from db.models import AppSetting, Person, id_of
 from db.types import utcnow
 from recruit_app.errors import DatabaseUnavailable, PermissionDenied, ValidationError
 from recruit_app.services.context import Actor, ServiceContext
@@ -73,7 +74,12 @@ def sign_in_required(db: Database) -> bool:
 
 
 def has_administrator(db: Database) -> bool:
-    """Whether an active administrator can sign in (otherwise set-up creates the first)."""
+    """Whether an active administrator can sign in (otherwise set-up creates the first).
+
+    A shared PostgreSQL database cannot be asked before someone signs in: its owner sets
+    up the first administrator (`recruit-app users create-admin`), so one is assumed."""
+    if db.awaiting_sign_in:
+        return True
     with db.session(read_only=True) as session:
         return _administrators(session) > 0
 
@@ -85,7 +91,11 @@ def _administrators(session: Session) -> int:
         .where(
             Person.role == "administrator",
             Person.active == True,  # noqa: E712 - SQL, not Python truth
-            col(Person.password_hash).is_not(None),
+            # A password: its hash here (SQLite), or the server's verifier (PostgreSQL).
+            or_(
+                col(Person.password_hash).is_not(None),
+                col(Person.password_changed_at).is_not(None),
+            ),
         )
     ).one()
 
@@ -132,6 +142,8 @@ def sign_in(db: Database, email: str, password: str, *, now: datetime | None = N
     """
     now = now or utcnow()
     email = (email or "").strip().lower()
+    if db.backend == "postgresql":
+        return _sign_in_to_server(db, email, password)
     with _signing_in(db) as session:
         # Locked for the whole attempt: parallel guesses wait their turn and each sees the
         # failures counted before it, so none goes uncounted.
@@ -155,6 +167,67 @@ def sign_in(db: Database, email: str, password: str, *, now: datetime | None = N
         session.commit()
         assert person.id is not None
         return Actor(name=person.name, role=person.role, person_id=person.id)
+
+
+def _sign_in_to_server(db: Database, email: str, password: str) -> Actor:
+    """On PostgreSQL, signing in is connecting as the person's own role: the server checks
+    the password (and slows down guessing, see the README). Then the person's row says who
+    they are; the connection stays theirs for everything they do."""
+    from sqlalchemy.exc import DBAPIError
+
+    from db import schema
+    from db.pg_roles import role_name
+    from recruit_app.errors import SchemaTooNew
+
+    if not password or "\x00" in password or len(password) > MAX_PASSWORD:
+        raise PermissionDenied(WRONG)
+    role = role_name(str(db.target.url.database), email)
+    try:
+        db.reconnect(username=role, password=password)
+    except DBAPIError as exc:
+        said = str(exc.orig or "").lower()
+        if "password authentication failed" in said or "does not exist" in said:
+            raise PermissionDenied(WRONG) from None
+        if "not permitted to log in" in said:
+            raise PermissionDenied(
+                "This account cannot sign in: it was deactivated, or has no password yet. "
+                "Ask an administrator."
+            ) from None
+        if "permission denied for database" in said:
+            raise PermissionDenied(
+                f"{email} is not one of the people of this database: ask its administrator."
+            ) from None
+        raise DatabaseUnavailable(
+            f"Recruit cannot reach the PostgreSQL database {db.target.display}: check the "
+            "server is running and its address is right."
+        ) from None
+    try:
+        if db.revision != schema.head_revision():
+            if db.revision not in schema.known_revisions():
+                raise SchemaTooNew(
+                    f"The database {db.target.display} was written by a newer version of "
+                    "Recruit. Update Recruit to use it."
+                )
+            raise DatabaseUnavailable(
+                f"The database {db.target.display} needs an upgrade before this version of "
+                "Recruit can use it: ask its owner to run `recruit-app db upgrade`."
+            )
+        with db.session(read_only=True) as session:
+            person = session.exec(select(Person).where(Person.db_role == role)).first()
+        if person is None or not person.active:
+            raise PermissionDenied(
+                f"{email} cannot sign in to this database: ask an administrator."
+            )
+        assert person.id is not None
+        return Actor(name=person.name, role=person.role, person_id=person.id)
+    except BaseException:
+        db.forget_sign_in()
+        raise
+
+
+def sign_out(db: Database) -> None:
+    """Drop the signed-in person's connection (PostgreSQL); nothing to do on SQLite."""
+    db.forget_sign_in()
 
 
 @contextmanager
@@ -205,6 +278,7 @@ def create_first_administrator(db: Database, *, email: str, name: str, password:
     """Set-up: the first administrator of a database that has none yet."""
     name, email, _role = clean_person(name, email, "administrator")
     hashed = hash_password(password)
+    server = db.backend == "postgresql"  # the server keeps the password, as its verifier
     actor = Actor(name=name, role="administrator")
     ctx = ServiceContext(db=db, actor=actor)
     with unit_of_work(ctx) as session:
@@ -217,8 +291,11 @@ def create_first_administrator(db: Database, *, email: str, name: str, password:
             person = Person(name=name, email=email, role="administrator", updated_by=name)
             session.add(person)
         person.name, person.role, person.active = name, "administrator", True
-        person.password_hash, person.password_changed_at = hashed, utcnow()
+        person.password_hash = None if server else hashed
+        person.password_changed_at = utcnow()
         session.flush()
+        if server:
+            pg_roles.enrol(session, id_of(person), email, password)
         _record(
             session,
             ctx,
@@ -238,6 +315,9 @@ def change_password(ctx: ServiceContext, old: str, new: str) -> None:
     if ctx.actor.person_id is None:
         raise ValidationError("The desktop's owner has no password to change.")
     hashed = hash_password(new)
+    if ctx.db.backend == "postgresql":
+        _change_password_on_server(ctx, old, new)
+        return
     with unit_of_work(ctx) as session:
         person = session.get(Person, ctx.actor.person_id)
         if person is None or not person.password_hash or not _verify(person.password_hash, old):
@@ -256,17 +336,60 @@ def change_password(ctx: ServiceContext, old: str, new: str) -> None:
         )
 
 
+def _change_password_on_server(ctx: ServiceContext, old: str, new: str) -> None:
+    """PostgreSQL: the server proves the old password (a connection made with it), then
+    takes the new one as a verifier made here."""
+    from sqlalchemy.exc import DBAPIError
+
+    from db.database import Database
+    from db.engine import make_engine
+
+    with unit_of_work(ctx, read_only=True) as session:
+        person = session.get(Person, ctx.actor.person_id)
+        if person is None or not person.db_role:
+            raise ValidationError("You are not enrolled on this database's server.")
+        email, role = person.email, person.db_role
+    proof = Database(
+        target=ctx.db.target,
+        engine=make_engine(ctx.db.target),
+        revision=None,
+        awaiting_sign_in=True,
+    )
+    try:
+        proof.reconnect(username=role, password=old)
+    except DBAPIError:
+        raise ValidationError("The current password is not right.", "old_password") from None
+    finally:
+        proof.dispose()
+    with unit_of_work(ctx) as session:
+        pg_roles.change_own_password(session, email, new)
+        _record(
+            session,
+            ctx,
+            "person.password",
+            "person",
+            ctx.actor.person_id,
+            f"{ctx.actor.name} changed their password",
+            None,
+            None,
+        )
+
+
 def reset_password(ctx: ServiceContext, person_id: int, new: str) -> None:
     """An administrator sets someone's password (and lifts any wait after failures)."""
     require(ctx.actor, "people.manage")
     hashed = hash_password(new)
+    server = ctx.db.backend == "postgresql"  # the server keeps the password, as its verifier
     with unit_of_work(ctx) as session:
         person = session.get(Person, person_id)
         if person is None:
             raise ValidationError("That person is no longer listed.")
-        person.password_hash, person.password_changed_at = hashed, utcnow()
+        person.password_hash = None if server else hashed
+        person.password_changed_at = utcnow()
         person.failed_sign_ins, person.locked_until = 0, None
         person.updated_by, person.updated_at = ctx.actor.name, utcnow()
+        if server:
+            pg_roles.enrol(session, person_id, person.email, new)
         _record(
             session,
             ctx,

@@ -33,7 +33,7 @@ def open_db(url: str, *, migrate: bool = True) -> Database:
     from recruit_app.services.library import ensure_builtin_library
 
     db = open_database(url, migrate=migrate)
-    if migrate:
+    if migrate and not db.awaiting_sign_in:
         try:
             ensure_builtin_library(db)
         except BaseException:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from db import audit
-from db.models import ROLES, Campaign, PanelAssignment, Person, Stage, id_of
+from db import audit, pg_roles
+from db.models import Campaign, PanelAssignment, Person, Stage, id_of
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.stages import PersonView
 from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.vocabulary import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -25,13 +26,14 @@ def clean_person(name: str, email: str, role: str) -> tuple[str, str, str]:
         raise ValidationError("Give the person's name (up to 200 characters).", "name")
     if not _EMAIL.match(email) or len(email) > 320:
         raise ValidationError(f"{email!r} does not look like an e-mail address.", "email")
-    if role not in ROLES:
-        raise ValidationError("Choose administrator, recruiting manager or panel member.", "role")
+    if role not in Role.codes():
+        *others, last = (r.phrase for r in Role)
+        raise ValidationError(f"Choose {', '.join(others)} or {last}.", "role")
     return name, email, role
 
 
 def create_person(
-    ctx: ServiceContext, *, name: str, email: str, role: str = "panel_member"
+    ctx: ServiceContext, *, name: str, email: str, role: str = Role.PANEL_MEMBER
 ) -> PersonView:
     _may_change(ctx, role)
     name, email, role = clean_person(name, email, role)
@@ -43,6 +45,7 @@ def create_person(
         person = Person(name=name, email=email, role=role, updated_by=ctx.actor.name)
         session.add(person)
         session.flush()
+        _enrol(session, person)
         audit.record(
             session,
             actor_name=ctx.actor.name,
@@ -71,6 +74,7 @@ class PersonRow:
     can_sign_in: bool  # has a password
     panels: tuple[str, ...]  # "283922 CV sift (chair)"
     version: int
+    db_role: str | None = None  # their PostgreSQL login role; None on SQLite
 
 
 def list_people(ctx: ServiceContext, *, include_inactive: bool = True) -> list[PersonRow]:
@@ -100,9 +104,10 @@ def list_people(ctx: ServiceContext, *, include_inactive: bool = True) -> list[P
                 p.email,
                 p.role,
                 p.active,
-                bool(p.password_hash),
+                bool(p.password_hash) or p.password_changed_at is not None,
                 tuple(seats.get(id_of(p), ())),
                 p.version,
+                p.db_role,
             )
             for p in people
         ]
@@ -144,6 +149,7 @@ def update_person(
         before = {"name": person.name, "email": person.email, "role": person.role}
         person.name, person.email, person.role = name, email, role
         touch(person, ctx)
+        _enrol(session, person)
         audit.record(
             session,
             actor_name=ctx.actor.name,
@@ -175,6 +181,7 @@ def set_active(
         before = person.active
         person.active = active
         touch(person, ctx)
+        _enrol(session, person)
         audit.record(
             session,
             actor_name=ctx.actor.name,
@@ -186,6 +193,13 @@ def set_active(
             before={"active": before},
             after={"active": active},
         )
+
+
+def _enrol(session: Session, person: Person) -> None:
+    """On PostgreSQL, bring the person's login role in line with their row: its name (from
+    the e-mail), its group (from the role), LOGIN only while active with a password."""
+    if session.get_bind().dialect.name == "postgresql":
+        pg_roles.enrol(session, id_of(person), person.email)
 
 
 def _keep_an_administrator(session: Session, leaving: Person) -> None:

@@ -384,11 +384,14 @@ def _blank_rows(session: Session, chunk: list[int], actor: str) -> None:
     )
     # The trail keeps what happened, when and by whom (the summaries name candidates by
     # number only); the values it recorded about them go.
-    session.execute(
-        update(AuditEvent)
-        .where(events_about(chunk))
-        .values(before=ERASED, after=ERASED)
-        .execution_options(synchronize_session=False)
+    audit.redact(
+        session,
+        [
+            (event_id, summary, ERASED, ERASED)
+            for event_id, summary in session.exec(
+                select(AuditEvent.id, AuditEvent.summary).where(events_about(chunk))
+            ).all()
+        ],
     )
 
 
@@ -459,13 +462,7 @@ def _scrub_events(
         new = (scrubber.scrub(summary), scrubber.scrub_json(before), scrubber.scrub_json(kept))
         if any(a is not b for a, b in zip(new, (summary, before, after), strict=True)):
             changed.append((event_id, *new))
-    for event_id, summary, before, after in changed:
-        session.execute(
-            update(AuditEvent)
-            .where(col(AuditEvent.id) == event_id)
-            .values(summary=summary, before=before, after=after)
-            .execution_options(synchronize_session=False)
-        )
+    audit.redact(session, changed)
 
 
 def _merit_order_kept(after: Any, numbers: set[str]) -> Any:
@@ -486,12 +483,14 @@ def redact_orphaned_events(session: Session) -> int:
     """Blank the values of events about candidates who no longer exist (deleted with their
     campaign, whose trail stays), and the notes of ties at stages that no longer exist:
     nothing else would ever erase them. How many events changed."""
-    blanked = 0
+    redactions: list[audit.Redaction] = []
     for entity, model in CANDIDATE_ENTITIES.items():
-        stale = [
-            event_id
-            for event_id, before, after in session.exec(
-                select(AuditEvent.id, AuditEvent.before, AuditEvent.after).where(
+        redactions += [
+            (event_id, summary, ERASED, ERASED)
+            for event_id, summary, before, after in session.exec(
+                select(
+                    AuditEvent.id, AuditEvent.summary, AuditEvent.before, AuditEvent.after
+                ).where(
                     col(AuditEvent.entity) == entity,
                     col(AuditEvent.entity_id).is_not(None),
                     # Each has an id column, which SQLModel's base class does not declare.
@@ -500,29 +499,15 @@ def redact_orphaned_events(session: Session) -> int:
             ).all()
             if (before, after) != (ERASED, ERASED)
         ]
-        for start in range(0, len(stale), 500):
-            session.execute(
-                update(AuditEvent)
-                .where(col(AuditEvent.id).in_(stale[start : start + 500]))
-                .values(before=ERASED, after=ERASED)
-                .execution_options(synchronize_session=False)
-            )
-        blanked += len(stale)
-    for event_id, after in session.exec(
-        select(AuditEvent.id, AuditEvent.after).where(
+    for event_id, summary, before, after in session.exec(
+        select(AuditEvent.id, AuditEvent.summary, AuditEvent.before, AuditEvent.after).where(
             col(AuditEvent.action) == "results.tie",
             col(AuditEvent.entity_id).not_in(select(Stage.id)),
         )
     ).all():
         if isinstance(after, dict) and after.get("note") not in (None, "", REDACTED):
-            session.execute(
-                update(AuditEvent)
-                .where(col(AuditEvent.id) == event_id)
-                .values(after={**after, "note": REDACTED})
-                .execution_options(synchronize_session=False)
-            )
-            blanked += 1
-    return blanked
+            redactions.append((event_id, summary, before, {**after, "note": REDACTED}))
+    return audit.redact(session, redactions)
 
 
 # --- leaving no old copy behind ----------------------------------------------------------

@@ -175,8 +175,13 @@ def test_a_busy_sqlite_database_gives_a_plain_message_after_a_wait(capsys, sqlit
 # --- sign-in failures counted under parallel guesses --------------------------------------
 
 
-def test_parallel_wrong_passwords_are_each_counted(database):
+def test_parallel_wrong_passwords_are_each_counted(sqlite_url):
+    """The app counts failed sign-ins on SQLite desks; on PostgreSQL the server checks
+    passwords (tests/integration/test_pg_security.py tries parallel guesses there)."""
     from recruit_app.services.auth import WRONG, create_first_administrator, sign_in
+    from recruit_app.services.database import open_db
+
+    database = open_db(sqlite_url)
 
     create_first_administrator(
         database, email="ada@example.org", name="Ada Admin", password="correct horse battery"
@@ -208,4 +213,5 @@ def test_parallel_wrong_passwords_are_each_counted(database):
         failures = connection.execute(
             text("SELECT failed_sign_ins FROM person WHERE email = 'ada@example.org'")
         ).scalar()
+    database.dispose()
     assert failures == 3

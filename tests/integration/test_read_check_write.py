@@ -34,11 +34,13 @@ SHORT_LOCK_WAIT_MS = 300  # B's own limit on waiting for A's lock, so the test e
 @contextmanager
 def desktop(url: str, email: str, *, short_lock_wait: bool = False) -> Iterator[ServiceContext]:
     db = open_db(url)
-    if short_lock_wait:
-        event.listen(db.engine, "connect", _short_wait(db.backend))
-        db.engine.dispose()  # connections made from now on get the short wait
     try:
-        yield ServiceContext(db, auth.sign_in(db, email, PASSWORD))
+        # Signing in on PostgreSQL connects as the person: a new engine, so listen after.
+        actor = auth.sign_in(db, email, PASSWORD)
+        if short_lock_wait:
+            event.listen(db.engine, "connect", _short_wait(db.backend))
+            db.engine.dispose()  # connections made from now on get the short wait
+        yield ServiceContext(db, actor)
     finally:
         db.dispose()
 

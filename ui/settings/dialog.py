@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from recruit_app import paths
 from recruit_app.errors import RecruitError, ValidationError
-from recruit_app.settings import DB_ENV, default_database_url
+from recruit_app.settings import DB_ENV, check_database_setting, default_database_url
 from ui import change_bus
 from ui.context import AppContext
 from ui.sign_in.opening import OpenedDatabase, open_and_check
@@ -407,6 +407,13 @@ class SettingsDialog(QDialog):
         settings.set("brand_colour", organisation[0])
         settings.set("logo_path", organisation[1])
         wanted = self.database_edit.text().strip()
+        try:
+            check_database_setting(wanted)
+        except ValidationError as exc:
+            self.switch_error.setText(exc.message)
+            self.switch_error.show()
+            self.adjustSize()
+            return
         if wanted == settings.get("database_url") and self.context.current_database is not None:
             settings.save()
             self.accept()
