@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import packs, scheduling, scoring_jobs, screens, startup
+from benchmarks import packs, row_security, scheduling, scoring_jobs, screens, startup
 from benchmarks.harness import Result, print_table, write_json
 
 PG_ENV = "RECRUIT_APP_BENCH_PG"
@@ -20,6 +20,7 @@ SUITES: dict[str, Callable[..., list[Result]]] = {
     "scoring": scoring_jobs.run,
     "screens": screens.run,
     "packs": packs.run,
+    "row_security": row_security.run,
 }
 
 

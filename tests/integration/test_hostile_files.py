@@ -387,6 +387,11 @@ CAMPAIGN_CASES = [
         lambda d: _criterion(d, "PROG").update(library="SFIA"),
         "Criterion PROG: the library reference must be an object",
     ),
+    (
+        "unknown top-level field",
+        lambda d: d.update(timetabel={"closes_on": "2027-01-04"}),
+        "timetabel is not something a campaign file can hold",
+    ),
     ("title a list", lambda d: d.update(title=["Developer"]), "the title must be text"),
     ("reference an object", lambda d: d.update(reference={}), "the reference must be text"),
     ("criteria an object", lambda d: d.update(criteria={}), "the criteria must be a list"),

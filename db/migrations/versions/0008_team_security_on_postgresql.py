@@ -162,21 +162,27 @@ $$""",
     f"""
 CREATE OR REPLACE FUNCTION recruit_completed_stages() RETURNS SETOF integer
 LANGUAGE sql STABLE {DEFINER} AS $$
+  -- Counted, not searched cell by cell: my submitted scores for the candidates I owe them
+  -- (one score per cell, by the unique index) against candidates x criteria. Two scans,
+  -- whatever the planner's statistics say.
   SELECT s.stage_id FROM recruit_seats() s
-  WHERE NOT EXISTS (
-    SELECT 1 FROM candidate c
-    JOIN stage_criterion sc ON sc.stage_id = s.stage_id
-    WHERE c.campaign_id = s.campaign_id
-      AND (s.previous_stage IS NULL OR EXISTS (
-           SELECT 1 FROM outcome o WHERE o.stage_id = s.previous_stage
-           AND o.candidate_id = c.id AND o.kind = 'progress'))
-      AND NOT EXISTS (SELECT 1 FROM outcome w WHERE w.candidate_id = c.id
-                      AND w.kind = 'withdrawn')
-      AND NOT EXISTS (SELECT 1 FROM conflict_declaration d WHERE d.candidate_id = c.id
-                      AND d.person_id = recruit_me())
-      AND NOT EXISTS (SELECT 1 FROM score x WHERE x.stage_criterion_id = sc.id
-                      AND x.candidate_id = c.id AND x.assessor_id = recruit_me()
-                      AND x.status = 'submitted'))
+  CROSS JOIN LATERAL (
+    WITH owed AS (
+      SELECT c.id FROM candidate c
+      WHERE c.campaign_id = s.campaign_id
+        AND (s.previous_stage IS NULL OR c.id IN (
+             SELECT o.candidate_id FROM outcome o
+             WHERE o.stage_id = s.previous_stage AND o.kind = 'progress'))
+        AND c.id NOT IN (SELECT w.candidate_id FROM outcome w WHERE w.kind = 'withdrawn')
+        AND c.id NOT IN (SELECT d.candidate_id FROM conflict_declaration d
+                         WHERE d.person_id = (SELECT recruit_me())))
+    SELECT (SELECT count(*) FROM owed)
+           * (SELECT count(*) FROM stage_criterion k WHERE k.stage_id = s.stage_id) AS cells,
+           (SELECT count(*) FROM score x JOIN stage_criterion sc ON sc.id = x.stage_criterion_id
+            WHERE sc.stage_id = s.stage_id AND x.assessor_id = (SELECT recruit_me())
+              AND x.status = 'submitted' AND x.candidate_id IN (SELECT id FROM owed)) AS done
+  ) t
+  WHERE t.done = t.cells
 $$""",
     # Criteria (cells) whose every score the person may read: the campaigns they manage,
     # the stages they chair, and the stages where they owe nothing more.
@@ -198,7 +204,7 @@ LANGUAGE sql STABLE {DEFINER} AS $$
   WITH mine AS (
     SELECT sc.stage_id, s.candidate_id, count(*) AS done
     FROM score s JOIN stage_criterion sc ON sc.id = s.stage_criterion_id
-    WHERE s.assessor_id = recruit_me() AND s.status = 'submitted'
+    WHERE s.assessor_id = (SELECT recruit_me()) AND s.status = 'submitted'
     GROUP BY sc.stage_id, s.candidate_id)
   SELECT sc.id, mine.candidate_id FROM mine
   JOIN stage_criterion sc ON sc.stage_id = mine.stage_id
