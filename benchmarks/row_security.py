@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, update
 from sqlalchemy.engine import make_url
-from sqlmodel import select
+from sqlmodel import col, select
 
 from benchmarks.backends import backends
 from benchmarks.harness import Result, settle, summarise
@@ -81,7 +81,7 @@ def run(quick: bool, pg_url: str | None = None) -> list[Result]:
         _, other_cells, other_assessors = stage_with_panel(owner_db, other)
         with owner_db.session() as session:
             session.execute(
-                update(Campaign).where(Campaign.id == campaign_id).values(owner_id=manager.id)
+                update(Campaign).where(col(Campaign.id) == campaign_id).values(owner_id=manager.id)
             )
             rows = score_rows(owner_db, campaign_id, cells, assessors)
             rows += score_rows(owner_db, other, other_cells, other_assessors)
