@@ -889,15 +889,19 @@ def cmd_results(args: argparse.Namespace) -> int:
     ctx = _context(args)
     try:
         stage_id = _stage_id(ctx, args.reference, args.stage)
+        view = stage_results(ctx, stage_id)
         if args.export:
             path = export_results(ctx, stage_id, Path(args.export))
             print(f"Wrote the results to {path}")
+            if view.notice:
+                print(view.notice, file=sys.stderr)
             return 0
-        view = stage_results(ctx, stage_id)
     finally:
         ctx.db.dispose()
     if args.json:
         _print_json([r.to_json() for r in view.rows])
+        if view.notice:  # the rule in words, beside the JSON rather than inside it
+            print(view.notice, file=sys.stderr)
         return 0
     _table(
         [
@@ -905,7 +909,7 @@ def cmd_results(args: argparse.Namespace) -> int:
                 r.rank or "-",
                 r.label,
                 "" if r.total is None else f"{r.total:.2f}",
-                "yes" if r.passed else "no",
+                "after yours" if r.withheld else "yes" if r.passed else "no",
                 Outcome.label_for(r.outcome) if r.outcome else "",
             ]
             for r in view.rows
@@ -914,6 +918,8 @@ def cmd_results(args: argparse.Namespace) -> int:
     )
     for blocker in view.blockers:
         print(f"blocks finalising: {blocker}")
+    if view.notice:
+        print(view.notice)
     return 0
 
 

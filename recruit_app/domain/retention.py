@@ -72,6 +72,7 @@ MERIT_ORDER_KEYS = frozenset(
         "progresses",
         "outcome",
         "flags",
+        "scores_withheld",  # always false here: finalising is a manager's
     }
 )
 

@@ -6,21 +6,42 @@
   nobody owns (made on a single desk before anyone signed in, or by an administrator);
 - a panel member reaches, read-only, the campaigns and stages they sit on a panel of.
 
+And what of those rows a panel member may see (the same rules PostgreSQL's row-level
+security applies on a shared server, db/migrations/versions/0008):
+- name-blind (`details_hidden`): at a name-blind stage no personal detail of a candidate,
+  only their number;
+- independence (`score_sight`): another assessor's scores for a candidate, and anything
+  worked out from them, only once they have submitted their own for that candidate; the
+  merit order of a stage only once they owe no score there. The stage's chair, recruiting
+  managers and administrators see everything.
+
 A row out of reach is refused with PermissionDenied naming what was asked for, never
 with a hint about what it holds.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
-from db.models import Campaign, CampaignShare, Candidate, PanelAssignment, Stage, id_of
+from db.models import (
+    Campaign,
+    CampaignShare,
+    Candidate,
+    ConflictDeclaration,
+    InterviewSlot,
+    PanelAssignment,
+    Score,
+    Stage,
+    StageCriterion,
+    id_of,
+)
 from recruit_app.errors import NotFound, PermissionDenied, RecruitError
 from recruit_app.services.context import Actor, ServiceContext
-from recruit_app.vocabulary import Role
+from recruit_app.vocabulary import PanelRole, Role, SlotStatus
 
 Use = Literal["view", "manage"]
 
@@ -139,6 +160,144 @@ def visible_campaigns_clause(actor: Actor) -> ColumnElement[bool] | None:
         .where(PanelAssignment.person_id == actor.person_id)
     )
     return col(Campaign.id).in_(seats)
+
+
+# --- name-blind ------------------------------------------------------------------------
+
+# What a panel member never sees of a candidate at a name-blind stage: who they are, and
+# anything that could identify or prejudice (DOMAIN.md 4.7, 4.8). These still drive the
+# rules (the guaranteed interview rule, slot allocation) and stay visible to managers.
+HIDDEN_DETAILS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "guaranteed_interview",
+    "redeployment",
+    "adjustments",
+    "extra_minutes",
+    "unavailable_dates",
+    "extra",
+)
+
+NAME_BLIND_RULE = (
+    "This stage is name-blind: you see each candidate's number only, not their name, "
+    "contact details, scheme flags, adjustments, availability or other information."
+)
+
+
+def details_hidden(ctx: ServiceContext, stage: Stage | None) -> bool:
+    """Whether the person acting sees no personal detail of a stage's candidates (listed in
+    HIDDEN_DETAILS): a panel member at a name-blind stage, or outside any one stage."""
+    if ctx.actor.role != Role.PANEL_MEMBER:
+        return False
+    return stage is None or stage.name_blind
+
+
+# --- independence ----------------------------------------------------------------------
+
+INDEPENDENCE_RULE = (
+    "You score on your own: you see the other assessors' scores for a candidate, and the "
+    "means, totals, pass or fail and flags worked out from them, only once you have "
+    "submitted your own scores for that candidate. The merit order (ranks, who progresses "
+    "and outcomes) shows once you have submitted every score you owe at this stage."
+)
+
+
+@dataclass(frozen=True)
+class ScoreSight:
+    """What of a stage's scores the person acting may see."""
+
+    everything: bool  # managers, administrators, the chair, a member who owes nothing
+    unlocked: frozenset[int] = frozenset()  # candidates whose scores they have submitted
+    owed: int = 0  # candidates they still owe scores for
+
+    def sees(self, candidate_id: int) -> bool:
+        """Others' scores for the candidate, and what is worked out from them."""
+        return self.everything or candidate_id in self.unlocked
+
+    @property
+    def merit_order(self) -> bool:
+        """Ranks, who progresses, outcomes, tie-breaks: the whole stage."""
+        return self.everything
+
+    @property
+    def notice(self) -> str:
+        """The rule in plain words, for a panel member who does not see everything yet."""
+        if self.everything:
+            return ""
+        left = "candidate" if self.owed == 1 else "candidates"
+        return f"{INDEPENDENCE_RULE} You still owe scores for {self.owed} {left}."
+
+
+def score_sight(session: Session, ctx: ServiceContext, stage: Stage) -> ScoreSight:
+    """Independence: what of the stage's scores the person acting may see.
+
+    The same rule as the server's recruit_unlocked_scores and recruit_completed_stages: a
+    candidate is unlocked once the member has submitted a score on every criterion of the
+    stage for them; the stage once every candidate who reached it (not withdrawn, not in
+    conflict with them, and where interviews are booked, booked on their panel) is
+    unlocked. The chair sees the whole stage.
+    """
+    actor = ctx.actor
+    if actor.role != Role.PANEL_MEMBER:
+        return ScoreSight(everything=True)
+    chair = session.exec(
+        select(PanelAssignment.id).where(
+            PanelAssignment.stage_id == stage.id,
+            PanelAssignment.person_id == actor.person_id,
+            PanelAssignment.panel_role == PanelRole.CHAIR,
+        )
+    ).first()
+    if chair is not None:
+        return ScoreSight(everything=True)
+    cells = select(StageCriterion.id).where(StageCriterion.stage_id == stage.id)
+    criteria = session.exec(select(func.count()).select_from(cells.subquery())).one()
+    unlocked: frozenset[int] = frozenset()
+    if criteria and actor.person_id is not None:
+        unlocked = frozenset(
+            candidate
+            for candidate, done in session.exec(
+                select(Score.candidate_id, func.count())
+                .where(
+                    col(Score.stage_criterion_id).in_(cells),
+                    Score.assessor_id == actor.person_id,
+                    Score.status == "submitted",
+                )
+                .group_by(col(Score.candidate_id))
+            )
+            if done == criteria
+        )
+    if not criteria:
+        return ScoreSight(everything=True)
+    # Imported here: candidates.py reads this module's rules.
+    from recruit_app.services.candidates import at_stage_query
+
+    reached = set(session.exec(at_stage_query(session, stage, select(Candidate.id), False)).all())
+    conflicted = set(
+        session.exec(
+            select(ConflictDeclaration.candidate_id).where(
+                ConflictDeclaration.person_id == actor.person_id
+            )
+        )
+    )
+    booked = session.exec(
+        select(InterviewSlot.candidate_id, InterviewSlot.panel_number).where(
+            InterviewSlot.stage_id == stage.id, InterviewSlot.status == SlotStatus.BOOKED
+        )
+    ).all()
+    if booked:  # where interviews are booked, a member owes only those on their panels
+        panels = set(
+            session.exec(
+                select(PanelAssignment.panel_number).where(
+                    PanelAssignment.stage_id == stage.id,
+                    PanelAssignment.person_id == actor.person_id,
+                )
+            )
+        )
+        reached &= {candidate for candidate, panel in booked if panel in panels}
+    owed = reached - conflicted - unlocked
+    return ScoreSight(everything=not owed, unlocked=unlocked, owed=len(owed))
 
 
 def _refused(actor: Actor, what: str) -> PermissionDenied:

@@ -21,7 +21,14 @@ from recruit_app import vocabulary
 from recruit_app.domain.candidate_numbers import next_numbers
 from recruit_app.errors import Cancelled, NotFound, PermissionDenied, ValidationError
 from recruit_app.readmodels import IsCancelled, PhasedProgress
-from recruit_app.services.access import Use, campaign_for, candidate_for, stage_for
+from recruit_app.services.access import (
+    Use,
+    campaign_for,
+    candidate_for,
+    details_hidden,
+    score_sight,
+    stage_for,
+)
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, select_columns, touch, unit_of_work
@@ -63,18 +70,18 @@ class CandidateView:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "candidate_number": self.candidate_number,
-            "guaranteed_interview": self.guaranteed_interview,
-            "redeployment": self.redeployment,
             "status": self.status,
             "outcomes": dict(self.outcomes),
         }
-        if not self.names_hidden:
+        if not self.names_hidden:  # name-blind: no personal detail at all (access.py)
             data.update(
                 {
                     "first_name": self.first_name,
                     "last_name": self.last_name,
                     "email": self.email,
                     "phone": self.phone,
+                    "guaranteed_interview": self.guaranteed_interview,
+                    "redeployment": self.redeployment,
                 }
             )
         return data
@@ -310,10 +317,9 @@ def candidate_rows_at_stage(session: Session, stage: Stage) -> list[Any]:
 
 
 def names_hidden_for(ctx: ServiceContext, stage: Stage | None) -> bool:
-    """Panel members never see names at a name-blind stage (nor outside their stages)."""
-    if ctx.actor.role != "panel_member":
-        return False
-    return stage is None or stage.name_blind
+    """Panel members never see names, nor any other personal detail, at a name-blind stage
+    (nor outside their stages): the rule is access.details_hidden."""
+    return details_hidden(ctx, stage)
 
 
 def list_candidates(
@@ -342,10 +348,16 @@ def list_candidates(
                     .order_by(*by_number(session, Candidate.candidate_number))
                 )
             )
-        # A panel member learns nothing of what happened after their own stage.
-        last = stage.position if stage is not None and ctx.actor.role == "panel_member" else None
+        # A panel member learns nothing of what happened after their own stage, nor its
+        # outcomes before they owe no score there (independence).
+        last = None
+        waiting = ""  # the status while the stage's own outcomes are not theirs to see
+        if stage is not None and ctx.actor.role == "panel_member":
+            own = score_sight(session, ctx, stage).merit_order
+            last = stage.position if own else stage.position - 1
+            waiting = "" if own else f"At {stage.name}"
         outcomes = _outcomes(session, campaign_id, last)
-        return [_view(c, outcomes.get(id_of(c), {}), hidden) for c in people]
+        return [_view(c, outcomes.get(id_of(c), {}), hidden, waiting) for c in people]
 
 
 def _outcomes(
@@ -366,9 +378,14 @@ def _outcomes(
     return found
 
 
-def _view(c: Candidate, outcomes: dict[str, str], hidden: bool) -> CandidateView:
+def _view(c: Candidate, outcomes: dict[str, str], hidden: bool, waiting: str = "") -> CandidateView:
+    """`waiting`: what to call a candidate whose outcome at the stage is not shown yet
+    ("At CV sift"), rather than "Applied" as if nothing had been decided."""
     last = list(outcomes.items())[-1] if outcomes else None
-    status = f"{vocabulary.Outcome.label_for(last[1])} ({last[0]})" if last else "Applied"
+    if waiting and (last is None or last[1] == vocabulary.Outcome.PROGRESS):
+        status = waiting
+    else:
+        status = f"{vocabulary.Outcome.label_for(last[1])} ({last[0]})" if last else "Applied"
     return CandidateView(
         id=id_of(c),
         version=c.version,
@@ -377,11 +394,11 @@ def _view(c: Candidate, outcomes: dict[str, str], hidden: bool) -> CandidateView
         last_name="" if hidden else c.last_name,
         email="" if hidden else c.email,
         phone="" if hidden else c.phone,
-        guaranteed_interview=c.guaranteed_interview,
-        redeployment=c.redeployment,
+        guaranteed_interview=False if hidden else c.guaranteed_interview,
+        redeployment=False if hidden else c.redeployment,
         adjustments="" if hidden else c.adjustments,
-        extra_minutes=c.extra_minutes,
-        unavailable_dates=tuple(c.unavailable_dates),
+        extra_minutes=0 if hidden else c.extra_minutes,
+        unavailable_dates=() if hidden else tuple(c.unavailable_dates),
         extra={} if hidden else dict(c.extra),
         outcomes=outcomes,
         status=status,

@@ -33,6 +33,8 @@ from recruit_app import vocabulary
 from recruit_app.domain.assessors import AssessorScore, consistency
 from recruit_app.domain.dates import plain_date
 from recruit_app.domain.results import (
+    GUARANTEED_FLAG,
+    TIE_FLAG,
     CandidateScores,
     CriterionSpec,
     StageResults,
@@ -44,12 +46,15 @@ from recruit_app.domain.results import (
 )
 from recruit_app.domain.stage_rules import standard_mark
 from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from recruit_app.services.access import Use, campaign_for, stage_for
-from recruit_app.services.candidates import (
-    candidate_rows_at_stage,
-    candidates_at_stage,
-    names_hidden_for,
+from recruit_app.services.access import (
+    NAME_BLIND_RULE,
+    Use,
+    campaign_for,
+    details_hidden,
+    score_sight,
+    stage_for,
 )
+from recruit_app.services.candidates import candidate_rows_at_stage, candidates_at_stage
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.scoring import stage_scale
@@ -97,13 +102,16 @@ class ResultRow:
     outcome_version: int
     reserve_expires_on: date | None
     below_criteria: tuple[str, ...] = ()  # the failed ones, and desirable ones under standard
+    # Independence: the person acting has not yet submitted their own scores for this
+    # candidate, so sees nothing worked out from anyone's (access.score_sight).
+    withheld: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "rank": self.rank,
             "candidate_number": self.number,
             "total": None if self.total is None else round(self.total, 2),
-            "passed": self.passed,
+            "passed": None if self.withheld else self.passed,
             "criteria": {
                 code: None if v is None else round(v, 2)
                 for code, v in self.criterion_scores.items()
@@ -112,6 +120,7 @@ class ResultRow:
             "progresses": self.progresses,
             "outcome": self.outcome,
             "flags": list(self.flags),
+            "scores_withheld": self.withheld,
         }
 
 
@@ -127,6 +136,9 @@ class ResultsView:
     can_finalise: bool
     cutoff_tie: tuple[int, ...]
     tie_note: str
+    merit_order_shown: bool = True  # False: a panel member who still owes scores here
+    details_hidden: bool = False  # name-blind: no scheme flags either (access.py)
+    notice: str = ""  # the rules that hide something from the person acting, in words
 
 
 @dataclass(frozen=True)
@@ -291,11 +303,13 @@ def stage_results(ctx: ServiceContext, stage_id: int) -> ResultsView:
 
 
 def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsView:
-    """Within the caller's transaction: the stage's results (see stage_results)."""
+    """Within the caller's transaction: the stage's results (see stage_results), as the
+    person acting may see them: independence and name-blind (access.py) decide."""
     stage_id = stage.id
     assert stage_id is not None
     criteria, people, computed = _compute(session, stage)
-    hidden = names_hidden_for(ctx, stage)
+    hidden = details_hidden(ctx, stage)
+    sight = score_sight(session, ctx, stage)
     by_id = {p.id: p for p in people}
     outcomes = {
         o.candidate_id: o for o in session.exec(select(Outcome).where(Outcome.stage_id == stage_id))
@@ -303,7 +317,12 @@ def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsVi
     tied = set(computed.cutoff_tie)
     rows = []
     for result in computed.results:
-        outcome = outcomes.get(result.candidate_id)
+        person = by_id[result.candidate_id]
+        label = _label(person, hidden)
+        if not sight.sees(result.candidate_id):
+            rows.append(_withheld(result.candidate_id, result.number, label, criteria))
+            continue
+        outcome = outcomes.get(result.candidate_id) if sight.merit_order else None
         progresses = result.progresses
         if (
             stage.tie_note
@@ -311,19 +330,24 @@ def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsVi
             and not result.guaranteed_interview_progress
         ):
             progresses = result.candidate_id in stage.tie_progress
+        flags = result.flags
+        if hidden:
+            flags = tuple(f for f in flags if f != GUARANTEED_FLAG)
+        if not sight.merit_order:
+            flags = tuple(f for f in flags if f != TIE_FLAG)
         rows.append(
             ResultRow(
                 result.candidate_id,
                 result.number,
-                _label(by_id[result.candidate_id], hidden),
-                by_id[result.candidate_id].guaranteed_interview,
+                label,
+                False if hidden else person.guaranteed_interview,
                 result.criterion_scores,
                 result.total,
                 result.passed,
                 result.failed_criteria,
-                result.rank,
-                progresses,
-                result.flags,
+                result.rank if sight.merit_order else None,
+                progresses if sight.merit_order else None,
+                flags,
                 outcome.kind if outcome else None,
                 outcome.id if outcome else None,
                 outcome.version if outcome else 0,
@@ -334,6 +358,11 @@ def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsVi
     blockers = list(computed.blockers)
     if stage.tie_note:
         blockers = [b for b in blockers if not b.startswith("A tie at the cut-off")]
+    if not sight.merit_order:
+        # Not the merit order: the rows by candidate number, nothing of the cut-off.
+        rows.sort(key=lambda r: _number_key(r.number))
+        blockers = []
+    notice = " ".join(n for n in (sight.notice, NAME_BLIND_RULE if hidden else "") if n)
     return ResultsView(
         stage_id=stage_id,
         stage_name=stage.name,
@@ -342,10 +371,44 @@ def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsVi
         criteria=tuple(criteria),
         rows=tuple(rows),
         blockers=tuple(blockers),
-        can_finalise=not blockers,
-        cutoff_tie=computed.cutoff_tie,
-        tie_note=stage.tie_note,
+        can_finalise=not blockers and sight.merit_order,
+        cutoff_tie=computed.cutoff_tie if sight.merit_order else (),
+        tie_note=stage.tie_note if sight.merit_order else "",
+        merit_order_shown=sight.merit_order,
+        details_hidden=hidden,
+        notice=notice,
     )
+
+
+def _withheld(
+    candidate_id: int, number: str, label: str, criteria: list[ResultCriterion]
+) -> ResultRow:
+    """A candidate's row before the panel member has submitted their own scores for them:
+    who they are, and nothing worked out from anyone's scores."""
+    return ResultRow(
+        candidate_id,
+        number,
+        label,
+        False,
+        dict.fromkeys((c.code for c in criteria), None),
+        None,
+        False,
+        (),
+        None,
+        None,
+        (),
+        None,
+        None,
+        0,
+        None,
+        (),
+        withheld=True,
+    )
+
+
+def _number_key(number: str) -> tuple[int, str]:
+    """Candidate numbers sort as numbers ("0010" after "0009"), others after them."""
+    return (int(number), number) if number.isdigit() else (10**12, number)
 
 
 # --- moderation ----------------------------------------------------------------------
@@ -379,7 +442,7 @@ def moderation_view(ctx: ServiceContext, stage_id: int) -> list[ModerationPair]:
             _may_moderate(session, ctx, stage)
         criteria = _criteria(session, stage)
         people = candidates_at_stage(session, stage)
-        hidden = names_hidden_for(ctx, stage)
+        hidden = details_hidden(ctx, stage)
         rows = session.exec(
             select(Score, Person.name)
             .join(StageCriterion, col(StageCriterion.id) == Score.stage_criterion_id)
@@ -812,13 +875,15 @@ def export_results(ctx: ServiceContext, stage_id: int, path: Path) -> Path:
             "path",
         )
     view = stage_results(ctx, stage_id)
+    # Name-blind: no scheme column at all for a panel member (access.details_hidden).
+    scheme = [] if view.details_hidden else ["Guaranteed interview"]
     headers = [
         "Rank",
         "Candidate",
         "Total",
         "Passed",
         *[f"{c.code} {c.title}" for c in view.criteria],
-        "Guaranteed interview",
+        *scheme,
         "Progresses",
         "Outcome",
         "Flags",
@@ -828,16 +893,28 @@ def export_results(ctx: ServiceContext, stage_id: int, path: Path) -> Path:
             r.rank if r.rank is not None else "",
             r.label,
             "" if r.total is None else round(r.total, 2),
-            "yes" if r.passed else "no",
+            WITHHELD if r.withheld else "yes" if r.passed else "no",
             *[
                 "" if (score := r.criterion_scores.get(c.code)) is None else round(score, 2)
                 for c in view.criteria
             ],
-            "yes" if r.guaranteed_interview else "no",
-            {True: "yes", False: "no", None: "to decide"}[r.progresses],
+            *(["yes" if r.guaranteed_interview else "no"] if scheme else []),
+            _progress_words(view, r),
             r.outcome or "",
             "; ".join(r.flags),
         ]
         for r in view.rows
     ]
+    if view.notice:
+        # The rule in words, under the table, where the panel member reads the file.
+        rows += [[""] * len(headers), [view.notice, *[""] * (len(headers) - 1)]]
     return write_table(path, headers, rows, title=f"{view.stage_name} results")
+
+
+WITHHELD = "after yours"  # a withheld row's pass or fail: shown once you have submitted
+
+
+def _progress_words(view: ResultsView, row: ResultRow) -> str:
+    if not view.merit_order_shown:
+        return "not shown yet"
+    return {True: "yes", False: "no", None: "to decide"}[row.progresses]

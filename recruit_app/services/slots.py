@@ -37,8 +37,8 @@ from recruit_app.domain.scheduling import Slot as FreeSlot
 from recruit_app.domain.timetable import bank_holidays
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.readmodels import Attendee, CalendarEvent
-from recruit_app.services.access import Use, stage_for
-from recruit_app.services.candidates import candidates_at_stage, names_hidden_for
+from recruit_app.services.access import Use, details_hidden, stage_for
+from recruit_app.services.candidates import candidates_at_stage
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
@@ -752,7 +752,7 @@ def export_calendars(ctx: ServiceContext, stage_id: int, folder: Path) -> list[P
         }
         invitations = (
             []
-            if names_hidden_for(ctx, stage)
+            if details_hidden(ctx, stage)
             else [(c, _event(info, s, c, [], for_candidate=True)) for c, s in pairs if c]
         )
     base = f"{campaign.reference}-{slugify(stage.name)}"

@@ -445,6 +445,180 @@ def names_seen(text: str, names: set[str]) -> set[str]:
     return {name for name in names if re.search(rf"(?i)\b{re.escape(name)}\b", text)}
 
 
+# --- name-blind means more than the name ---------------------------------------------
+
+# Personal details beyond the name, set on every candidate by `mark_personal_details`, each
+# with a marker no other text of the world carries. At a name-blind stage a panel member
+# must meet none of them on any path (DOMAIN.md 4.7, 4.8).
+DETAIL_MARKERS = {
+    "adjustments": ("Quillramp access", "adjustments=True"),
+    "other information": ("Quillfeather College", "Place of study"),
+    "unavailable dates": ("2027-02-03", "3 February 2027"),
+    "extra time": ("37 minutes", "extra_minutes=37", "+37"),
+    "guaranteed interview": ("guaranteed_interview=True", "Guaranteed interview", "GIS"),
+    "redeployment": ("redeployment=True", "Redeployment", "RIS"),
+}
+
+
+def mark_personal_details(w: World) -> None:
+    """Give every candidate of the world's campaign each personal detail, marked."""
+    with w.db.session() as session:
+        for candidate in session.exec(
+            select(Candidate).where(Candidate.campaign_id == w.ids.campaign_id)
+        ):
+            candidate.adjustments = "Quillramp access to the building"
+            candidate.extra = {"Place of study": "Quillfeather College"}
+            candidate.unavailable_dates = ["2027-02-03"]
+            candidate.extra_minutes = 37
+            candidate.guaranteed_interview = True
+            candidate.redeployment = True
+            session.add(candidate)
+        session.commit()
+
+
+def details_seen(text: str) -> set[str]:
+    """Which personal details (DETAIL_MARKERS) appear in `text`."""
+    return {
+        detail
+        for detail, markers in DETAIL_MARKERS.items()
+        if any(re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", text) for m in markers)
+    }
+
+
+# --- independence: what a panel member sees of others' scores, by every path ------------
+
+SPARE = "spare_panel"  # Sam Spare: seated on a stage by `seat_spare`, scores nothing at first
+
+
+def seat_spare(w: World, stage_id: int, role: str = "member") -> int:
+    """Seat Sam Spare on the stage's first panel beside its members; his person id."""
+    from recruit_app.services import scoring, stages
+
+    seats = [
+        stages.SeatChoice(m.person_id, m.role, m.panel_number)
+        for m in scoring.panel_members(w.admin, stage_id)
+    ]
+    sam = w.person(SPARE)
+    stages.set_panel(
+        w.admin, stage_id, [*seats, stages.SeatChoice(sam, role)], expected_version=None
+    )
+    return sam
+
+
+def submit_as(w: World, who: str, stage_id: int, candidate_ids: tuple[int, ...]) -> None:
+    """`who` scores the candidates 4 on every criterion, with evidence, and submits."""
+    from recruit_app.services import scoring
+
+    ctx = w.ctx(who)
+    person = w.person(who)
+    sheet = scoring.scoring_sheet(ctx, stage_id, person)
+    for candidate_id in candidate_ids:
+        for criterion in sheet.criteria:
+            scoring.save_score(
+                ctx,
+                stage_id,
+                person,
+                candidate_id,
+                criterion.cell_id,
+                value=4,
+                evidence=f"{who}'s own note",
+                expected_version=sheet.score(candidate_id, criterion.cell_id).version,
+            )
+    scoring.submit_scores(ctx, stage_id, person, list(candidate_ids))
+
+
+# What the other assessors' scores leave behind, by kind: their evidence notes ("Seen at
+# interview: ..." in the world), and anything worked out from their values.
+_WORKED_OUT = {
+    "evidence": re.compile(r"Seen at interview"),
+    "mean or total": re.compile(r"(?:total=|criterion_scores=\{[^}]*?: )\d"),
+    "rank": re.compile(r"rank=\d"),
+    "pass or fail": re.compile(r"passed=True|failed_criteria=\('|'passed': (?:true|false)"),
+    "progression": re.compile(r"progresses=(?:True|False)"),
+    "outcome": re.compile(r"outcome='|'outcome': '"),
+    "flags": re.compile(r"flags=\('|needs an agreed score"),
+}
+
+
+def scores_seen(text: str) -> set[str]:
+    """Which kinds of others' scores, or of what is worked out from them, `text` shows."""
+    return {kind for kind, pattern in _WORKED_OUT.items() if pattern.search(text)}
+
+
+def _table_text(path: Path) -> str:
+    """A results table as "column=value" pairs, row by row, to look for worked-out values."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True).worksheets[0]
+        table = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            table = list(csv.reader(handle))
+    headers, rows = table[0], table[1:]
+    names = {"Rank": "rank", "Total": "total", "Passed": "passed", "Progresses": "progresses"}
+    names |= {"Outcome": "outcome", "Flags": "flags"}
+    lines = []
+    for row in rows:
+        cells = dict(zip(headers, row, strict=False))
+        parts = []
+        for header, value in cells.items():
+            key = names.get(header)
+            if key is None or not value:
+                continue
+            if key in ("rank", "total") and value[:1].isdigit():
+                parts.append(f"{key}={value}")
+            elif key == "passed" and value in ("yes", "no"):
+                parts.append("passed=True")
+            elif key == "progresses" and value in ("yes", "no"):
+                parts.append("progresses=True")
+            elif key == "outcome":
+                parts.append(f"outcome='{value}'")
+            elif key == "flags":
+                parts.append(f"flags=('{value}'")
+        scores = [v for h, v in cells.items() if h not in names and h != "Candidate" and v]
+        if any(v[:1].isdigit() for v in scores):
+            parts.append("total=0")  # a criterion's mean is a worked-out value too
+        lines.append(" ".join(parts))
+    return "\n".join(lines)
+
+
+def _score_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
+    """Every service path that shows a panel member scores of a stage, as text."""
+    from recruit_app.services import candidates, results, scoring
+
+    def workbook(w: World, ctx: ServiceContext, stage_id: int) -> str:
+        path = w.folder / "mine.xlsx"
+        assert ctx.actor.person_id is not None
+        scoring.export_workbook(ctx, w.ids.campaign_id, ctx.actor.person_id, path)
+        return file_text(path, sheets=_stage_name(w, stage_id))
+
+    def outcomes(w: World, ctx: ServiceContext, stage_id: int) -> str:
+        name = _stage_name(w, stage_id)
+        listed = candidates.list_candidates(ctx, w.ids.campaign_id, stage_id=stage_id)
+        return "\n".join(f"outcome='{c.outcomes[name]}'" for c in listed if name in c.outcomes)
+
+    return {
+        "results.stage_results": lambda w, ctx, sid: repr(results.stage_results(ctx, sid)),
+        "results.export_results[csv]": lambda w, ctx, sid: _table_text(
+            results.export_results(ctx, sid, w.folder / "results.csv")
+        ),
+        "results.export_results[xlsx]": lambda w, ctx, sid: _table_text(
+            results.export_results(ctx, sid, w.folder / "results.xlsx")
+        ),
+        "scoring.scoring_sheet": lambda w, ctx, sid: repr(
+            scoring.scoring_sheet(ctx, sid, ctx.actor.person_id or 0)
+        ),
+        "scoring.export_workbook": workbook,
+        "candidates.list_candidates": outcomes,
+    }
+
+
+SCORE_PATHS = _score_paths()
+
+
 # --- the table -----------------------------------------------------------------------
 
 WORKS, REFUSED, HIDDEN = "works", "refused", "hidden"
@@ -1744,6 +1918,7 @@ assert len(BY_KEY) == len(USE_CASES), "two rows share a key"
 NOT_USE_CASES = {
     "uow.unit_of_work": "the transaction every use case opens",
     "candidates.names_hidden_for": "the name-blind rule itself, given a stage row",
+    "access.details_hidden": "the name-blind rule itself, given a stage row",
     "campaigns.owner_for": "who will own a new campaign (a rule, no data read)",
 }
 

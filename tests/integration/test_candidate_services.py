@@ -172,13 +172,8 @@ def test_names_are_hidden_from_panel_members(database, ctx, campaign, tmp_path):
     people = svc.list_candidates(panel, campaign.id, stage_id=sift.id)
     first = people[0]
     assert (first.label, first.first_name, first.email) == ("Candidate 0001", "", "")
-    assert set(people[0].to_json()) == {
-        "candidate_number",
-        "guaranteed_interview",
-        "redeployment",
-        "status",
-        "outcomes",
-    }
+    # Name-blind means more than the name: no scheme flags either (issue 12).
+    assert set(people[0].to_json()) == {"candidate_number", "status", "outcomes"}
 
 
 def test_editing_checks_values_and_versions(database, ctx, campaign, tmp_path):

@@ -130,3 +130,105 @@ def test_panel_members_never_see_names_at_a_name_blind_stage(
         )
         assert len(interviewees) == 16
         assert seen == interviewees
+
+
+@pytest.mark.parametrize("stage", [*uc.BLIND_STAGES, uc.SHOWING_STAGE])
+@pytest.mark.parametrize("path", sorted(uc.SEEING_PATHS))
+def test_name_blind_hides_every_personal_detail_not_only_the_name(
+    world: uc.World, path: str, stage: str
+) -> None:
+    """No scheme flag, adjustment, extra time, unavailable date or other information at a
+    name-blind stage, by any path (issue 12); at a stage that shows names the panel member
+    sees what the panel needs of them (proof that the search finds a detail when shown)."""
+    uc.mark_personal_details(world)
+    stage_id = uc.stage_to_look_at(world, stage)
+    text = uc.SEEING_PATHS[path](world, world.ctx(uc.seer(path, stage)), stage_id)
+    seen = uc.details_seen(text)
+    if stage in uc.BLIND_STAGES:
+        assert seen == set()
+    elif path == "candidates.list_candidates":
+        assert seen == set(uc.DETAIL_MARKERS)
+
+
+def test_managers_still_see_the_details_at_a_name_blind_stage(world: uc.World) -> None:
+    """The details still drive the rules and stay the recruiting manager's to see."""
+    uc.mark_personal_details(world)
+    stage_id = uc.stage_to_look_at(world, "blind interview")
+    text = uc.SEEING_PATHS["candidates.list_candidates"](world, world.ctx("rm_owner"), stage_id)
+    assert uc.details_seen(text) == set(uc.DETAIL_MARKERS)
+
+
+# --- independence ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(uc.SCORE_PATHS))
+def test_a_panel_member_sees_no_one_elses_scores_before_submitting_their_own(
+    world: uc.World, path: str
+) -> None:
+    """Sam sits on the interview panel and has scored nobody: no other assessor's score, nor
+    any mean, total, rank, pass or fail, flag or outcome, by any path (issue 12)."""
+    stage_id = world.ids.interview_id
+    uc.seat_spare(world, stage_id)
+    assert uc.scores_seen(uc.SCORE_PATHS[path](world, world.ctx(uc.SPARE), stage_id)) == set()
+    if path.startswith("results."):
+        # The same path shows the managers all of it: the search finds it when it is there.
+        assert uc.scores_seen(uc.SCORE_PATHS[path](world, world.admin, stage_id)) >= {
+            "mean or total",
+            "rank",
+            "pass or fail",
+        }
+
+
+@pytest.mark.parametrize("path", sorted(uc.SCORE_PATHS))
+def test_submitting_for_one_candidate_shows_that_candidates_scores_not_the_merit_order(
+    world: uc.World, path: str
+) -> None:
+    stage_id = world.ids.interview_id
+    uc.seat_spare(world, stage_id)
+    first = world.ids.interviewees[0]
+    uc.submit_as(world, uc.SPARE, stage_id, (first,))
+    text = uc.SCORE_PATHS[path](world, world.ctx(uc.SPARE), stage_id)
+    seen = uc.scores_seen(text)
+    assert not seen & {"rank", "progression", "outcome"}, seen
+    if path in ("results.stage_results", "results.export_results[csv]"):
+        assert "mean or total" in seen  # the first candidate's, now Sam has scored them
+    if path == "scoring.scoring_sheet":
+        assert "evidence" in seen  # the others' notes on the first candidate
+
+
+@pytest.mark.parametrize("path", sorted(uc.SCORE_PATHS))
+def test_the_merit_order_shows_once_every_owed_score_is_submitted(
+    world: uc.World, path: str
+) -> None:
+    stage_id = world.ids.interview_id
+    uc.seat_spare(world, stage_id)
+    uc.submit_as(world, uc.SPARE, stage_id, world.ids.interviewees)
+    seen = uc.scores_seen(uc.SCORE_PATHS[path](world, world.ctx(uc.SPARE), stage_id))
+    if path.startswith("results."):
+        assert seen >= {"mean or total", "rank", "pass or fail"}
+
+
+@pytest.mark.parametrize("path", sorted(uc.SCORE_PATHS))
+def test_the_chair_sees_the_stage_as_the_managers_do(world: uc.World, path: str) -> None:
+    """Tom chairs the interviews and has scored nobody: he sees what the managers see."""
+    stage_id = world.ids.interview_id
+    chair = uc.SCORE_PATHS[path](world, world.ctx("panel_on"), stage_id)
+    if path.startswith("results."):
+        manager = uc.SCORE_PATHS[path](world, world.ctx("rm_owner"), stage_id)
+        assert uc.scores_seen(chair) == uc.scores_seen(manager)
+        assert "rank" in uc.scores_seen(chair)
+
+
+def test_a_stages_outcomes_wait_for_the_members_own_scores(world: uc.World) -> None:
+    """Seated on the final sift without having scored, Sam meets none of its outcomes: the
+    outcomes of a stage are its merit order's, shown once he owes nothing there."""
+    uc.seat_spare(world, world.ids.sift_id)
+    for path, show in uc.SCORE_PATHS.items():
+        if path in ("scoring.scoring_sheet", "scoring.export_workbook"):
+            continue  # the sift is final: nothing left to score
+        text = show(world, world.ctx(uc.SPARE), world.ids.sift_id)
+        assert uc.scores_seen(text) == set(), path
+    manager = uc.SCORE_PATHS["candidates.list_candidates"](
+        world, world.ctx("rm_owner"), world.ids.sift_id
+    )
+    assert "outcome" in uc.scores_seen(manager)

@@ -509,3 +509,78 @@ def test_every_table_has_row_level_security_policies_and_a_grant_decision(world:
     assert set(tables) - policies == set()
     assert ("candidate", "SELECT") not in panel_grants
     assert not {p for t, p in panel_grants if t == "audit_event"} - {"SELECT", "INSERT"}
+
+
+# --- the app's own rules agree with the server's (issue 12) ---------------------------------
+
+
+def _desktop(world: World, email: str) -> Any:
+    from recruit_app.services import auth
+    from recruit_app.services.context import ServiceContext
+    from recruit_app.services.database import open_db
+
+    db = open_db(world.team_url)
+    return ServiceContext(db, auth.sign_in(db, email, PASSWORDS[email]))
+
+
+def test_the_results_a_panel_member_sees_agree_with_the_servers_independence(
+    world: World,
+) -> None:
+    """Pat has submitted for the first candidate only: the server lets him read others'
+    scores for that one alone, and the app shows that candidate's scores, the others'
+    withheld, and no merit order; Cleo chairs the sift and sees it all, as on the server."""
+    from recruit_app.services.results import stage_results
+
+    pat = _desktop(world, "pat@department.gov.uk")
+    try:
+        view = stage_results(pat, world.ids["R-1 sift"])
+    finally:
+        pat.db.dispose()
+    with world.connect("pat@department.gov.uk") as raw:
+        unlocked = {
+            r[0]
+            for r in raw.execute(
+                "SELECT DISTINCT candidate_id FROM score WHERE assessor_id <> %s",
+                (world.ids["pat@department.gov.uk"],),
+            ).fetchall()
+        }
+    assert unlocked == {world.ids["first candidate"]}
+    assert {r.candidate_id for r in view.rows if not r.withheld} == unlocked
+    assert not view.merit_order_shown and "submitted your own scores" in view.notice
+    assert all(r.rank is None and r.progresses is None for r in view.rows)
+    shown = next(r for r in view.rows if not r.withheld)
+    assert shown.total is not None and all(v is not None for v in shown.criterion_scores.values())
+    cleo = _desktop(world, "cleo@department.gov.uk")
+    try:
+        chaired = stage_results(cleo, world.ids["R-1 sift"])
+    finally:
+        cleo.db.dispose()
+    ada = _desktop(world, "ada@department.gov.uk")
+    try:
+        managed = stage_results(ada, world.ids["R-1 sift"])
+    finally:
+        ada.db.dispose()
+    assert chaired.merit_order_shown and not any(r.withheld for r in chaired.rows)
+    assert [(r.rank, r.total, r.passed) for r in chaired.rows] == [
+        (r.rank, r.total, r.passed) for r in managed.rows
+    ]
+    # Name-blind: the chair is a panel member too, so no scheme flag; the manager sees it.
+    assert [r.guaranteed_interview for r in chaired.rows] == [False] * 3
+    assert any(r.guaranteed_interview for r in managed.rows)
+
+
+def test_the_candidates_a_panel_member_sees_agree_with_the_servers_name_blind_view(
+    world: World,
+) -> None:
+    from recruit_app.services.candidates import list_candidates
+
+    pat = _desktop(world, "pat@department.gov.uk")
+    try:
+        listed = list_candidates(pat, world.ids["R-1"], stage_id=world.ids["R-1 sift"])
+    finally:
+        pat.db.dispose()
+    assert len(listed) == 3
+    for c in listed:
+        assert (c.first_name, c.email, c.guaranteed_interview, c.adjustments) == ("", "", False, "")
+        assert (c.extra_minutes, c.unavailable_dates, dict(c.extra)) == (0, (), {})
+        assert set(c.to_json()) == {"candidate_number", "status", "outcomes"}

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from recruit_app.services import candidates as candidate_svc
+from recruit_app.services.access import NAME_BLIND_RULE
 from recruit_app.services.adverts import campaign_id_for
 from recruit_app.services.candidates import CandidateView
 from recruit_app.services.context import Actor
@@ -485,7 +486,7 @@ def test_a_panel_member_sees_numbers_only_at_a_name_blind_stage(qtbot, demo_on, 
     for name in ("Siân", "Evans", "O'Brien", "example.org"):
         assert name not in shown
     assert tab.notice.isVisible()
-    assert tab.notice.text() == "Name-blind: candidates are shown by number only."
+    assert tab.notice.text() == NAME_BLIND_RULE
     tab.search.setText("0004")
     assert _column(model, NAME) == ["Candidate 0004"]
     tab.search.setText("niamh")  # a name finds nobody: names are not searched when hidden
@@ -496,3 +497,47 @@ def test_a_panel_member_sees_numbers_only_at_a_name_blind_stage(qtbot, demo_on, 
     assert not tab.import_button.isEnabled()
     _double_click_row(qtbot, tab.table, 0)
     assert tab.dialog is None
+
+
+def test_a_name_blind_stage_shows_a_panel_member_no_personal_detail(qtbot, demo_on, sqlite_url):
+    """Not only the name: no scheme flag, adjustment, extra time, unavailable date or other
+    information (issue 12); the manager's list still shows them all."""
+    owner, campaign_id = demo_on(sqlite_url)
+    ctx = owner.service_context()
+    sift = stages_overview(ctx, campaign_id).stages[0]
+    first = candidate_svc.list_candidates(ctx, campaign_id)[0]
+    candidate_svc.update_candidate(
+        ctx,
+        first.id,
+        {
+            "guaranteed_interview": True,
+            "redeployment": True,
+            "adjustments": "Quillramp access",
+            "extra_minutes": 37,
+            "unavailable_dates": ["2027-02-03"],
+        },
+        expected_version=first.version,
+    )
+    hannah = next(seat for seat in sift.panel if seat.name == "Hannah Lee")
+    context, _ = demo_on(
+        sqlite_url, Actor("Hannah Lee", role="panel_member", person_id=hannah.person_id)
+    )
+    tab = _open(qtbot, CandidatesTab(context, campaign_id))
+    _choose_stage(qtbot, tab, "CV sift")
+    model = tab.model
+    shown = " ".join(
+        str(model.index(r, c).data(role))
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+    )
+    for detail in ("GIS", "RIS", "Quillramp", "Adj", "+37", "37 min", "Away", "3 Feb"):
+        assert detail not in shown, detail
+    assert set(_column(model, FLAGS)) <= {"", None}
+    assert tab.table.isColumnHidden(FLAGS)
+    assert "scheme flags, adjustments" in tab.notice.text()
+    managing = _open(qtbot, CandidatesTab(owner, campaign_id))
+    _choose_stage(qtbot, managing, "CV sift")
+    flags = _column(managing.model, FLAGS)
+    assert any("GIS" in (f or "") and "+37 min" in (f or "") for f in flags)
+    assert not managing.table.isColumnHidden(FLAGS)

@@ -15,6 +15,7 @@ from recruit_app.domain.results import reserve_expiry
 from recruit_app.services import results as res
 from recruit_app.services import scoring as sc
 from recruit_app.services import stages as stage_svc
+from recruit_app.services.access import NAME_BLIND_RULE
 from recruit_app.services.adverts import campaign_id_for
 from recruit_app.services.campaign_files import create_from_template
 from recruit_app.services.context import Actor
@@ -116,9 +117,10 @@ def live_on(contexts):
     return make
 
 
-def _score_all(ctx, stage_id: int, assessor: int, values_by_number) -> None:
+def _score_all(ctx, stage_id: int, assessor: int, values_by_number, only=()) -> None:
     sheet = sc.scoring_sheet(ctx, stage_id, assessor)
-    for candidate in sheet.candidates:
+    chosen = [c for c in sheet.candidates if (not only or c.id in only) and not c.submitted]
+    for candidate in chosen:
         values = values_by_number[candidate.number]
         for criterion, value in zip(sheet.criteria, values, strict=True):
             sc.save_score(
@@ -131,7 +133,7 @@ def _score_all(ctx, stage_id: int, assessor: int, values_by_number) -> None:
                 evidence=f"Evidence for {criterion.code}",
                 expected_version=None,
             )
-    sc.submit_scores(ctx, stage_id, assessor, [c.id for c in sheet.candidates])
+    sc.submit_scores(ctx, stage_id, assessor, [c.id for c in chosen])
 
 
 def _open(qtbot, tab: ResultsTab) -> ResultsTab:
@@ -619,3 +621,53 @@ def test_other_views_changes_refresh_the_tab(qtbot, live_on, sqlite_url):
         context.bus.publish("scores")
     assert _row(tab.moderation_model, 0)[-1] == "5"
     assert tab.finalise_button.isEnabled()
+
+
+def test_a_panel_member_sees_others_scores_only_after_submitting_their_own(
+    qtbot, contexts, live_on, sqlite_url
+):
+    """Independence (issue 12): Priya joins the sift panel having scored nobody. The tab
+    says the rule in words, withholds every mean, total, pass or fail and rank, and shows
+    no scheme column (the sift is name-blind); each candidate she submits shows, and the
+    merit order once she owes nothing."""
+    owner, campaign_id, stage_id = live_on(sqlite_url)
+    ctx = owner.service_context()
+    priya = create_person(ctx, name="Priya Shah", email="priya@example.org")
+    stage = stage_svc.stages_overview(ctx, campaign_id).stages[0]
+    seats = [stage_svc.SeatChoice(s.person_id, s.role, s.panel_number) for s in stage.panel]
+    stage_svc.set_panel(
+        ctx, stage_id, [*seats, stage_svc.SeatChoice(priya.id)], expected_version=None
+    )
+    member = Actor("Priya Shah", role="panel_member", person_id=priya.id)
+    context = _context(sqlite_url, contexts, member)
+    tab = _open(qtbot, ResultsTab(context, campaign_id))
+    model = tab.merit_model
+    assert tab.merit_notice.isVisible()
+    assert "only once you have submitted your own scores" in tab.merit_notice.text()
+    assert "You still owe scores for 4 candidates." in tab.merit_notice.text()
+    assert _column(model, model.column_of("Passed")) == ["After yours"] * 4
+    assert _column(model, 0) == [""] * 4 and _column(model, 2) == [""] * 4
+    assert _column(model, 1) == [f"Candidate {n:04d}" for n in range(1, 5)]  # by number
+    assert tab.merit_table.isColumnHidden(model.column_of("Guaranteed interview"))
+    # The rule is said once, above the table; the finalise box says what it means there.
+    assert tab.blockers.text() == (
+        "The merit order shows once you have submitted every score you owe."
+    )
+    # Priya submits her scores for 0002: that candidate's scores show, not the order.
+    own = context.service_context()
+    sheet = sc.scoring_sheet(own, stage_id, priya.id)
+    second = next(c for c in sheet.candidates if c.number == "0002")
+    _score_all(own, stage_id, priya.id, {"0002": SCORES["0002"]}, only=(second.id,))
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        context.bus.publish("scores")
+    passed = _column(model, model.column_of("Passed"))
+    assert passed[1] in ("Yes", "No") and passed.count("After yours") == 3
+    assert _column(model, 2)[1] != "" and _column(model, 0) == [""] * 4
+    assert "You still owe scores for 3 candidates." in tab.merit_notice.text()
+    # Everyone submitted: the merit order, as the managers see it.
+    _score_all(own, stage_id, priya.id, SCORES)
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        context.bus.publish("scores")
+    assert tab.merit_notice.text() == NAME_BLIND_RULE  # the sift is still name-blind
+    assert "After yours" not in _column(model, model.column_of("Passed"))
+    assert _column(model, 0)[0] == "1"

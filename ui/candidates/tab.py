@@ -226,11 +226,14 @@ class CandidatesTab(QWidget):
         self._after_reset(chosen)
 
     def _after_reset(self, chosen: list[int]) -> None:
+        from recruit_app.services.access import NAME_BLIND_RULE
+
         self._reselect(chosen)
         self._show_count()
         hidden = self.model.names_hidden
         self.table.setColumnHidden(EMAIL, hidden)  # always blank when names are hidden
-        self.notice.setText("Name-blind: candidates are shown by number only.")
+        self.table.setColumnHidden(FLAGS, hidden)  # and so are the flags: no personal detail
+        self.notice.setText(NAME_BLIND_RULE)  # the core's words (access.py)
         self.notice.setVisible(hidden)
         self._update_buttons()
 

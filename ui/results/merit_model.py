@@ -26,6 +26,7 @@ Index = QModelIndex | QPersistentModelIndex
 HEAD = ("Rank", "Candidate", "Total")
 TAIL = ("Passed", "Guaranteed interview", "Progresses", "Outcome", "Flags")
 ROW_ROLE = Qt.ItemDataRole.UserRole
+WITHHELD = "After yours"  # independence: shown once you submit your own scores
 BELOW = " ↓"  # beside the colour, so a score under its pass mark does not rely on colour alone
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -159,14 +160,17 @@ def _display(row: ResultRow, name: str) -> str:
     if name == "Guaranteed interview":
         return "Yes" if row.guaranteed_interview else ""
     if name == "Progresses":
-        return PROGRESS_WORDS[row.progresses]
+        return "" if row.withheld else PROGRESS_WORDS[row.progresses]
     if name == "Outcome":
         return outcome_text(row)
     return "; ".join(row.flags)
 
 
 def _passed(row: ResultRow) -> str:
-    """Yes, No, or Not yet while scores are missing (that is not a fail)."""
+    """Yes, No, or Not yet while scores are missing (that is not a fail); a row withheld
+    until the panel member submits their own scores says so."""
+    if row.withheld:
+        return WITHHELD
     if row.passed:
         return "Yes"
     return "No" if row.failed_criteria or row.total is not None else "Not yet"
@@ -183,6 +187,8 @@ def _tooltip(row: ResultRow, name: str) -> str | None:
         return "Below the pass mark on " + ", ".join(row.failed_criteria)
     if name == "Candidate":
         return row.label
+    if row.withheld:
+        return "Shown once you have submitted your own scores for this candidate"
     return None
 
 

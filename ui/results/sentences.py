@@ -39,6 +39,10 @@ def finalise_state(data: ResultsData) -> tuple[str, str, str]:
         problem = data.problem
         text = f"The results cannot be worked out: {problem}" if problem else ""
         return "blocked", text or "Choose a stage to see its results.", ""
+    if not view.merit_order_shown:
+        # A panel member who still owes scores: the rule itself is in the notice above the
+        # table (access.py); here only what it means for the merit order.
+        return "blocked", "The merit order shows once you have submitted every score you owe.", ""
     if view.finalised:
         state = "final"
         text = "The results are final: every candidate has an outcome; the scores are locked."
@@ -91,6 +95,12 @@ def merit_summary(data: ResultsData) -> str:
     rows = view.rows if view else ()
     if not rows:
         return "Nobody has reached this stage yet." if view else ""
+    if view is not None and not view.merit_order_shown:
+        shown = sum(1 for r in rows if not r.withheld)
+        return (
+            f"{plural(len(rows), 'candidate', 'candidates')}, by candidate number: "
+            f"the panel's scores show for the {shown} you have submitted yours for."
+        )
     going = sum(1 for r in rows if r.progresses is True)
     open_ = sum(1 for r in rows if r.progresses is None)
     text = f"{plural(len(rows), 'candidate', 'candidates')}: {going} progress"

@@ -184,6 +184,12 @@ class ResultsTab(QWidget):
         return self.finalise_box
 
     def _merit_page(self) -> QWidget:
+        # The rules that hide something from a panel member, in their words (access.py).
+        self.merit_notice = QLabel()
+        self.merit_notice.setObjectName("meritNotice")
+        self.merit_notice.setWordWrap(True)
+        self.merit_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.merit_notice.hide()
         self.merit_table = self._table("meritTable", self.merit_model)
         self.merit_summary = QLabel()
         self.merit_summary.setObjectName("meritSummary")
@@ -217,6 +223,7 @@ class ResultsTab(QWidget):
         line.addWidget(self.expire_button)
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.addWidget(self.merit_notice)
         layout.addWidget(self.merit_table, 1)
         layout.addWidget(self.outcome_bar)
         layout.addWidget(self.merit_summary)
@@ -352,6 +359,12 @@ class ResultsTab(QWidget):
         self.moderation_hint.setText(sentences.moderation_hint(data, model.flagged, model.to_agree))
         self.consistency_hint.setText(sentences.consistency_hint(data))
         self.merit_summary.setText(sentences.merit_summary(data))
+        notice = view.notice if view else ""
+        self.merit_notice.setText(notice)
+        self.merit_notice.setVisible(bool(notice))
+        # Name-blind: no scheme column for a panel member at all.
+        scheme = self.merit_model.column_of("Guaranteed interview")
+        self.merit_table.setColumnHidden(scheme, bool(view and view.details_hidden))
         rows = len(view.rows) if view else 0
         self.pages.setTabText(0, f"Merit order ({rows})" if rows else "Merit order")
         agree = f"Moderation ({model.to_agree} to agree)" if model.to_agree else "Moderation"

@@ -115,11 +115,13 @@ $$""",
     f"""
 CREATE OR REPLACE FUNCTION recruit_seats()
 RETURNS TABLE (stage_id integer, campaign_id integer, stage_position integer,
-               name_blind boolean, chair boolean, previous_stage integer)
+               name_blind boolean, chair boolean, previous_stage integer,
+               panel_number integer)
 LANGUAGE sql STABLE {DEFINER} AS $$
   SELECT st.id, st.campaign_id, st.position, st.name_blind, a.panel_role = 'chair',
          (SELECT e.id FROM stage e WHERE e.campaign_id = st.campaign_id
-          AND e.position < st.position ORDER BY e.position DESC LIMIT 1)
+          AND e.position < st.position ORDER BY e.position DESC LIMIT 1),
+         a.panel_number
   FROM panel_assignment a
   JOIN stage st ON st.id = a.stage_id
   JOIN person p ON p.id = a.person_id AND p.db_role = session_user AND p.active
@@ -158,7 +160,8 @@ LANGUAGE sql STABLE {DEFINER} AS $$
   GROUP BY c.id
 $$""",
     # Stages where the panel member has submitted every score they owe: for each
-    # candidate who reached it, has not withdrawn and is not in conflict, every criterion.
+    # candidate who reached it, has not withdrawn, is not in conflict with them and (where
+    # interviews are booked) is booked on their panel, every criterion.
     f"""
 CREATE OR REPLACE FUNCTION recruit_completed_stages() RETURNS SETOF integer
 LANGUAGE sql STABLE {DEFINER} AS $$
@@ -175,7 +178,13 @@ LANGUAGE sql STABLE {DEFINER} AS $$
              WHERE o.stage_id = s.previous_stage AND o.kind = 'progress'))
         AND c.id NOT IN (SELECT w.candidate_id FROM outcome w WHERE w.kind = 'withdrawn')
         AND c.id NOT IN (SELECT d.candidate_id FROM conflict_declaration d
-                         WHERE d.person_id = (SELECT recruit_me())))
+                         WHERE d.person_id = (SELECT recruit_me()))
+        -- where interviews are booked, a member owes only those booked on their panel
+        AND (NOT EXISTS (SELECT 1 FROM interview_slot b
+                         WHERE b.stage_id = s.stage_id AND b.status = 'booked')
+             OR c.id IN (SELECT b.candidate_id FROM interview_slot b
+                         WHERE b.stage_id = s.stage_id AND b.status = 'booked'
+                           AND b.panel_number = s.panel_number)))
     SELECT (SELECT count(*) FROM owed)
            * (SELECT count(*) FROM stage_criterion k WHERE k.stage_id = s.stage_id) AS cells,
            (SELECT count(*) FROM score x JOIN stage_criterion sc ON sc.id = x.stage_criterion_id
