@@ -259,6 +259,15 @@ class Advert(Versioned, table=True):
     terms_and_conditions: str = Field(default="", sa_type=Text)
     # Whether candidates are told their scores and the panel's feedback in outcome letters.
     offers_feedback: bool = Field(default=False)
+    # The standard sections every Civil Service pack carries (readmodels.STANDARD_SECTIONS).
+    hearing_back: str = Field(default="", sa_type=Text)
+    feedback_statement: str = Field(default="", sa_type=Text)
+    adjustments_statement: str = Field(default="", sa_type=Text)
+    redeployment_statement: str = Field(default="", sa_type=Text)
+    expenses: str = Field(default="", sa_type=Text)
+    security_statement: str = Field(default="", sa_type=Text)
+    recruitment_principles: str = Field(default="", sa_type=Text)
+    complaints: str = Field(default="", sa_type=Text)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     published_version: int = Field(default=0)
 

@@ -101,6 +101,13 @@ def criterion_name(criterion: AdvertCriterionView, *, with_level: bool = True) -
     return name
 
 
+def not_written(email: str) -> str:
+    """What a candidate reads in a section the recruiting team has not written yet."""
+    address = clean(email).strip()
+    ask = f"please ask the recruitment team at {address}" if address else "please ask us"
+    return f"This section is still being written; until it is, {ask}."
+
+
 def _months(count: int) -> str:
     return f"{count} month" if count == 1 else f"{count} months"
 
@@ -280,22 +287,10 @@ def sections(doc: AdvertDocument) -> tuple[_Section, ...]:
     found.append(_Section("Benefits", (_Bullets(benefits),) if benefits else ()))
 
     know: list[_Part] = []
-    if _has_text(doc.security_clearance):
-        clearance = clean(doc.security_clearance).strip()
-        know += [
-            _Subheading("Security"),
-            _Text(
-                f"Before you can be appointed you must pass security checks at this level: "
-                f"{clearance}."
-            ),
-        ]
-    if _has_text(doc.nationality_statement):
-        know += [_Subheading("Nationality requirements"), _Text(doc.nationality_statement)]
-    if _has_text(doc.guaranteed_interview_statement):
-        know += [
-            _Subheading("Disability Confident scheme"),
-            _Text(doc.guaranteed_interview_statement),
-        ]
+    # Every standard section, in order; one not written yet says whom to ask.
+    for section in doc.standard_sections:
+        text = section.text or not_written(doc.team_email or doc.contact_email)
+        know += [_Subheading(section.heading), _Text(text)]
     if doc.reserve_list_months > 0:
         know += [
             _Subheading(Outcome.RESERVE.label),

@@ -2,9 +2,11 @@
 
 Reading order: a cover with the key facts and the contents, then the sections every
 candidate reads (welcome, the organisation, the role or roles, the person specification,
-how they are assessed, the timetable, how to apply, benefits, terms, contact), then, for a
-campaign with several posts, one annex per post with that post's role and criteria.
-Sections with nothing to say are left out, headings and all.
+how they are assessed, the timetable, how to apply, benefits, terms, the standard sections
+of every Civil Service pack, contact), then, for a campaign with several posts, one annex
+per post with that post's role and criteria. The sections a candidate needs (about the
+organisation, how to apply, terms and the standard sections) are always there, saying
+whom to ask while they are not written; optional ones with nothing to say are left out.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from exports.advert import (
     format_closing,
     format_pay_zone,
     format_stage_dates,
+    not_written,
 )
 from exports.styles import (
     FONT,
@@ -208,8 +211,14 @@ class _Pack:
             ]
         return story
 
+    def written(self, value: str) -> list[Flowable]:
+        """The section's words; while there are none, who to ask (never an empty gap)."""
+        if _has_text(value):
+            return self.text(value)
+        return self.text(not_written(self.doc.team_email or self.doc.contact_email))
+
     def about_organisation(self) -> list[Flowable]:
-        return self.text(self.doc.about_organisation)
+        return self.written(self.doc.about_organisation)
 
     def about_role(self) -> list[Flowable]:
         doc = self.doc
@@ -395,9 +404,7 @@ class _Pack:
 
     def how_to_apply(self) -> list[Flowable]:
         doc = self.doc
-        if not _has_text(doc.how_to_apply):
-            return []
-        story = self.text(doc.how_to_apply)
+        story = self.written(doc.how_to_apply)
         if doc.closes_at is not None:
             story += self.text(f"Applications close at {_moment(doc.closes_at)}.")
         return story
@@ -406,27 +413,7 @@ class _Pack:
         return self.bullets(self.doc.benefits)
 
     def terms(self) -> list[Flowable]:
-        return self.text(self.doc.terms_and_conditions)
-
-    def need_to_know(self) -> list[Flowable]:
-        doc = self.doc
-        story: list[Flowable] = []
-        if _has_text(doc.security_clearance):
-            story += [
-                self.h2("Security"),
-                *self.text(
-                    "Before you can be appointed you must pass security checks at this level: "
-                    f"{_plain(doc.security_clearance)}."
-                ),
-            ]
-        if _has_text(doc.nationality_statement):
-            story += [self.h2("Nationality requirements"), *self.text(doc.nationality_statement)]
-        if _has_text(doc.guaranteed_interview_statement):
-            story += [
-                self.h2("Disability Confident scheme"),
-                *self.text(doc.guaranteed_interview_statement),
-            ]
-        return story
+        return self.written(self.doc.terms_and_conditions)
 
     def contact(self) -> list[Flowable]:
         doc = self.doc
@@ -503,9 +490,13 @@ class _Pack:
             Section("How to apply", self.how_to_apply),
             Section("Benefits", self.benefits),
             Section("Terms and conditions", self.terms),
-            Section("Things you need to know", self.need_to_know),
-            Section("Contact", self.contact),
         ]
+        # Every standard section, each in the contents; one not written yet says whom to ask.
+        found += [
+            Section(section.heading, partial(self.written, section.text))
+            for section in doc.standard_sections
+        ]
+        found.append(Section("Contact", self.contact))
         for post in doc.posts:
             found.append(Section(annex_heading(post), partial(self.annex, post), new_page=True))
         return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import multiprocessing
 import os
 import re
@@ -43,6 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from exports import glyphs
 from exports.files import atomic_output, move_into_place, new_private_file, staging_folder
 from exports.styles import (
     FONT,
@@ -70,7 +72,14 @@ from exports.styles import (
 )
 from recruit_app.domain.dates import MONTHS, plain_date
 from recruit_app.errors import Cancelled
-from recruit_app.readmodels import IsCancelled, Letter, LettersDocument, NextStage, Progress
+from recruit_app.readmodels import (
+    IsCancelled,
+    Letter,
+    LettersDocument,
+    NextStage,
+    Progress,
+    ScoreLine,
+)
 from recruit_app.vocabulary import Outcome, StageKind, StageMode
 
 log = logging.getLogger(__name__)
@@ -133,11 +142,21 @@ def in_sentence(name: str) -> str:
     return text
 
 
-def number(value: float | None) -> str:
-    """A score as people write it: 5, 4.67, 34.5."""
+def score_text(value: float | None, mark: float | None = None) -> str:
+    """A score as every letter shows it: one decimal place at most (5, 4.7, 34.5).
+
+    A score below its pass mark `mark` is cut, not rounded up to the mark: 3.96 against 4
+    shows as 3.9, never as 4 beside a "No".
+    """
     if value is None:
         return NOT_APPLICABLE
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    shown = round(value, 1)
+    if mark is not None and round(value, 9) < round(mark, 9) and shown >= mark:
+        shown = math.floor(value * 10) / 10
+    return f"{shown:.1f}".rstrip("0").rstrip(".")
+
+
+number = score_text  # pass marks and the scale's ends are shown the same way
 
 
 def date_span(starts_on: date | None, ends_on: date | None) -> str:
@@ -152,6 +171,12 @@ def date_span(starts_on: date | None, ends_on: date | None) -> str:
         return f"between {first} and {plain_date(ends_on)}"
     day = starts_on or ends_on
     return f"on {plain_date(day)}" if day else ""
+
+
+def stage_started(stage: NextStage, today: date) -> bool:
+    """Whether the stage's first day (or its only date) is before `today`."""
+    first = stage.starts_on or stage.ends_on
+    return first is not None and first < today
 
 
 def _mode_phrase(stage: NextStage) -> str:
@@ -205,9 +230,10 @@ def outcome_paragraphs(doc: LettersDocument, letter: Letter) -> list[str]:
             sorry,
         ]
     if kind == Outcome.RESERVE:
+        # An expiry already passed is not told as still running.
         until = (
             f"until {plain_date(letter.reserve_expires_on)}"
-            if letter.reserve_expires_on
+            if letter.reserve_expires_on and letter.reserve_expires_on >= doc.dated
             else f"for up to {doc.reserve_list_months} months"
         )
         return [
@@ -263,7 +289,9 @@ def _progress(doc: LettersDocument, thanks: str, stage: str) -> list[str]:
         f"{thanks} I am pleased to tell you that you were successful at {stage}, and we "
         f"would like to invite you to the next stage of the selection process: the {name}."
     ]
-    how, when = _mode_phrase(nxt), date_span(nxt.starts_on, nxt.ends_on)
+    how = _mode_phrase(nxt)
+    # Dates are given only while they are still to come (the service warns otherwise).
+    when = "" if stage_started(nxt, doc.dated) else date_span(nxt.starts_on, nxt.ends_on)
     if when or how:
         held = " ".join(p for p in ("will take place", how, when) if p)
         said.append(f"The {name} {held}.")
@@ -338,22 +366,52 @@ def score_rows(doc: LettersDocument, letter: Letter) -> list[list[str]]:
     """The scores table as text: a header, one row per criterion, and the total."""
     rows = [["Criterion", "Your score", "Pass mark", "Met"]]
     for line in letter.scores:
-        title = clean(line.title).strip()
-        code = clean(line.code).strip()
         rows.append(
             [
-                f"{code}: {title}" if code and title else code or title,
-                number(line.score),
-                number(line.pass_mark),
+                _label(line),
+                score_text(line.score, line.pass_mark),
+                score_text(line.pass_mark),
                 _met(line.met),
             ]
         )
     if letter.total is not None:
         label = "Total (weighted)" if doc.weighted else "Total"
         rows.append(
-            [label, number(letter.total), number(letter.total_pass_mark), _met(letter.total_met)]
+            [
+                label,
+                score_text(letter.total, letter.total_pass_mark),
+                score_text(letter.total_pass_mark),
+                _met(letter.total_met),
+            ]
         )
     return rows
+
+
+def _label(line: ScoreLine) -> str:
+    title, code = clean(line.title).strip(), clean(line.code).strip()
+    return f"{code}: {title}" if code and title else code or title
+
+
+def reasons(doc: LettersDocument, letter: Letter) -> str:
+    """Why the candidate did not pass, citing exactly the criteria they fell below."""
+    # By code (or title where there is none): the table above names each in full, and
+    # the letter should still fit on one page.
+    by_code = {line.code: line for line in letter.scores}
+    below = [
+        clean(code).strip() or clean(by_code[code].title).strip()
+        for code in letter.below
+        if code in by_code
+    ]
+    said = []
+    if below:
+        listed = below[0] if len(below) == 1 else f"{', '.join(below[:-1])} and {below[-1]}"
+        said.append(f"You scored below the pass mark for {listed}.")
+    if letter.total_met is False and letter.total is not None:
+        said.append(
+            f"Your total of {score_text(letter.total, letter.total_pass_mark)} was below its "
+            f"pass mark of {score_text(letter.total_pass_mark)}."
+        )
+    return " ".join(said)
 
 
 # --- flowables -----------------------------------------------------------------------
@@ -549,7 +607,7 @@ def letter_flowables(doc: LettersDocument, letter: Letter, theme: Theme) -> list
             Paragraph(escape(scores_intro(doc, letter)), body),
             grid,
         ]
-        note = merit_note(letter)
+        note = reasons(doc, letter) or merit_note(letter)
         if note:
             story.append(Paragraph(escape(note), body))
     if _shows_feedback(doc, letter):
@@ -856,6 +914,9 @@ def write_letter_folder(
     """
     out = Path(out)
     names = letter_file_names(doc.letters)
+    # Letters drawn in worker processes cannot tell this one what would not print.
+    for letter in doc.letters:
+        glyphs.note(full_name(letter))
     with staging_folder(out) as temp:
         jobs = list(zip(doc.letters, names, strict=True))
         if workers > 1 and len(jobs) >= parallel_from:

@@ -27,6 +27,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from exports import glyphs
 from exports.styles import (
     FONT,
     FONT_BOLD,
@@ -244,11 +245,10 @@ def _evidence_art(member: str, height: float, scale_note: str, pass_note: str) -
         canv.rect(0, 0, width, height, stroke=1, fill=0)
         canv.line(split, 0, split, top)
         canv.setFillColor(TEXT)
-        canv.setFont(FONT_BOLD, LABEL_SIZE)
-        canv.drawString(2.5 * mm, top - 4.5 * mm, label)
+        drawn = glyphs.draw_string(canv, 2.5 * mm, top - 4.5 * mm, label, FONT_BOLD, LABEL_SIZE)
         canv.setFont(FONT, 8)
         canv.setFillColor(MUTED)
-        after = 2.5 * mm + pdfmetrics.stringWidth(label, FONT_BOLD, LABEL_SIZE) + 2 * mm
+        after = 2.5 * mm + drawn + 2 * mm
         canv.drawString(after, top - 4.5 * mm, "Evidence seen or heard")
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
@@ -310,7 +310,7 @@ def _declaration_art(member: str) -> _Art:
         canv.rect(0, 0, width, height, stroke=1, fill=0)
         canv.setFillColor(TEXT)
         canv.setFont(FONT_BOLD, LABEL_SIZE)
-        canv.drawString(left, height - 4.5 * mm, name)
+        glyphs.draw_string(canv, left, height - 4.5 * mm, name, FONT_BOLD, LABEL_SIZE)
         canv.setFont(FONT, 8.5)
         canv.setStrokeColor(TEXT)
         canv.setLineWidth(0.7)
@@ -429,7 +429,15 @@ def _label_strip(canv: Canvas, text: str, top: float) -> None:
     canv.saveState()
     canv.setFont(FONT, LABEL_SIZE)
     canv.setFillColor(MUTED)
-    canv.drawRightString(FRAME_WIDTH, top - 3.3 * mm, _fit(text, FONT, LABEL_SIZE, FRAME_WIDTH))
+    glyphs.draw_string(
+        canv,
+        FRAME_WIDTH,
+        top - 3.3 * mm,
+        _fit(text, FONT, LABEL_SIZE, FRAME_WIDTH),
+        FONT,
+        LABEL_SIZE,
+        align="right",
+    )
     canv.restoreState()
 
 

@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import FrameBreak
 
+from exports import glyphs
 from exports.files import atomic_output
 
 log = logging.getLogger(__name__)
@@ -326,7 +327,15 @@ def clean(text: object) -> str:
 
 
 def escape(text: object) -> str:
-    """Escape user text for ReportLab paragraph markup; accents and emoji stay as typed."""
+    """Paragraph markup for user text: escaped, with characters DejaVu lacks in a fallback font.
+
+    Accents, symbols, emoji and CJK stay as typed; see `exports.glyphs`.
+    """
+    return glyphs.markup(clean(text))
+
+
+def escape_attribute(text: object) -> str:
+    """Escape user text for an attribute of paragraph markup (no font changes inside)."""
     return (
         clean(text)
         .replace("&", "&amp;")
@@ -522,9 +531,9 @@ def linked(text: str, styles: Styles) -> str:
     """Paragraph markup for `text`: an e-mail address becomes a mailto link."""
     if not is_email(text):
         return escape(text)
-    address = escape(text.strip())
+    address = escape_attribute(text.strip())
     colour = styles.theme.primary_text
-    return f'<a href="mailto:{address}" color="{colour}"><u>{address}</u></a>'
+    return f'<a href="mailto:{address}" color="{colour}"><u>{escape(text.strip())}</u></a>'
 
 
 def facts_table(pairs: Sequence[tuple[str, FactValue]], styles: Styles | None = None) -> Table:
@@ -720,13 +729,19 @@ class RecruitDocTemplate(BaseDocTemplate):
         half = FRAME_WIDTH / 2 - 6
         organisation = clean(self.theme.organisation)
         if organisation:
-            canv.drawString(MARGIN, HEADER_BASELINE, _fit(organisation, FONT, size, half))
+            glyphs.draw_string(
+                canv, MARGIN, HEADER_BASELINE, _fit(organisation, FONT, size, half), FONT, size
+            )
         if self.document_title:
             width = FRAME_WIDTH if not organisation else half
-            canv.drawRightString(
+            glyphs.draw_string(
+                canv,
                 PAGE_WIDTH - MARGIN,
                 HEADER_BASELINE,
                 _fit(self.document_title, FONT, size, width),
+                FONT,
+                size,
+                align="right",
             )
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)

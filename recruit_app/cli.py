@@ -566,11 +566,17 @@ def cmd_advert_export(args: argparse.Namespace) -> int:
             Path(args.out),
             args.format,
             published=args.published,
+            on_warning=_warn,
         )
     finally:
         ctx.db.dispose()
     print(f"Wrote the advert for {args.reference} to {path}")
     return 0
+
+
+def _warn(text: str) -> None:
+    """A warning beside the output (the file was written): on standard error."""
+    print(f"recruit-app: warning: {text}", file=sys.stderr)
 
 
 def cmd_advert_check(args: argparse.Namespace) -> int:
@@ -775,8 +781,21 @@ def cmd_export_pack(args: argparse.Namespace) -> int:
     try:
         campaign_id = _campaign_id(ctx, args.reference)
         stage_id = _stage_id(ctx, args.reference, args.stage) if args.stage else None
+        if kind.key == "letters" and stage_id is not None:
+            from recruit_app.services.letters import letters_warnings
+
+            # Said before writing: a later date has passed, feedback names a met criterion.
+            for warning in letters_warnings(ctx, stage_id):
+                print(f"Warning: {warning}", file=sys.stderr)
         written = export_pack(
-            ctx, campaign_id, kind.key, Path(args.out), stage_id=stage_id, merge=args.merge
+            ctx,
+            campaign_id,
+            kind.key,
+            Path(args.out),
+            stage_id=stage_id,
+            merge=args.merge,
+            fmt=args.format,
+            on_warning=_warn,
         )
     finally:
         ctx.db.dispose()
@@ -1130,7 +1149,8 @@ def build_parser() -> argparse.ArgumentParser:
     e_ics.add_argument("--out", required=True, metavar="DIR")
     e_ics.set_defaults(handler=cmd_export_ics)
     e_pack = e_commands.add_parser(
-        "pack", help="a PDF pack: information pack, panel pack, outcome letters or report"
+        "pack",
+        help="a PDF pack: information pack (or HTML), panel pack, outcome letters or report",
     )
     e_pack.add_argument("reference", metavar="REF")
     e_pack.add_argument("--kind", required=True, choices=["info", "panel", "letters", "report"])
@@ -1139,6 +1159,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="PATH", help="a .pdf file, or a folder for letters"
     )
     e_pack.add_argument("--merge", action="store_true", help="letters in one PDF at PATH")
+    e_pack.add_argument(
+        "--format",
+        choices=["pdf", "html"],
+        help="html: the information pack as an accessible web page "
+        "(default: from PATH's ending, else pdf)",
+    )
     e_pack.set_defaults(handler=cmd_export_pack)
 
     candidates = commands.add_parser("candidates", help="import and list candidates")

@@ -39,6 +39,66 @@ Checkpoint = Callable[[], None]  # called between sections; raises Cancelled to 
 
 
 @dataclass(frozen=True)
+class CandidateSection:
+    """One section a candidate reads in the advert and the information pack.
+
+    `key` is the advert field it comes from; `text` is the manager's words, "" while the
+    section is not written yet (renderers then say so, they never drop the section).
+    """
+
+    key: str
+    heading: str
+    text: str
+
+
+# The sections every real Civil Service pack in our sources carries, in reading order:
+# (advert field, heading). The advert checker asks for each; the builder offers each,
+# with suggested wording (recruit_app.domain.advert_sections).
+STANDARD_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("hearing_back", "When you will hear from us"),
+    ("feedback_statement", "Feedback"),
+    ("adjustments_statement", "Reasonable adjustments"),
+    ("guaranteed_interview_statement", "Disability Confident scheme"),
+    ("redeployment_statement", "Redeployment Interview Scheme"),
+    ("expenses", "Expenses"),
+    ("security_statement", "Security checks"),
+    ("nationality_statement", "Nationality requirements"),
+    ("recruitment_principles", "Recruitment principles"),
+    ("complaints", "Complaints"),
+)
+# Sections the information pack cannot do without: an advert is not published while one
+# is empty, and the pack prints each (saying who to ask while it is empty).
+REQUIRED_PACK_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("about_organisation", "About the organisation"),
+    ("how_to_apply", "How to apply"),
+    ("terms_and_conditions", "Terms and conditions"),
+)
+
+
+def standard_sections(doc: AdvertDocument | InfoPackDocument) -> tuple[CandidateSection, ...]:
+    """The standard sections of an advert or a pack; the security section starts with the
+    clearance level when one is set."""
+    found = []
+    for key, heading in STANDARD_SECTIONS:
+        text = str(getattr(doc, key, "") or "").strip()
+        if key == "security_statement" and doc.security_clearance.strip():
+            level = (
+                "Before you can be appointed you must pass security checks at this level: "
+                f"{doc.security_clearance.strip()}."
+            )
+            text = f"{level}\n\n{text}" if text else level
+        found.append(CandidateSection(key, heading, text))
+    return tuple(found)
+
+
+def pack_sections(doc: AdvertDocument | InfoPackDocument) -> tuple[CandidateSection, ...]:
+    return tuple(
+        CandidateSection(key, heading, str(getattr(doc, key, "") or "").strip())
+        for key, heading in REQUIRED_PACK_SECTIONS
+    )
+
+
+@dataclass(frozen=True)
 class PayZone:
     zone: str
     minimum: int
@@ -107,9 +167,28 @@ class AdvertDocument:
     how_to_apply: str = ""
     terms_and_conditions: str = ""
     offers_feedback: bool = False
+    # The standard sections (STANDARD_SECTIONS): what every real Civil Service pack says.
+    hearing_back: str = ""
+    feedback_statement: str = ""
+    adjustments_statement: str = ""
+    redeployment_statement: str = ""
+    expenses: str = ""
+    security_statement: str = ""
+    recruitment_principles: str = ""
+    complaints: str = ""
     criteria: tuple[AdvertCriterionView, ...] = ()
     stages: tuple[StageSummary, ...] = ()
     status_label: str = "Draft"  # e.g. "Draft" or "Published (version 2), 23 November 2026"
+
+    @property
+    def standard_sections(self) -> tuple[CandidateSection, ...]:
+        """The standard sections in reading order, each as (key, heading, text)."""
+        return standard_sections(self)
+
+    @property
+    def pack_sections(self) -> tuple[CandidateSection, ...]:
+        """The sections the information pack needs filled in (REQUIRED_PACK_SECTIONS)."""
+        return pack_sections(self)
 
 
 def advert_document_to_dict(doc: AdvertDocument) -> dict[str, object]:
@@ -263,10 +342,35 @@ class InfoPackDocument:
     about_organisation: str = ""
     how_to_apply: str = ""
     terms_and_conditions: str = ""
+    hearing_back: str = ""
+    feedback_statement: str = ""
+    adjustments_statement: str = ""
+    redeployment_statement: str = ""
+    expenses: str = ""
+    security_statement: str = ""
+    recruitment_principles: str = ""
+    complaints: str = ""
     criteria: tuple[InfoPackCriterion, ...] = ()
     stages: tuple[PackStage, ...] = ()
     timetable: tuple[PackDate, ...] = ()
     posts: tuple[PackPost, ...] = ()  # empty: the advert is the single post
+
+    @property
+    def standard_sections(self) -> tuple[CandidateSection, ...]:
+        """The standard sections in reading order, each as (key, heading, text)."""
+        return standard_sections(self)
+
+    @property
+    def pack_sections(self) -> tuple[CandidateSection, ...]:
+        """About the organisation, how to apply, terms and conditions."""
+        return pack_sections(self)
+
+    @property
+    def unwritten(self) -> tuple[str, ...]:
+        """Headings of the sections still without words (the pack says whom to ask)."""
+        return tuple(
+            s.heading for s in (*self.pack_sections, *self.standard_sections) if not s.text
+        )
 
     def criterion(self, code: str) -> InfoPackCriterion | None:
         return next((c for c in self.criteria if c.code == code), None)
@@ -404,6 +508,9 @@ class Letter:
     total: float | None = None
     total_pass_mark: float | None = None
     total_met: bool | None = None
+    # Titles of the criteria scored below their pass mark, in matrix order: the reasons a
+    # letter gives, and the only criteria its feedback may name.
+    below: tuple[str, ...] = ()
 
     @property
     def has_scores(self) -> bool:
@@ -441,6 +548,9 @@ class LettersDocument:
     security_clearance: str = ""
     reserve_list_months: int = 12
     expected_start_on: date | None = None
+    # What the manager should know before sending: later dates already passed, feedback
+    # naming a criterion the candidate met. Shown, or asked about, before generating.
+    warnings: tuple[str, ...] = ()
 
 
 # --- the campaign report -------------------------------------------------------------

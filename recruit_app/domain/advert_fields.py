@@ -54,6 +54,14 @@ FIELDS: dict[str, tuple[str, int]] = {
     "how_to_apply": ("text", TEXT_LIMIT),
     "terms_and_conditions": ("text", TEXT_LIMIT),
     "offers_feedback": ("bool", 0),
+    "hearing_back": ("text", TEXT_LIMIT),
+    "feedback_statement": ("text", TEXT_LIMIT),
+    "adjustments_statement": ("text", TEXT_LIMIT),
+    "redeployment_statement": ("text", TEXT_LIMIT),
+    "expenses": ("text", TEXT_LIMIT),
+    "security_statement": ("text", TEXT_LIMIT),
+    "recruitment_principles": ("text", TEXT_LIMIT),
+    "complaints": ("text", TEXT_LIMIT),
 }
 
 

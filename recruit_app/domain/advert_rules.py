@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from recruit_app.readmodels import AdvertDocument
+from recruit_app.domain.advert_sections import scheme_terms
+from recruit_app.readmodels import STANDARD_SECTIONS, AdvertDocument
 
 MAX_PER_ELEMENT = 8  # Civil Service Jobs assesses at most 8 behaviours, skills or strengths
 
@@ -42,6 +43,10 @@ REQUIRED_TEXT = {
     "grade": "Give the grade of the post.",
     "summary": "The job summary is empty.",
     "job_description": "The job description is empty.",
+    # The information pack's own sections: candidates need each (REQUIRED_PACK_SECTIONS).
+    "about_organisation": "Say something about the organisation: the pack's About us is empty.",
+    "how_to_apply": "Say how to apply: the pack's How to apply is empty.",
+    "terms_and_conditions": "Give the terms and conditions: the pack's section is empty.",
 }
 WANTED_TEXT = {
     "responsibilities": "List the main responsibilities.",
@@ -95,6 +100,7 @@ def check_advert(doc: AdvertDocument, *, now: datetime, published: bool) -> list
     findings += _dates(doc, now, published)
     findings += _criteria(doc)
     findings += _stages(doc)
+    findings += _standard_sections(doc)
     return findings
 
 
@@ -124,6 +130,34 @@ def _required(doc: AdvertDocument) -> list[Finding]:
     if not doc.contact_email.strip():
         found.append(
             _error("required", "contact_email", "Give a contact e-mail address for applicants.")
+        )
+    return found
+
+
+def _standard_sections(doc: AdvertDocument) -> list[Finding]:
+    """Each standard section every Civil Service pack carries; the two interview schemes
+    naming their threshold the same way."""
+    found = [
+        _warning(
+            "section",
+            key,
+            f"The {heading} section is empty: every Civil Service pack has one. "
+            "Write it, or start from the suggested wording.",
+        )
+        for key, heading in STANDARD_SECTIONS
+        if not str(getattr(doc, key)).strip()
+    ]
+    confident = scheme_terms(doc.guaranteed_interview_statement)
+    redeployment = scheme_terms(doc.redeployment_statement)
+    if confident and redeployment and confident != redeployment:
+        found.append(
+            _warning(
+                "schemes",
+                "redeployment_statement",
+                "The Disability Confident and Redeployment Interview Scheme sections name "
+                f"different thresholds (minimum {' / '.join(sorted(confident))} against "
+                f"minimum {' / '.join(sorted(redeployment))}): word both the same way.",
+            )
         )
     return found
 

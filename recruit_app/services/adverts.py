@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from recruit_app.domain.library_format import clean_criterion, lower_first
 from recruit_app.domain.timetable import bank_holidays, closing_day_finding
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.readmodels import (
+    STANDARD_SECTIONS,
     AdvertCriterionView,
     AdvertDocument,
     PayZone,
@@ -51,6 +53,13 @@ TEXT_SECTIONS = (
     "qualifications",
     "benefits",
     "selection_process",
+)
+# Standard sections stored as advert fields of their own (the Disability Confident and
+# nationality statements were fields before them).
+SECTION_FIELDS = tuple(
+    key
+    for key, _heading in STANDARD_SECTIONS
+    if key not in ("guaranteed_interview_statement", "nationality_statement")
 )
 
 
@@ -456,6 +465,7 @@ def compose_document(
         how_to_apply=values["how_to_apply"],
         terms_and_conditions=values["terms_and_conditions"],
         offers_feedback=values["offers_feedback"],
+        **{key: values[key] for key in SECTION_FIELDS},
         criteria=tuple(views),
         stages=form.stages,
         status_label=status_label or form.status_label,
@@ -628,13 +638,26 @@ def freeze_publication(
 
 
 def export_advert(
-    ctx: ServiceContext, campaign_id: int, path: Path, fmt: str, *, published: bool = False
+    ctx: ServiceContext,
+    campaign_id: int,
+    path: Path,
+    fmt: str,
+    *,
+    published: bool = False,
+    on_warning: Callable[[str], None] | None = None,
 ) -> Path:
+    """Write the advert; `on_warning(sentence)` hears of text no PDF font can print in full."""
     from exports.advert import write_advert
+    from exports.glyphs import glyph_report
     from recruit_app.services.branding import document_theme
 
     fmt = fmt.lower()
     if fmt not in ("pdf", "html", "txt"):
         raise ValidationError(f"Export the advert as pdf, html or txt, not {fmt!r}.", "format")
     doc = advert_document(ctx, campaign_id, published=published)
-    return write_advert(doc, path, fmt, document_theme(ctx))
+    with glyph_report() as report:
+        written = write_advert(doc, path, fmt, document_theme(ctx))
+    if on_warning is not None:
+        for warning in report.warnings:
+            on_warning(warning)
+    return written

@@ -24,7 +24,7 @@ from db.models import (
     TimetableEvent,
 )
 from recruit_app.domain.timetable import Timetable, TimetableEntry, entries
-from recruit_app.errors import Cancelled, NotFound
+from recruit_app.errors import Cancelled, NotFound, ValidationError
 from recruit_app.readmodels import (
     InfoPackCriterion,
     InfoPackDocument,
@@ -36,6 +36,7 @@ from recruit_app.readmodels import (
     Progress,
 )
 from recruit_app.services.access import campaign_for
+from recruit_app.services.adverts import SECTION_FIELDS
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.posts import annex_letter
@@ -278,11 +279,16 @@ def _read(session: Session, campaign_id: int, organisation: str) -> InfoPackDocu
         about_organisation=advert.about_organisation,
         how_to_apply=advert.how_to_apply,
         terms_and_conditions=advert.terms_and_conditions,
+        **{key: getattr(advert, key) for key in SECTION_FIELDS},
         criteria=tuple(c for _row_id, c in criteria),
         stages=stages,
         timetable=_timetable(session, campaign_id, advert, stages, decisions_on, expected_start_on),
         posts=posts,
     )
+
+
+# An accessible web page besides the PDF (GOV.UK prefers HTML for assistive technology).
+INFO_PACK_FORMATS = ("pdf", "html")
 
 
 def info_pack_document(ctx: ServiceContext, campaign_id: int) -> InfoPackDocument:
@@ -300,14 +306,20 @@ def export_info_pack(
     *,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
+    fmt: str = "pdf",
 ) -> Path:
-    """Write the campaign's candidate information pack as a PDF to `path` (atomically).
+    """Write the campaign's candidate information pack to `path` (atomically).
 
+    `fmt` is "pdf", or "html" for one accessible web page with the same sections.
     `progress(done, total)` follows the reading and each part of the layout; `cancelled()`
     is asked between them, and a cancelled export leaves no file behind.
     """
     from exports.info_pack import render_info_pack
     from recruit_app.services.branding import document_theme
+
+    if fmt not in INFO_PACK_FORMATS:
+        choices = " or ".join(INFO_PACK_FORMATS)
+        raise ValidationError(f"Export the information pack as {choices}, not {fmt!r}.", "format")
 
     def check() -> None:
         if cancelled is not None and cancelled():
@@ -329,7 +341,12 @@ def export_info_pack(
 
     if progress is not None:
         progress(0, 1)
-    written = render_info_pack(doc, Path(path), document_theme(ctx), on_part=step)
+    if fmt == "html":
+        from exports.html import write_info_pack_html
+
+        written = write_info_pack_html(doc, Path(path), document_theme(ctx))
+    else:
+        written = render_info_pack(doc, Path(path), document_theme(ctx), on_part=step)
     if progress is not None:
         progress(steps[1], steps[1])
     return written

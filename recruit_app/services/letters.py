@@ -9,6 +9,7 @@ then rendered outside it: in this process for a handful of letters, else on two 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlmodel import Session, col, select
 from db import audit
 from db.models import Advert, Campaign, Candidate, Outcome, Stage, id_of
 from db.ordering import by_number
+from recruit_app.domain.dates import plain_date
 from recruit_app.errors import Cancelled, NotFound, ValidationError
 from recruit_app.readmodels import (
     IsCancelled,
@@ -33,12 +35,14 @@ from recruit_app.services.permissions import require
 from recruit_app.services.results import results_in
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import check_version, select_columns, touch, unit_of_work
+from recruit_app.vocabulary import Outcome as OutcomeKind
 
 __all__ = [
     "FEEDBACK_LIMIT",
     "FeedbackView",
     "export_letters",
     "letters_document",
+    "letters_warnings",
     "outcome_feedback",
     "set_feedback",
 ]
@@ -59,15 +63,50 @@ def _stage(session: Session, ctx: ServiceContext, stage_id: int) -> Stage:
     return stage_for(session, ctx, stage_id, "manage")
 
 
-def _next_stage(session: Session, stage: Stage) -> NextStage | None:
-    later = session.exec(
-        select(Stage)
-        .where(Stage.campaign_id == stage.campaign_id, col(Stage.position) > stage.position)
-        .order_by(col(Stage.position))
-    ).first()
-    if later is None:
+def _later_stages(session: Session, stage: Stage) -> list[Stage]:
+    return list(
+        session.exec(
+            select(Stage)
+            .where(Stage.campaign_id == stage.campaign_id, col(Stage.position) > stage.position)
+            .order_by(col(Stage.position))
+        )
+    )
+
+
+def _next_stage(later: list[Stage]) -> NextStage | None:
+    if not later:
         return None
-    return NextStage(later.name, later.kind, later.mode, later.starts_on, later.ends_on)
+    first = later[0]
+    return NextStage(first.name, first.kind, first.mode, first.starts_on, first.ends_on)
+
+
+def cited_codes(text: str, codes: Iterable[str]) -> list[str]:
+    """The criterion codes a piece of feedback names, as whole words, in `codes` order."""
+    return [
+        code for code in codes if code and re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text)
+    ]
+
+
+def _date_warnings(later: list[Stage], today: date) -> list[str]:
+    """Later stages whose first day has passed: the letters will not give their dates."""
+    found = []
+    for stage in later:
+        first = stage.starts_on or stage.ends_on
+        if first is not None and first < today:
+            found.append(
+                f"The {stage.name} was due to start on {plain_date(first)}, which has passed: "
+                "the letters will not give its dates. If it has moved, change the stage's "
+                "dates first."
+            )
+    return found
+
+
+def _feedback_warning(number: str, codes: list[str]) -> str:
+    named = ", ".join(codes)
+    return (
+        f"The feedback to candidate {number} names {named}, which they did not fall below: "
+        "a letter's feedback cites only the criteria a candidate fell below."
+    )
 
 
 def _at_least(value: float, mark: float) -> bool:
@@ -127,13 +166,23 @@ def letters_document(
         by_candidate = {r.candidate_id: r for r in view.rows} if view else {}
         criteria = view.criteria if view else ()
         low, high = _scale_range(stage)
+        today = today or date.today()
+        later = _later_stages(session, stage)
+        warnings = _date_warnings(later, today)
+        codes = [c.code for c in criteria]
+        expired = 0
         letters = []
         for cid, kind, expires, feedback, number, first, last, email in rows:
             result = by_candidate.get(cid)
             scores: tuple[ScoreLine, ...] = ()
             total = total_mark = total_met = None
+            below: tuple[str, ...] = ()
             if result is not None:
                 failed = set(result.failed_criteria)
+                below = tuple(code for code in codes if code in failed)
+                cited = [c for c in cited_codes(feedback or "", codes) if c not in failed]
+                if cited:
+                    warnings.append(_feedback_warning(number, cited))
                 scores = tuple(
                     ScoreLine(
                         c.code,
@@ -163,7 +212,16 @@ def letters_document(
                     total=total,
                     total_pass_mark=total_mark,
                     total_met=total_met,
+                    below=below,
                 )
+            )
+            if kind == OutcomeKind.RESERVE and expires is not None and expires < today:
+                expired += 1
+        if expired:
+            warnings.append(
+                f"{expired} reserve list place{'s' if expired > 1 else ''} ended before "
+                f"{plain_date(today)}: {'their letters' if expired > 1 else 'its letter'} "
+                "will give no end date. Extend the reserve list first if it still runs."
             )
         return LettersDocument(
             organisation=ctx.organisation.strip() or (advert.business_area if advert else ""),
@@ -171,10 +229,10 @@ def letters_document(
             campaign_title=(advert.title if advert else "") or campaign.title,
             stage_id=stage_id,
             stage_name=stage.name,
-            dated=today or date.today(),
+            dated=today,
             letters=tuple(letters),
             grade=advert.grade if advert else "",
-            next_stage=_next_stage(session, stage),
+            next_stage=_next_stage(later),
             offers_feedback=offers,
             scale_minimum=low,
             scale_maximum=high,
@@ -184,7 +242,15 @@ def letters_document(
             security_clearance=advert.security_clearance if advert else "",
             reserve_list_months=(advert.reserve_list_months if advert else 12) or 12,
             expected_start_on=campaign.expected_start_on,
+            warnings=tuple(warnings),
         )
+
+
+def letters_warnings(
+    ctx: ServiceContext, stage_id: int, *, today: date | None = None
+) -> tuple[str, ...]:
+    """What to tell the manager before generating the stage's letters (empty: nothing)."""
+    return letters_document(ctx, stage_id, today=today).warnings
 
 
 def export_letters(
@@ -291,6 +357,29 @@ def clean_feedback(text: str) -> str:
     return _CONTROL.sub("", text).strip()
 
 
+def _check_cited(
+    session: Session, ctx: ServiceContext, stage: Stage, candidate: Candidate, feedback: str
+) -> None:
+    """Refuse feedback naming a criterion the candidate did not fall below."""
+    view = results_in(session, ctx, stage)
+    codes = [c.code for c in view.criteria]
+    named = cited_codes(feedback, codes)
+    if not named:
+        return
+    result = next((r for r in view.rows if r.candidate_id == candidate.id), None)
+    failed = set(result.failed_criteria) if result is not None else set()
+    cited = [code for code in named if code not in failed]
+    if cited:
+        raise ValidationError(
+            f"The feedback names {', '.join(cited)}, but candidate "
+            f"{candidate.candidate_number} did not fall below "
+            f"{'its pass mark' if len(cited) == 1 else 'their pass marks'}. A letter's "
+            "feedback cites only the criteria a candidate fell below: describe strengths "
+            "without the code, or correct it.",
+            "feedback",
+        )
+
+
 def set_feedback(
     ctx: ServiceContext,
     stage_id: int,
@@ -311,6 +400,7 @@ def set_feedback(
         stage = _stage(session, ctx, stage_id)
         outcome, candidate = _outcome(session, stage, candidate_id)
         check_version(outcome, expected_version, "The feedback")
+        _check_cited(session, ctx, stage, candidate, feedback)
         if outcome.feedback != feedback:
             before = outcome.feedback
             outcome.feedback = feedback

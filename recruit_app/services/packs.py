@@ -8,12 +8,15 @@ folder) and how to preview one.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from recruit_app.errors import ValidationError
 from recruit_app.readmodels import IsCancelled, Progress
 from recruit_app.services.context import ServiceContext
+
+Warn = Callable[[str], None]
 
 PREVIEW_LETTERS = 3  # a preview of the letters shows the first few, not a thousand
 
@@ -25,6 +28,8 @@ class PackKind:
     description: str
     needs_stage: bool
     scoring_stages_only: bool = False
+    # The first is the default; "html" is one accessible web page.
+    formats: tuple[str, ...] = ("pdf",)
 
 
 PACKS: dict[str, PackKind] = {
@@ -34,8 +39,10 @@ PACKS: dict[str, PackKind] = {
             "info",
             "Candidate information pack",
             "For applicants: the role, the person specification, how they are assessed and "
-            "when, how to apply. One annex per post.",
+            "when, how to apply. One annex per post. As a PDF, or as an accessible web page "
+            "for candidates who use assistive technology.",
             needs_stage=False,
+            formats=("pdf", "html"),
         ),
         PackKind(
             "panel",
@@ -83,15 +90,62 @@ def export_pack(
     merge: bool = False,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
+    fmt: str | None = None,
+    on_warning: Warn | None = None,
 ) -> list[Path]:
-    """Write one pack; letters go to a folder of files unless `merge`. Returns what was written."""
+    """Write one pack; letters go to a folder of files unless `merge`. Returns what was written.
+
+    `fmt` is one of the pack's `formats` (by default, what the file name ends in, else
+    PDF). `on_warning(sentence)` hears of each name or text that no font shipped for the
+    PDFs can print in full, once a PDF is written.
+    """
+    from exports.glyphs import glyph_report
+
     kind = pack_kind(key)
+    fmt = pack_format(kind, out, fmt)
+    with glyph_report() as report:
+        written = _export(ctx, campaign_id, kind, out, stage_id, merge, progress, cancelled, fmt)
+    # A web page is shown in the reader's own fonts: only a PDF is limited to ours.
+    if on_warning is not None and fmt == "pdf":
+        for warning in report.warnings:
+            on_warning(warning)
+    return written
+
+
+def pack_format(kind: PackKind, out: Path, fmt: str | None = None) -> str:
+    """The format to write `kind` in: `fmt` if given, else what `out` ends in, else PDF."""
+    chosen = (fmt or "").lower().lstrip(".")
+    if not chosen:
+        suffix = Path(out).suffix.lower().lstrip(".")
+        chosen = "html" if suffix in ("html", "htm") and "html" in kind.formats else "pdf"
+    if chosen not in kind.formats:
+        choices = " or ".join(f.upper() for f in kind.formats)
+        raise ValidationError(
+            f"The {kind.name.lower()} exports as {choices}, not {chosen.upper()}.", "format"
+        )
+    return chosen
+
+
+def _export(
+    ctx: ServiceContext,
+    campaign_id: int,
+    kind: PackKind,
+    out: Path,
+    stage_id: int | None,
+    merge: bool,
+    progress: Progress | None,
+    cancelled: IsCancelled | None,
+    fmt: str,
+) -> list[Path]:
+    key = kind.key
     if kind.needs_stage and stage_id is None:
         raise ValidationError(f"Choose the stage for the {kind.name.lower()}.", "stage")
     if key == "info":
         from recruit_app.services.info_pack import export_info_pack
 
-        return [export_info_pack(ctx, campaign_id, out, progress=progress, cancelled=cancelled)]
+        return [
+            export_info_pack(ctx, campaign_id, out, progress=progress, cancelled=cancelled, fmt=fmt)
+        ]
     if key == "report":
         from recruit_app.services.campaign_report import export_campaign_report
 

@@ -27,7 +27,13 @@ from exports.styles import (
     readable_on_white,
     text_blocks,
 )
-from recruit_app.readmodels import AdvertCriterionView, AdvertDocument, PayZone, StageSummary
+from recruit_app.readmodels import (
+    STANDARD_SECTIONS,
+    AdvertCriterionView,
+    AdvertDocument,
+    PayZone,
+    StageSummary,
+)
 
 THEME = Theme(organisation="Home Office")
 
@@ -551,17 +557,20 @@ def test_stage_dates() -> None:
     assert format_stage_dates(None, None) == "To be confirmed"
 
 
-def test_empty_sections_are_left_out(tmp_path: Path) -> None:
+def test_empty_sections_are_left_out_but_standard_ones_say_whom_to_ask(tmp_path: Path) -> None:
     minimal = AdvertDocument(
         organisation="Home Office", reference="1", title="Clerk", reserve_list_months=0
     )
-    assert section_headings(minimal) == ()
+    assert section_headings(minimal) == ("Things you need to know",)
     path = render_advert_pdf(minimal, tmp_path / "minimal.pdf", THEME)
     text = flat("\n".join(pdf_pages(path)))
     for heading in FULL_HEADINGS:
-        assert heading not in text
-    assert "Page 1 of 1" in text
-    assert PdfReader(path).outline == []
+        if heading != "Things you need to know":
+            assert heading not in text
+    for _key, heading in STANDARD_SECTIONS:
+        assert f"{heading} This section is still being written; until it is, please ask us." in text
+    top = [item for item in PdfReader(path).outline if not isinstance(item, list)]
+    assert [item.title for item in top] == ["Things you need to know"]
     partial = full_advert(benefits=" \n ", criteria=(), stages=(), contact_name="")
     headings = section_headings(partial)
     assert "Benefits" not in headings
@@ -681,7 +690,7 @@ HOW YOU WILL BE ASSESSED
 THINGS YOU NEED TO KNOW
 =======================
 
-Reserve list
+{unwritten}Reserve list
 ------------
 
 A reserve list will be kept for 12 months.
@@ -690,7 +699,14 @@ CONTACT
 =======
 
 E-mail: jobs@example.gov.uk
-"""
+""".format(
+    # Every standard section is there: not written yet, it says whom to ask.
+    unwritten="".join(
+        f"{heading}\n{'-' * len(heading)}\n\nThis section is still being written; until it "
+        "is, please ask the recruitment\nteam at jobs@example.gov.uk.\n\n"
+        for _key, heading in STANDARD_SECTIONS
+    )
+)
 
 
 def test_plain_text_wraps_at_80_columns() -> None:

@@ -25,6 +25,8 @@ from exports.info_pack import (
 from exports.styles import Theme, make_styles
 from recruit_app.domain.dates import long_date
 from recruit_app.readmodels import (
+    REQUIRED_PACK_SECTIONS,
+    STANDARD_SECTIONS,
     InfoPackCriterion,
     InfoPackDocument,
     PackDate,
@@ -114,9 +116,11 @@ FULL_HEADINGS = (
     "How to apply",
     "Benefits",
     "Terms and conditions",
-    "Things you need to know",
+    *(heading for _key, heading in STANDARD_SECTIONS),
     "Contact",
 )
+# The sections a pack always has: written, or saying whom to ask.
+NEEDED = tuple(h for _k, h in REQUIRED_PACK_SECTIONS) + tuple(h for _k, h in STANDARD_SECTIONS)
 
 
 def full_pack(**changes: object) -> InfoPackDocument:
@@ -152,6 +156,14 @@ def full_pack(**changes: object) -> InfoPackDocument:
         about_organisation="We design, build and run digital services.",
         how_to_apply="- Apply online with a CV.\n- Write a statement of up to 750 words.",
         terms_and_conditions="Appointments are permanent, subject to checks.",
+        hearing_back="We aim to tell you each outcome within ten working days.",
+        feedback_statement="Interviewed candidates get written feedback.",
+        adjustments_statement="Ask the team for adjustments before the closing date.",
+        redeployment_statement="At-risk civil servants meeting the minimum criteria qualify.",
+        expenses="We do not pay travel expenses.",
+        security_statement="We check your identity and right to work.",
+        recruitment_principles="We appoint on merit through fair and open competition.",
+        complaints="Complain to us first, then to the Civil Service Commission.",
         criteria=CRITERIA,
         stages=STAGES,
         timetable=TIMETABLE,
@@ -280,16 +292,18 @@ def test_every_section_is_there_in_order(full_pdf: Path) -> None:
     reader = PdfReader(full_pdf)
     assert [title for depth, title in outline(reader) if depth == 0] == list(FULL_HEADINGS)
     pages = page_texts(full_pdf)
-    # The contents on the cover list every section, then the sections follow in order.
-    assert in_order(pages[0], ["Contents", *FULL_HEADINGS])
-    assert in_order(" ".join(pages[1:]), FULL_HEADINGS)
+    # The contents (two pages now) list every section, then the sections follow in order.
+    first = top_level_pages(reader)["Welcome"]
+    assert in_order(" ".join(pages[:first]), ["Contents", *FULL_HEADINGS])
+    assert in_order(" ".join(pages[first:]), FULL_HEADINGS)
     assert not any(title.startswith("Annex") for _depth, title in outline(reader))
 
 
 def test_contents_give_each_section_its_page(full_pdf: Path) -> None:
     reader = PdfReader(full_pdf)
-    cover = page_texts(full_pdf)[0]
-    for title, index in top_level_pages(reader).items():
+    pages = top_level_pages(reader)
+    cover = " ".join(page_texts(full_pdf)[: pages["Welcome"]])
+    for title, index in pages.items():
         assert f"{title} {index + 1}" in cover
 
 
@@ -648,10 +662,7 @@ def test_text_stays_inside_the_margins(tmp_path: Path) -> None:
 
 OPTIONAL = (
     ("welcome_letter", "Welcome"),
-    ("about_organisation", "About the organisation"),
-    ("how_to_apply", "How to apply"),
     ("benefits", "Benefits"),
-    ("terms_and_conditions", "Terms and conditions"),
 )
 
 
@@ -659,26 +670,50 @@ def bare_pack(**changes: object) -> InfoPackDocument:
     return replace(InfoPackDocument(organisation="", reference="R1", title="Bare"), **changes)  # type: ignore[arg-type]
 
 
-def test_a_bare_pack_has_a_cover_and_no_empty_headings(tmp_path: Path) -> None:
-    doc = bare_pack()
-    assert section_headings(doc) == ()
+def test_a_bare_pack_never_drops_a_section_it_needs(tmp_path: Path) -> None:
+    doc = bare_pack(team_email="jobs@example.gov.uk")
+    assert section_headings(doc) == (*NEEDED, "Contact")
+    assert doc.unwritten == NEEDED
     path = render(doc, tmp_path / "bare.pdf", Theme())
     reader = PdfReader(path)
-    assert len(reader.pages) == 1
-    assert outline(reader) == []
+    assert [title for _depth, title in outline(reader)] == [*NEEDED, "Contact"]
     text = body_text(path)
-    assert in_order(text, ["Bare", "Candidate information pack", "Reference R1"])
-    assert "Contents" not in text
-    for _field, heading in (*OPTIONAL, *((h, h) for h in FULL_HEADINGS)):
+    assert in_order(text, ["Bare", "Candidate information pack", "Reference R1", "Contents"])
+    ask = (
+        "This section is still being written; until it is, please ask the recruitment team "
+        "at jobs@example.gov.uk."
+    )
+    assert text.count(ask) == len(NEEDED)
+    for _field, heading in OPTIONAL:
         assert heading not in text
+
+
+@pytest.mark.parametrize(("field", "heading"), [*REQUIRED_PACK_SECTIONS, *STANDARD_SECTIONS])
+def test_each_needed_section_is_printed_even_when_empty(
+    field: str, heading: str, tmp_path: Path
+) -> None:
+    path = render(full_pack(**{field: "", "security_clearance": ""}), tmp_path / "gap.pdf")
+    titles = [title for depth, title in outline(PdfReader(path)) if depth == 0]
+    assert titles == list(FULL_HEADINGS)
+    text = body_text(path)
+    after = text[text.rindex(heading) :]
+    assert (
+        after.split(heading, 1)[1]
+        .lstrip()
+        .startswith(
+            "This section is still being written; until it is, please ask the recruitment team "
+            "at recruitment.team@example.gov.uk."
+        )
+    )
+    assert full_pack(**{field: "", "security_clearance": ""}).unwritten == (heading,)
 
 
 @pytest.mark.parametrize(("field", "heading"), OPTIONAL)
 def test_each_text_section_shows_only_when_it_has_words(
     field: str, heading: str, tmp_path: Path
 ) -> None:
-    assert section_headings(bare_pack(**{field: "Some words."})) == (heading,)
-    assert section_headings(bare_pack(**{field: " \n\n "})) == ()
+    assert heading in section_headings(bare_pack(**{field: "Some words."}))
+    assert section_headings(bare_pack(**{field: " \n\n "})) == NEEDED
     path = render(full_pack(**{field: ""}), tmp_path / "gap.pdf")
     titles = [title for _depth, title in outline(PdfReader(path))]
     assert heading not in titles

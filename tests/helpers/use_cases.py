@@ -1158,6 +1158,12 @@ def _use_cases() -> list[UseCase]:
             where="the sift",
         ),
         UseCase(
+            "letters.letters_warnings",
+            lambda w, ctx: letters.letters_warnings(ctx, w.ids.sift_id, today=TODAY),
+            MANAGE,
+            where="the sift",
+        ),
+        UseCase(
             "letters.outcome_feedback",
             lambda w, ctx: letters.outcome_feedback(ctx, w.ids.sift_id, w.ids.sift_candidate_id),
             MANAGE,

@@ -120,6 +120,9 @@ def _publishable(ctx, campaign):
             "opens_at": NOW - timedelta(hours=1),
             "contact_email": "dev.jobs@example.gov.uk",
             "contact_name": "Priya Raman",
+            "about_organisation": "We build the services behind the border.",
+            "how_to_apply": "Apply online with a CV and a statement.",
+            "terms_and_conditions": "Permanent, with a Civil Service pension.",
         },
         criteria=None,
         expected_version=form.version,
@@ -267,6 +270,9 @@ def test_publishing_is_refused_while_errors_remain(ctx, campaign):
         adverts.publish_advert(ctx, campaign.id, expected_version=form.version)
     assert caught.value.message == (
         "The advert cannot be published yet:\n"
+        "- Say something about the organisation: the pack's About us is empty.\n"
+        "- Say how to apply: the pack's How to apply is empty.\n"
+        "- Give the terms and conditions: the pack's section is empty.\n"
         "- Give a contact e-mail address for applicants.\n"
         "- Set the closing date and time."
     )

@@ -18,6 +18,7 @@ from recruit_app.services.letters import (
     FEEDBACK_LIMIT,
     export_letters,
     letters_document,
+    letters_warnings,
     outcome_feedback,
     set_feedback,
 )
@@ -57,12 +58,12 @@ PROGRESS_0002 = (
     "Candidate 0002 Invitation to the technical exercise Dear Zoë, Thank you for applying for "
     "the Software Developer role. I am pleased to tell you that you were successful at the CV "
     "sift, and we would like to invite you to the next stage of the selection process: the "
-    "technical exercise. The technical exercise will take place online between 23 and 27 "
-    "November 2026. We will write to you soon with the arrangements. If you need any "
-    "adjustments to take part, please tell us as early as you can so that we can put them in "
+    "technical exercise. The technical exercise will take place online. We will write to you "
+    "soon with the arrangements. If you need any adjustments to take part, please tell us as "
+    "early as you can so that we can put them in "
     f"place. Your scores at the CV sift {SCORES_INTRO} "
-    + table("5.33 4 Yes", "5.33 4 Yes", "6 4 Yes", "6 4 Yes", "4.33 4 Yes", "5.33 4 Yes")
-    + f" Total 32.33 — — {SIGN_OFF} Reference 283922 · Candidate 0002 Page 1 of 1"
+    + table("5.3 4 Yes", "5.3 4 Yes", "6 4 Yes", "6 4 Yes", "4.3 4 Yes", "5.3 4 Yes")
+    + f" Total 32.3 — — {SIGN_OFF} Reference 283922 · Candidate 0002 Page 1 of 1"
 )
 REJECT_0004 = (
     f"{LETTERHEAD} Niamh O'Brien niamh.obrien@example.org 25 November 2026 Reference 283922 "
@@ -72,10 +73,11 @@ REJECT_0004 = (
     "will not go any further in this campaign. We know this news is disappointing. The "
     "panel's assessment is set out below; we hope you find it helpful. Your scores at the CV "
     f"sift {SCORES_INTRO} "
-    + table("4 4 Yes", "2.67 4 No", "4 4 Yes", "4 4 Yes", "4 4 Yes", "3 4 No")
-    + " Total 21.67 — — Feedback from the panel Your CV showed sound experience of maintaining "
-    "existing code. The panel needed more evidence of working in agile teams with version "
-    "control (EXP2) and of modern web frameworks (EXP6). We would be glad to see you apply for "
+    + table("4 4 Yes", "2.7 4 No", "4 4 Yes", "4 4 Yes", "4 4 Yes", "3 4 No")
+    + " Total 21.7 — — You scored below the pass mark for EXP2 and EXP6. Feedback from the "
+    "panel Your CV showed sound experience of maintaining existing code. The panel needed "
+    "more evidence of working in agile teams with version control (EXP2) and of modern web "
+    "frameworks (EXP6). We would be glad to see you apply for "
     f"a role with us again. {SIGN_OFF} Reference 283922 · Candidate 0004 Page 1 of 1"
 )
 TECHNICAL_REJECT_0002 = (
@@ -87,7 +89,7 @@ TECHNICAL_REJECT_0002 = (
     "disappointing. The panel's assessment is set out below; we hope you find it helpful. "
     f"Your scores at the technical exercise {SCORES_INTRO} Criterion Your score Pass mark Met "
     "PROG: Programming/software development 5 4 Yes SWDN: Software design 4 4 Yes "
-    "TEST: Testing 2 4 No Total 11 — — "
+    "TEST: Testing 2 4 No Total 11 — — You scored below the pass mark for TEST. "
     "Feedback from the panel Your solution worked and was clearly structured. It lacked "
     "automated tests, which the exercise asked for, and the write-up did not explain the "
     "trade-offs you made. We would be glad to see you apply for a role with us again. "
@@ -265,10 +267,10 @@ def test_feedback_is_cleaned_checked_and_audited(ctx, demo, tmp_path):
         ctx,
         sift,
         number["0004"],
-        "  Clear CV.\r\n\r\nMore on testing, please.\x00 \n",
+        "  Clear CV.\r\n\r\nMore on agile delivery (EXP2), please.\x00 \n",
         expected_version=before.version,
     )
-    assert saved.feedback == "Clear CV.\n\nMore on testing, please."
+    assert saved.feedback == "Clear CV.\n\nMore on agile delivery (EXP2), please."
     assert saved.version == before.version + 1
     # The same text again changes nothing, not even the version.
     again = set_feedback(ctx, sift, number["0004"], saved.feedback, expected_version=saved.version)
@@ -280,7 +282,7 @@ def test_feedback_is_cleaned_checked_and_audited(ctx, demo, tmp_path):
         assert event.summary == "Feedback for candidate 0004 at CV sift"
         assert event.campaign_reference == "283922"
         assert event.before == {"feedback": before.feedback}
-        assert event.after == {"feedback": "Clear CV.\n\nMore on testing, please."}
+        assert event.after == {"feedback": "Clear CV.\n\nMore on agile delivery (EXP2), please."}
 
     with pytest.raises(ConflictError, match="The feedback was changed by Alex Manager"):
         set_feedback(ctx, sift, number["0004"], "Mine", expected_version=before.version)
@@ -297,10 +299,87 @@ def test_feedback_is_cleaned_checked_and_audited(ctx, demo, tmp_path):
     first_four = tmp_path / "letters.pdf"
     export_letters(ctx, sift, first_four, merge=True, today=DEMO_DAY, limit=4)
     text = page_words(first_four, 3)
-    assert "Feedback from the panel Clear CV. More on testing, please. We would be glad" in text
+    assert (
+        "Feedback from the panel Clear CV. More on agile delivery (EXP2), please. We would be glad"
+        in text
+    )
 
     panel = replace(ctx, actor=replace(ctx.actor, role="panel_member", person_id=None))
     with pytest.raises(PermissionDenied):
         set_feedback(panel, sift, number["0004"], "Hi", expected_version=None)
     with pytest.raises(PermissionDenied):
         letters_document(panel, sift)
+
+
+# --- what candidates read is true on the day -----------------------------------------
+
+
+def test_feedback_may_cite_only_the_criteria_fallen_below(ctx, demo):
+    sift = demo["CV sift"]
+    with ctx.db.session() as session:
+        number = {c.candidate_number: c.id for c in session.exec(select(Candidate))}
+    before = outcome_feedback(ctx, sift, number["0004"])
+    # 0004 fell below EXP2 and EXP6 only; EXP1 she met.
+    with pytest.raises(ValidationError) as refused:
+        set_feedback(
+            ctx,
+            sift,
+            number["0004"],
+            "Strong on back-end work but EXP1 needed more depth.",
+            expected_version=before.version,
+        )
+    assert refused.value.field == "feedback"
+    assert refused.value.message.startswith(
+        "The feedback names EXP1, but candidate 0004 did not fall below its pass mark."
+    )
+    assert outcome_feedback(ctx, sift, number["0004"]).feedback == before.feedback
+    # Feedback written before the rule (or straight into the database) is warned about.
+    with ctx.db.session() as session:
+        from db.models import Outcome
+
+        row = session.exec(
+            select(Outcome).where(Outcome.stage_id == sift, Outcome.candidate_id == number["0004"])
+        ).one()
+        row.feedback = "More on EXP2, and on EXP1 and EXP4."
+        session.commit()
+    doc = letters_document(ctx, sift, today=DEMO_DAY)
+    niamh = next(letter for letter in doc.letters if letter.candidate_number == "0004")
+    assert niamh.below == ("EXP2", "EXP6")
+    assert (
+        "The feedback to candidate 0004 names EXP1, EXP4, which they did not fall below: "
+        "a letter's feedback cites only the criteria a candidate fell below."
+    ) in doc.warnings
+
+
+def test_a_stage_whose_later_dates_have_passed_warns_first(ctx, demo, tmp_path):
+    sift = demo["CV sift"]
+    # On 25 November the technical exercise (23 to 27 November) has started.
+    warned = letters_warnings(ctx, sift, today=DEMO_DAY)
+    assert warned == (
+        "The Technical exercise was due to start on 23 November 2026, which has passed: the "
+        "letters will not give its dates. If it has moved, change the stage's dates first.",
+    )
+    assert letters_warnings(ctx, sift, today=date(2026, 11, 20)) == ()
+    out = tmp_path / "letters.pdf"
+    export_letters(ctx, sift, out, merge=True, today=DEMO_DAY, limit=2)
+    text = page_words(out, 1)  # 0002 progresses to the technical exercise
+    assert "Invitation to the technical exercise" in text
+    assert "23 November" not in text and "27 November" not in text
+    export_letters(ctx, sift, out, merge=True, today=date(2026, 11, 20), limit=2)
+    assert "will take place online between 23 and 27 November 2026" in page_words(out, 1)
+
+
+@pytest.mark.usefixtures("sign_in_on_postgres")  # a team signs in on PostgreSQL
+def test_the_cli_prints_the_warning_before_writing(capsys, demo, db_url, tmp_path):
+    from recruit_app.cli import main
+
+    # The demo was laid out for 25 November 2026; letters are dated the day they are made,
+    # later than that, when the technical exercise (from 23 November) has started.
+    out = tmp_path / "letters.pdf"
+    args = ["--db", db_url, "export", "pack", "283922", "--kind", "letters"]
+    code = main([*args, "--stage", "CV sift", "--out", str(out), "--merge"])
+    printed, err = capsys.readouterr()
+    assert code == 0 and out.is_file()
+    assert err.startswith("Warning: The Technical exercise was due to start on ")
+    assert "which has passed: the letters will not give its dates." in err
+    assert printed.startswith("Wrote the outcome letters to ")

@@ -63,7 +63,14 @@ def test_template_fills_the_form_and_the_preview(qtbot, builder):
     html = builder.preview.toHtml()
     assert "Developer (Glasgow)" in html and "Programming/software development" in html
     errors = {f.field for f in builder.findings if f.severity == "error"}
-    assert errors == {"closes_at", "contact_email"}
+    # The pack's own sections are not in the template: the manager writes them.
+    assert errors == {
+        "closes_at",
+        "contact_email",
+        "about_organisation",
+        "how_to_apply",
+        "terms_and_conditions",
+    }
     assert builder.errors["closes_at"].isVisible()
     assert builder.errors["closes_at"].text() == "Set the closing date and time."
     assert not builder.publish_button.isEnabled()
@@ -86,11 +93,59 @@ def test_typing_updates_the_preview_and_checks(qtbot, builder):
     )
 
 
+def _write_pack_sections(builder) -> None:
+    builder.editors["about_organisation"].edit.setPlainText("We build digital services.")
+    builder.editors["how_to_apply"].edit.setPlainText("Apply online with a CV.")
+    builder.editors["terms_and_conditions"].edit.setPlainText("Permanent, with a pension.")
+
+
+def test_publishing_waits_for_the_sections_the_pack_needs(qtbot, builder):
+    _set_closing(builder, 21)
+    builder.editors["contact_email"].edit.setText("dev.jobs@example.gov.uk")
+    with qtbot.waitSignal(builder.previewed, timeout=5000):
+        pass
+    assert not builder.publish_button.isEnabled()
+    assert builder.errors["how_to_apply"].isVisible()
+    assert builder.errors["how_to_apply"].text() == (
+        "Say how to apply: the pack's How to apply is empty."
+    )
+    _write_pack_sections(builder)
+    with qtbot.waitSignal(builder.previewed, timeout=5000):
+        pass
+    assert {f.field for f in builder.findings if f.severity == "error"} == set()
+
+
+def test_every_standard_section_is_offered_with_suggested_wording(qtbot, builder):
+    from recruit_app.readmodels import STANDARD_SECTIONS
+
+    warned = {f.field for f in builder.findings if f.kind == "section"}
+    # The template brings the nationality and Disability Confident words; the rest are asked for.
+    assert warned == {key for key, _heading in STANDARD_SECTIONS} - {
+        "nationality_statement",
+        "guaranteed_interview_statement",
+    }
+    builder.editors["team_email"].edit.setText("dev.jobs@example.gov.uk")
+    field = builder.editors["adjustments_statement"]
+    assert field.value() == ""
+    qtbot.mouseClick(field.suggest_button, Qt.MouseButton.LeftButton)
+    assert "Ask the recruitment team at dev.jobs@example.gov.uk before the closing" in (
+        field.value().replace("\n", " ")
+    )
+    assert builder.dirty
+    for key, _heading in STANDARD_SECTIONS:
+        qtbot.mouseClick(builder.editors[key].suggest_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(builder.previewed, timeout=5000):
+        pass
+    assert not [f for f in builder.findings if f.kind in ("section", "schemes")]
+    assert "Redeployment Interview Scheme" in builder.preview.toPlainText()
+
+
 def test_from_template_to_published_advert(qtbot, builder, tmp_path):
     _set_closing(builder, 21)
     # QTest cannot type "@", so the address is pasted in as a person might.
     builder.editors["contact_email"].edit.setText("dev.jobs@example.gov.uk")
     builder.editors["contact_name"].edit.setText("Siân O'Brien")
+    _write_pack_sections(builder)
     with qtbot.waitSignal(builder.saved, timeout=10_000):
         qtbot.mouseClick(builder.save_button, Qt.MouseButton.LeftButton)
     assert not builder.dirty
@@ -195,3 +250,18 @@ def test_a_closing_day_off_is_a_check_in_the_timetables_words(qtbot, builder):
         "advert closes that day."
     ) in close_on(holiday)
     assert builder.side.tabText(1).endswith("to consider)")
+
+
+def test_exporting_names_what_the_pdf_cannot_print(qtbot, builder, tmp_path):
+    builder.editors["contact_name"].edit.setText("Kasun ඞ Perera 😀")
+    with qtbot.waitSignal(builder.saved, timeout=10_000):
+        qtbot.mouseClick(builder.save_button, Qt.MouseButton.LeftButton)
+    target = tmp_path / "advert.pdf"
+    builder.export_to(target, "pdf")
+    qtbot.waitUntil(lambda: builder.status.text().startswith("Exported to"), timeout=10_000)
+    lines = builder.status.text().split("\n")
+    assert lines[0] == f"Exported to {target}"
+    assert lines[1].startswith("“Kasun ඞ Perera 😀” has characters no font in Recruit can print")
+    html = tmp_path / "advert.html"
+    builder.export_to(html, "html")
+    qtbot.waitUntil(lambda: builder.status.text() == f"Exported to {html}", timeout=10_000)

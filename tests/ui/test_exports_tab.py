@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QPushButton
 
 from recruit_app.services.adverts import campaign_id_for
 from recruit_app.services.context import Actor
@@ -51,12 +51,20 @@ def _choose(qtbot, tab: ExportsTab, key: str, stage: str | None = None) -> None:
 
 
 def _export(qtbot, tab: ExportsTab, target: Path) -> list[Path]:
+    tab.dialog = None
     qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    # Letters first check their dates against today; past ones are asked about.
+    qtbot.waitUntil(lambda: tab.dialog is not None or tab.question is not None, timeout=TIMEOUT)
+    if tab.question is not None:
+        tab.question.findChild(QPushButton, "confirmLettersButton").click()
     chooser = tab.dialog
     assert isinstance(chooser, QFileDialog)
     with qtbot.waitSignal(tab.exported, timeout=TIMEOUT) as caught:
         chooser.setDirectory(str(target.parent))
         chooser.selectFile(str(target))
+        # Once the dialog has run its event loop, selectFile keeps the name it shows;
+        # typing the name in, as a person would, always takes.
+        chooser.findChild(QLineEdit, "fileNameEdit").setText(target.name)
         chooser.accept()
     return caught.args[0]
 
@@ -112,3 +120,48 @@ def test_a_cancelled_export_leaves_no_file(qtbot, tab, tmp_path):
     assert tab.export_button.isEnabled()
     assert tab.status.text() == "The export was cancelled; no file was written."
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.pdf.")]
+
+
+def test_the_information_pack_also_saves_as_an_accessible_web_page(qtbot, tab, tmp_path):
+    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    chooser = tab.dialog
+    assert chooser.nameFilters() == ["PDF document (*.pdf)", "Accessible web page (*.html)"]
+    # Choosing the web page in the dialog's file type box changes the suggested name.
+    types = chooser.findChild(QComboBox, "fileTypeCombo")
+    types.setFocus()
+    qtbot.keyClick(types, Qt.Key.Key_Down)
+    assert chooser.selectedNameFilter() == "Accessible web page (*.html)"
+    assert chooser.selectedFiles()[0].endswith("283922-candidate-information-pack.html")
+    target = tmp_path / "pack.html"
+    with qtbot.waitSignal(tab.exported, timeout=TIMEOUT) as caught:
+        chooser.setDirectory(str(tmp_path))
+        chooser.selectFile(str(target))
+        chooser.accept()
+    assert caught.args[0] == [target]
+    page = target.read_text("utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    assert '<h2 id="person-specification">Person specification</h2>' in page
+    assert tab.status.text() == f"Wrote {target}"
+
+
+def test_other_packs_are_pdf_only(qtbot, tab):
+    _choose(qtbot, tab, "report")
+    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    assert tab.dialog.nameFilters() == ["PDF document (*.pdf)"]
+    tab.dialog.reject()
+
+
+def test_a_name_that_will_not_print_is_named_after_the_export(qtbot, tab, tmp_path):
+    from recruit_app.services.adverts import get_advert, save_advert
+
+    ctx = tab.context.service_context()
+    form = get_advert(ctx, tab.campaign_id)
+    fields = {"contact_name": "Kasun ඞ Perera"}
+    save_advert(ctx, tab.campaign_id, fields=fields, criteria=None, expected_version=form.version)
+    target = tmp_path / "pack.pdf"
+    with qtbot.waitSignal(tab.exported, timeout=TIMEOUT):
+        tab.export_to(target)
+    lines = tab.status.text().split("\n")
+    assert lines[0] == f"Wrote {target}."
+    assert lines[1].startswith("“Kasun ඞ Perera” has characters no font in Recruit can print")
+    assert target.exists()

@@ -8,12 +8,25 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from recruit_app.domain.advert_rules import check_advert, grade_level
-from recruit_app.readmodels import AdvertCriterionView, AdvertDocument, PayZone, StageSummary
+from recruit_app.domain.advert_sections import suggested_wording
+from recruit_app.readmodels import (
+    STANDARD_SECTIONS,
+    AdvertCriterionView,
+    AdvertDocument,
+    PayZone,
+    StageSummary,
+)
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def complete() -> AdvertDocument:
+    doc = _bare()
+    # Every standard section, in Recruit's suggested words (which agree with each other).
+    return replace(doc, **{key: suggested_wording(key, doc) for key, _h in STANDARD_SECTIONS})
+
+
+def _bare() -> AdvertDocument:
     return AdvertDocument(
         organisation="Home Office",
         reference="283922",
@@ -30,6 +43,9 @@ def complete() -> AdvertDocument:
         opens_at=NOW - timedelta(days=1),
         closes_at=NOW + timedelta(days=14),
         contact_email="team@example.gov.uk",
+        about_organisation="We run the border.",
+        how_to_apply="Apply online with a CV.",
+        terms_and_conditions="Permanent; civil service pension.",
         criteria=(
             AdvertCriterionView("EXP1", "Back-end development", "EXP", True, lead=True),
             AdvertCriterionView("DECIDE", "Making Effective Decisions", "BEH", True, level=3),

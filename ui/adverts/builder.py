@@ -34,7 +34,9 @@ from recruit_app.domain.advert_rules import (
     SECURITY_LEVELS,
     WORKING_PATTERNS,
 )
+from recruit_app.domain.advert_sections import suggested_wording
 from recruit_app.errors import ConflictError, ValidationError
+from recruit_app.readmodels import STANDARD_SECTIONS
 from recruit_app.vocabulary import Outcome
 from ui import change_bus
 from ui.adverts.criteria import CriteriaEditor
@@ -46,6 +48,7 @@ from ui.adverts.fields import (
     ListField,
     MomentField,
     PayZonesField,
+    SectionField,
     TextField,
 )
 from ui.context import AppContext
@@ -131,8 +134,6 @@ SECTIONS: list[tuple[str, list[tuple[str, str, Any]]]] = [
                 "Security clearance",
                 lambda: LineField(100, "", SECURITY_LEVELS),
             ),
-            ("nationality_statement", "Nationality", lambda: TextField("", 2)),
-            ("guaranteed_interview_statement", "Disability Confident", lambda: TextField("", 2)),
             (
                 "reserve_list_months",
                 Outcome.RESERVE.label,
@@ -162,6 +163,10 @@ SECTIONS: list[tuple[str, list[tuple[str, str, Any]]]] = [
                 lambda: CheckField("Outcome letters give candidates their scores and feedback"),
             ),
         ],
+    ),
+    (
+        "What every pack says",
+        [(key, heading, lambda: SectionField("", 3)) for key, heading in STANDARD_SECTIONS],
     ),
     (
         "Contact point for applicants",
@@ -285,6 +290,10 @@ class AdvertBuilder(QWidget):
                     field_editor = factory()
                     field_editor.setObjectName(f"field_{name}")
                     field_editor.edited.connect(self._edited)
+                    if isinstance(field_editor, SectionField):
+                        field_editor.suggest_requested.connect(
+                            lambda key=name: self.suggest_wording(key)
+                        )
                     self.editors[name] = field_editor
                     editor = field_editor
                 error = field_error_label(f"error_{name}")
@@ -349,6 +358,26 @@ class AdvertBuilder(QWidget):
 
     def criteria_rows(self) -> list[CriterionRow]:
         return self.criteria.rows()
+
+    def suggest_wording(self, key: str) -> None:
+        """Fill a standard section with Recruit's wording for the advert as typed so far."""
+        from recruit_app.services.adverts import compose_document
+
+        editor = self.editors.get(key)
+        if self.form is None or not isinstance(editor, SectionField):
+            return
+        try:
+            doc = compose_document(
+                self.form,
+                organisation=self.context.settings.get("organisation_name"),
+                fields=self.values(),
+                criteria=self.criteria_rows(),
+            )
+        except (ValueError, TypeError):  # input the preview cannot read yet
+            doc = compose_document(
+                self.form, organisation=self.context.settings.get("organisation_name")
+            )
+        editor.suggest(suggested_wording(key, doc))
 
     def _edited(self) -> None:
         if self._filling or self.form is None:
@@ -597,8 +626,13 @@ class AdvertBuilder(QWidget):
         if self._dirty:
             self.status.setText("Exporting the last saved version (save to include your changes).")
         ctx = self.context.service_context()
+        # Filled by the worker; read only once it has finished.
+        warnings: list[str] = []
         self.context.exports.start(
-            lambda: export_advert(ctx, self.campaign_id, path, fmt, published=published),
-            lambda written: self.status.setText(f"Exported to {written}"),
+            lambda: export_advert(
+                ctx, self.campaign_id, path, fmt, published=published, on_warning=warnings.append
+            ),
+            # A name that will not print in full is named under the path.
+            lambda written: self.status.setText("\n".join([f"Exported to {written}", *warnings])),
             self._failed,
         )

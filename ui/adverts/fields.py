@@ -111,6 +111,37 @@ class TextField(FieldEditor):
         self.edit.setFocus()
 
 
+class SectionField(TextField):
+    """A standard section's words, with a button that fills in Recruit's suggestion.
+
+    The builder answers `suggest_requested` with the wording for the advert as it stands
+    (its dates, stages and contact), which the manager then edits.
+    """
+
+    suggest_requested = Signal()
+
+    def __init__(self, placeholder: str = "", lines: int = 3) -> None:
+        super().__init__(placeholder, lines)
+        layout = self.layout()
+        assert layout is not None
+        self.suggest_button = QPushButton("Use suggested wording")
+        self.suggest_button.setObjectName("suggestWording")
+        self.suggest_button.setToolTip(
+            "Fill this section with Recruit's wording for this advert; edit it as you wish."
+        )
+        self.suggest_button.clicked.connect(self.suggest_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.suggest_button)
+        row.addStretch(1)
+        assert isinstance(layout, QVBoxLayout)
+        layout.addLayout(row)
+
+    def suggest(self, text: str) -> None:
+        """Put the suggestion in; an edit like typing (the builder sees it as unsaved)."""
+        self.edit.setPlainText(text)
+        self.edit.setFocus()
+
+
 class CountField(FieldEditor):
     def __init__(self, low: int, high: int, suffix: str = "") -> None:
         super().__init__()

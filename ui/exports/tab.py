@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -51,6 +53,7 @@ REFRESH_ON = frozenset(
 PREVIEW_DELAY_MS = 400  # after the last change, so a burst of edits makes one preview
 PAGE_WIDTH_PX = 560
 NOTE_STYLE = "color: #505a5f;"
+WARNING_STYLE = "color: #6f4a00;"  # dark amber: 7:1 on white
 
 
 class ExportsTab(QWidget):
@@ -69,6 +72,7 @@ class ExportsTab(QWidget):
         self.campaign_id = campaign_id
         self.reference = ""
         self.dialog: QFileDialog | None = None
+        self.question: QMessageBox | None = None  # asked before generating letters
         self.job: JobProgress | None = None
         self._serial = 0
         self._build()
@@ -301,6 +305,55 @@ class ExportsTab(QWidget):
         kind = self.kind()
         if kind is None:
             return
+        if kind.key == "letters" and self.stage_id() is not None:
+            self.check_letters()
+        else:
+            self.choose_target()
+
+    def check_letters(self) -> None:
+        """Before letters are generated, say what would be out of date in them (a later
+        stage already started, feedback naming a met criterion) and ask to go on."""
+        from recruit_app.services.letters import letters_warnings
+
+        stage_id = self.stage_id()
+        if stage_id is None:
+            return
+        try:
+            ctx = self.context.service_context()
+        except RecruitError as exc:
+            self._say(exc.message, error=True)
+            return
+
+        def checked(warnings: tuple[str, ...]) -> None:
+            if not warnings:
+                self.choose_target()
+                return
+            box = QMessageBox(self)
+            box.setObjectName("confirmLetters")
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("Before the letters are generated")
+            box.setText("Generate the letters anyway?")
+            box.setInformativeText("\n\n".join(warnings))
+            go = box.addButton("Generate anyway", QMessageBox.ButtonRole.AcceptRole)
+            go.setObjectName("confirmLettersButton")
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.finished.connect(lambda _r: self._letters_answered(box, go))
+            self.question = box
+            box.open()
+
+        self.context.reads.start(
+            lambda: letters_warnings(ctx, stage_id), checked, self._export_failed
+        )
+
+    def _letters_answered(self, box: QMessageBox, go: QAbstractButton) -> None:
+        self.question = None
+        if box.clickedButton() is go:
+            self.choose_target()
+
+    def choose_target(self) -> None:
+        kind = self.kind()
+        if kind is None:
+            return
         folder_of_letters = kind.key == "letters" and not self.merge_box.isChecked()
         title = f"Export the {kind.name.lower()}"
         dialog = QFileDialog(self, title)
@@ -313,22 +366,36 @@ class ExportsTab(QWidget):
             dialog.setNameFilter("Folder for the letters (*)")
         else:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.setNameFilter("PDF document (*.pdf)")
-            dialog.setDefaultSuffix("pdf")
+            # The information pack can also be a web page: GOV.UK prefers HTML to PDF
+            # for candidates who use assistive technology.
+            dialog.setNameFilters([FORMAT_FILTERS[f] for f in kind.formats])
+            dialog.setDefaultSuffix(kind.formats[0])
+
+            def filter_chosen(chosen: str) -> None:
+                fmt = _format_of(chosen)
+                dialog.setDefaultSuffix(fmt)
+                dialog.selectFile(self._suggested_name(kind, False, fmt))
+
+            dialog.filterSelected.connect(filter_chosen)
         dialog.selectFile(self._suggested_name(kind, folder_of_letters))
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        dialog.fileSelected.connect(
+            lambda path: self.export_to(
+                Path(path), None if folder_of_letters else _format_of(dialog.selectedNameFilter())
+            )
+        )
         self.dialog = dialog
         dialog.open()
 
-    def _suggested_name(self, kind: PackKind, folder: bool) -> str:
+    def _suggested_name(self, kind: PackKind, folder: bool, fmt: str = "pdf") -> str:
         parts = [self.reference or "campaign"]
         if kind.needs_stage:
             parts.append(self.stage_combo.currentText())
         parts.append(kind.name)
         name = _slug(" ".join(parts))
-        return name if folder else f"{name}.pdf"
+        return name if folder else f"{name}.{fmt}"
 
-    def export_to(self, path: Path) -> None:
+    def export_to(self, path: Path, fmt: str | None = None) -> None:
+        """Export the chosen pack to `path`: as `fmt` if given, else by what `path` ends in."""
         from recruit_app.services.packs import export_pack
 
         kind = self.kind()
@@ -345,6 +412,8 @@ class ExportsTab(QWidget):
         self._update_controls()
         self._say(f"Exporting the {kind.name.lower()}…")
         job.start()
+        # Filled by the worker; read here only once it has finished.
+        warnings: list[str] = []
 
         def work() -> list[Path]:
             return export_pack(
@@ -356,9 +425,13 @@ class ExportsTab(QWidget):
                 merge=merge,
                 progress=lambda done, total: job.report(done, total, "Writing"),
                 cancelled=job.cancelled,
+                fmt=fmt,
+                on_warning=warnings.append,
             )
 
-        self.context.exports.start(work, self._exported, self._export_failed)
+        self.context.exports.start(
+            work, lambda written: self._exported(written, warnings), self._export_failed
+        )
 
     def _end_job(self) -> None:
         if self.job is not None:
@@ -366,13 +439,19 @@ class ExportsTab(QWidget):
             self.job = None
         self._update_controls()
 
-    def _exported(self, written: list[Path]) -> None:
+    def _exported(self, written: list[Path], warnings: list[str] | None = None) -> None:
         self._end_job()
         if len(written) == 1:
-            self._say(f"Wrote {written[0]}")
+            said = f"Wrote {written[0]}"
         else:
             folder = written[0].parent if written else ""
-            self._say(f"Wrote {len(written)} files to {folder}")
+            said = f"Wrote {len(written)} files to {folder}"
+        if warnings:
+            # Written, but someone's name will not print in full: say whose.
+            self.status.setStyleSheet(WARNING_STYLE)
+            self.status.setText("\n".join([f"{said}.", *warnings]))
+        else:
+            self._say(said)
         self.exported.emit(written)
 
     def _export_failed(self, exc: BaseException) -> None:
@@ -387,6 +466,17 @@ class ExportsTab(QWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status.setStyleSheet(ERROR_STYLE if error else "")
         self.status.setText(text)
+
+
+FORMAT_FILTERS = {
+    "pdf": "PDF document (*.pdf)",
+    "html": "Accessible web page (*.html)",
+}
+
+
+def _format_of(name_filter: str) -> str:
+    """ "html" for the web page filter, else "pdf"."""
+    return next((f for f, text in FORMAT_FILTERS.items() if text == name_filter), "pdf")
 
 
 def _slug(text: str) -> str:
