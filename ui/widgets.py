@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -28,6 +35,32 @@ def page_heading(text: str) -> QLabel:
     font.setBold(True)
     heading.setFont(font)
     return heading
+
+
+class _WheelGuard(QObject):
+    """Lets a drop-down or number box take the wheel only once it has focus."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        wheel = event.type() == QEvent.Type.Wheel
+        if wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()  # passed on to the scroll area behind it
+            return True
+        return False
+
+
+_wheel_guard: _WheelGuard | None = None
+
+
+def guard_wheel(form: QWidget) -> None:
+    """Scrolling a long form never changes a value on the way: its drop-downs, number and
+    date boxes take focus only when clicked or tabbed to, and the wheel only once focused;
+    until then the wheel scrolls the form. Call once the form's fields exist."""
+    global _wheel_guard
+    if _wheel_guard is None:
+        _wheel_guard = _WheelGuard()
+    for box in [*form.findChildren(QComboBox), *form.findChildren(QAbstractSpinBox)]:
+        box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.installEventFilter(_wheel_guard)
 
 
 class MessagePanel(QWidget):

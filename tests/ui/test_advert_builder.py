@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QDate, QDateTime, QPoint, QPointF, Qt, QTime
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from recruit_app.services import adverts
 from recruit_app.services.context import Actor, ServiceContext
@@ -74,6 +75,45 @@ def test_template_fills_the_form_and_the_preview(qtbot, builder):
     assert builder.errors["closes_at"].isVisible()
     assert builder.errors["closes_at"].text() == "Set the closing date and time."
     assert not builder.publish_button.isEnabled()
+
+
+def test_scrolling_over_the_form_never_changes_a_value(qtbot, builder):
+    """The wheel over a drop-down or number box the person has not clicked scrolls the page;
+    it changes the value only once the box has focus."""
+    grade = builder.editors["grade"]
+    combo = grade.combo
+    assert combo is not None
+    builder.setFocus()
+    centre = QPointF(combo.rect().center())
+    for _ in range(3):
+        wheel = QWheelEvent(
+            centre,
+            QPointF(combo.mapToGlobal(combo.rect().center())),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(combo, wheel)
+    assert not combo.hasFocus()
+    assert grade.value() == "Senior Executive Officer"
+    combo.setFocus()
+    QApplication.sendEvent(
+        combo,
+        QWheelEvent(
+            centre,
+            QPointF(combo.mapToGlobal(combo.rect().center())),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        ),
+    )
+    assert grade.value() != "Senior Executive Officer"  # chosen on purpose, once focused
 
 
 def test_typing_updates_the_preview_and_checks(qtbot, builder):

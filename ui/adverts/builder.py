@@ -53,7 +53,7 @@ from ui.adverts.fields import (
 )
 from ui.context import AppContext
 from ui.errors import error_box
-from ui.widgets import field_error_label
+from ui.widgets import field_error_label, guard_wheel
 
 if TYPE_CHECKING:
     from recruit_app.domain.advert_rules import Finding
@@ -306,6 +306,7 @@ class AdvertBuilder(QWidget):
                 form.addRow(label, holder)
             column.addWidget(group)
         column.addStretch(1)
+        guard_wheel(body)
         scroll = QScrollArea()
         scroll.setObjectName("advertForm")
         scroll.setWidget(body)

@@ -32,6 +32,7 @@ from ui.schedule.slot_actions import SlotActions
 from ui.schedule.slot_plan import PlanForm
 from ui.schedule.slots_data import SlotsData, read_slots
 from ui.schedule.slots_model import SlotsModel, notice_by_slot
+from ui.widgets import guard_wheel
 
 if TYPE_CHECKING:
     from recruit_app.services.slots import SlotsView, SlotView
@@ -169,6 +170,7 @@ class SlotsTab(QWidget):
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.notice_box, 1)
         right.addWidget(self.waiting_box, 1)
+        guard_wheel(self.plan_form)
         plan_area = QScrollArea()
         plan_area.setWidget(self.plan_form)
         plan_area.setWidgetResizable(True)

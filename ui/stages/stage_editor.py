@@ -23,6 +23,7 @@ from ui.stages.labels import button, stage_title
 from ui.stages.panel import PanelEditor, Seat
 from ui.stages.questions import ask_about_conflict
 from ui.stages.stage_form import StageForm, settings_of
+from ui.widgets import guard_wheel
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StageView
@@ -81,6 +82,7 @@ class StageEditor(QWidget):
         stack.setContentsMargins(0, 0, 6, 0)
         stack.addWidget(self.form)
         stack.addStretch(1)
+        guard_wheel(body)
         self.settings_scroll = QScrollArea()
         self.settings_scroll.setObjectName("stageSettings")
         self.settings_scroll.setWidget(body)
