@@ -40,6 +40,7 @@ from exports.styles import (
     MUTED_HEX,
     RULE_HEX,
     TEXT_HEX,
+    TICK,
     Theme,
     clean,
     make_styles,
@@ -213,6 +214,10 @@ def _cell_html(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return _h(value).replace("\n", "<br>")
+    if isinstance(value, Paragraph) and value.getPlainText().strip() == TICK:
+        # A tick in a grid, spoken as the word it stands for.
+        hidden = '<span class="visually-hidden">Assessed</span>'
+        return f'<span aria-hidden="true">{TICK}</span>{hidden}'
     if isinstance(value, Flowable):
         value = [value]
     inner = _Page(Theme(), "")
@@ -277,7 +282,15 @@ def _table(page: _Page, table: Table) -> None:
                 f"{_cell_html(row[0])}</th></tr>"
             )
             continue
-        cells = "".join(f"<td>{_cell_html(cell)}</td>" for cell in row)
+        # Under column headers, a row is named by its first cell: a screen reader then says
+        # which criterion (or stage) a cell belongs to.
+        first, *rest = row
+        head = (
+            f'<th scope="row">{_cell_html(first)}</th>'
+            if header_rows
+            else (f"<td>{_cell_html(first)}</td>")
+        )
+        cells = head + "".join(f"<td>{_cell_html(cell)}</td>" for cell in rest)
         lines.append(f"<tr>{cells}</tr>")
     lines += ["</tbody>", "</table>"]
     page.out.append("\n".join(lines))
@@ -368,6 +381,9 @@ def _css(theme: Theme) -> str:
   thead th {{ border-bottom: 2px solid {TEXT_HEX}; }}
   tr.group th {{ background: {LIGHT_FILL_HEX}; }}
   td p {{ margin: 0 0 .3rem; }}
+  tbody th[scope="row"] {{ font-weight: normal; }}
+  .visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); white-space: nowrap; }}
   ul.in-cell {{ margin: 0; padding-left: 1.1rem; }}
   @media print {{ main {{ max-width: none; padding: 0; }} }}
 """

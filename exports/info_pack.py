@@ -41,6 +41,7 @@ from exports.advert import (
 from exports.styles import (
     FONT,
     RULE,
+    TICK,
     Cell,
     Styles,
     Theme,
@@ -66,7 +67,6 @@ from recruit_app.readmodels import (
 from recruit_app.vocabulary import SPECIFICATION_ORDER, Element, StageMode
 
 PACK_NAME = "Candidate information pack"
-TICK = "✓"
 # Timetable labels a candidate reads more easily than the planner's own.
 DATE_LABELS = {"decision": "Final decisions", "start": "Expected start date"}
 

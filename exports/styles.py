@@ -115,6 +115,7 @@ def register_fonts() -> str:
 TEXT_HEX = "#0b0c0c"
 MUTED_HEX = "#505a5f"  # 7:1 on white, so small muted text stays readable
 RULE_HEX = "#b1b4b6"
+TICK = "✓"  # a criterion assessed at a stage, in the packs' grids
 LIGHT_FILL_HEX = "#f3f2f1"
 DEFAULT_PRIMARY_HEX = "#1d70b8"
 

@@ -92,7 +92,11 @@ def test_lists_are_lists_and_tables_have_header_cells(page: Page) -> None:
     assert ("col", "Stage") in headers
     assert ("col", "Final interview") in headers
     assert ("rowgroup", "Experience") in headers
-    assert all(scope in ("col", "rowgroup") for scope, _ in headers)
+    assert all(scope in ("col", "row", "rowgroup") for scope, _ in headers)
+    # Each row of a table with column headers is named by its first cell, so a screen
+    # reader says which criterion a tick belongs to; a tick is spoken as a word.
+    assert any(scope == "row" and text.startswith("Resilient") for scope, text in headers)
+    assert "Assessed" in page.all("span")
     # The key facts: a description list.
     assert page.all("dt")[:2] == ["Closing date", "Reference"]
     assert "283922" in page.all("dd")
