@@ -477,6 +477,8 @@ def test_a_panel_member_sees_numbers_only_at_a_name_blind_stage(qtbot, demo_on, 
     assert _column(model, NAME)[:2] == ["Candidate 0001", "Candidate 0002"]
     assert set(_column(model, EMAIL)) == {""}
     assert tab.table.isColumnHidden(EMAIL)  # an empty column is no use
+    assert tab.table.isColumnHidden(NAME)  # it would only repeat the number
+    assert tab.search.placeholderText() == "Search by number"
     shown = " ".join(
         str(model.index(r, c).data(role))
         for r in range(model.rowCount())
@@ -541,3 +543,5 @@ def test_a_name_blind_stage_shows_a_panel_member_no_personal_detail(qtbot, demo_
     flags = _column(managing.model, FLAGS)
     assert any("GIS" in (f or "") and "+37 min" in (f or "") for f in flags)
     assert not managing.table.isColumnHidden(FLAGS)
+    assert not managing.table.isColumnHidden(NAME)
+    assert managing.search.placeholderText() == "Search by number, name or e-mail"

@@ -600,7 +600,9 @@ def test_a_panel_member_sees_the_merit_order_name_blind_and_no_decisions(
         "As a panel member, Tom Okonkwo may not record agreed scores: "
         "only the chair of CV sift can."
     )
-    assert tab.consistency_hint.text().startswith("As a panel member, Tom Okonkwo may not")
+    assert tab.consistency_hint.text() == (
+        "Only recruiting managers see how each assessor's scores compare with the others'."
+    )
 
 
 def test_other_views_changes_refresh_the_tab(qtbot, live_on, sqlite_url):
@@ -649,6 +651,10 @@ def test_a_panel_member_sees_others_scores_only_after_submitting_their_own(
     assert _column(model, 0) == [""] * 4 and _column(model, 2) == [""] * 4
     assert _column(model, 1) == [f"Candidate {n:04d}" for n in range(1, 5)]  # by number
     assert tab.merit_table.isColumnHidden(model.column_of("Guaranteed interview"))
+    assert tab.merit_summary.text() == (
+        "4 candidates, by candidate number. You have not submitted scores for any of them "
+        "yet; the panel's scores for each show once you have."
+    )
     # The rule is said once, above the table; the finalise box says what it means there.
     assert tab.blockers.text() == (
         "The merit order shows once you have submitted every score you owe."
@@ -664,6 +670,10 @@ def test_a_panel_member_sees_others_scores_only_after_submitting_their_own(
     assert passed[1] in ("Yes", "No") and passed.count("After yours") == 3
     assert _column(model, 2)[1] != "" and _column(model, 0) == [""] * 4
     assert "You still owe scores for 3 candidates." in tab.merit_notice.text()
+    assert tab.merit_summary.text() == (
+        "4 candidates, by candidate number. The panel's scores show for the 1 you have "
+        "submitted for."
+    )
     # Everyone submitted: the merit order, as the managers see it.
     _score_all(own, stage_id, priya.id, SCORES)
     with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):

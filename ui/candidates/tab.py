@@ -231,8 +231,12 @@ class CandidatesTab(QWidget):
         self._reselect(chosen)
         self._show_count()
         hidden = self.model.names_hidden
-        self.table.setColumnHidden(EMAIL, hidden)  # always blank when names are hidden
-        self.table.setColumnHidden(FLAGS, hidden)  # and so are the flags: no personal detail
+        # Name-blind: the name would only repeat the number; e-mail and flags are blank.
+        for column in (NAME, EMAIL, FLAGS):
+            self.table.setColumnHidden(column, hidden)
+        self.search.setPlaceholderText(
+            "Search by number" if hidden else "Search by number, name or e-mail"
+        )
         self.notice.setText(NAME_BLIND_RULE)  # the core's words (access.py)
         self.notice.setVisible(hidden)
         self._update_buttons()

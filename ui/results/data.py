@@ -59,7 +59,10 @@ def read_results(ctx: ServiceContext, campaign_id: int, stage_id: int | None) ->
     except ValidationError as exc:  # the stage's rules cannot give results yet
         results, problem = None, exc.message
     pairs, pairs_note = _allowed(lambda: moderation_view(ctx, stage_id))
-    assessors, assessors_note = _allowed(lambda: assessor_consistency(ctx, stage_id))
+    assessors, assessors_note = _allowed(
+        lambda: assessor_consistency(ctx, stage_id),
+        "Only recruiting managers see how each assessor's scores compare with the others'.",
+    )
     try:
         scale = scale_for(stage.scale, stage.custom_scale).points
     except ValidationError:  # custom points still being written: nothing to agree on yet
@@ -78,12 +81,13 @@ def read_results(ctx: ServiceContext, campaign_id: int, stage_id: int | None) ->
     )
 
 
-def _allowed(read: Callable[[], list[T]]) -> tuple[list[T], str]:
-    """A part the person may not see is left out with the reason, not the whole tab."""
+def _allowed(read: Callable[[], list[T]], reason: str = "") -> tuple[list[T], str]:
+    """A part the person may not see is left out with the reason (`reason`, where the
+    service's own refusal would speak of something else), not the whole tab."""
     try:
         return read(), ""
     except PermissionDenied as exc:
-        return [], exc.message
+        return [], reason or exc.message
 
 
 EMPTY = ResultsData("", (), None, None, "", (), "", (), "", ())

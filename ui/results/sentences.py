@@ -97,10 +97,13 @@ def merit_summary(data: ResultsData) -> str:
         return "Nobody has reached this stage yet." if view else ""
     if view is not None and not view.merit_order_shown:
         shown = sum(1 for r in rows if not r.withheld)
-        return (
-            f"{plural(len(rows), 'candidate', 'candidates')}, by candidate number: "
-            f"the panel's scores show for the {shown} you have submitted yours for."
-        )
+        listed = f"{plural(len(rows), 'candidate', 'candidates')}, by candidate number"
+        if not shown:
+            return (
+                f"{listed}. You have not submitted scores for any of them yet; the panel's "
+                "scores for each show once you have."
+            )
+        return f"{listed}. The panel's scores show for the {shown} you have submitted for."
     going = sum(1 for r in rows if r.progresses is True)
     open_ = sum(1 for r in rows if r.progresses is None)
     text = f"{plural(len(rows), 'candidate', 'candidates')}: {going} progress"
