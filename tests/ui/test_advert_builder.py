@@ -172,6 +172,13 @@ def test_every_standard_section_is_offered_with_suggested_wording(qtbot, builder
         field.value().replace("\n", " ")
     )
     assert builder.dirty
+    # Words of one's own are never lost to a suggestion: Ctrl+Z brings them back.
+    own = builder.editors["guaranteed_interview_statement"]
+    before = own.value()
+    qtbot.mouseClick(own.suggest_button, Qt.MouseButton.LeftButton)
+    assert own.value() != before
+    qtbot.keyClick(own.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert own.value() == before
     for key, _heading in STANDARD_SECTIONS:
         qtbot.mouseClick(builder.editors[key].suggest_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(builder.previewed, timeout=5000):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -137,8 +138,12 @@ class SectionField(TextField):
         layout.addLayout(row)
 
     def suggest(self, text: str) -> None:
-        """Put the suggestion in; an edit like typing (the builder sees it as unsaved)."""
-        self.edit.setPlainText(text)
+        """Put the suggestion in; an edit like typing (the builder sees it as unsaved), which
+        Ctrl+Z takes back, so words of one's own are never lost to it."""
+        cursor = self.edit.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)  # through the cursor: one step on the undo stack
+        self.edit.setTextCursor(cursor)
         self.edit.setFocus()
 
 
