@@ -82,3 +82,12 @@ def test_closing_with_nothing_unsaved_does_not_ask(qtbot, demo_window):
     with qtbot.waitSignal(demo_window.closed, timeout=5000):
         demo_window.close()
     assert demo_window.question is None
+
+
+def test_the_window_never_opens_past_the_screens_edges(qtbot, demo_window):
+    """On a small laptop screen the campaign window fits, with room for its frame."""
+    room = demo_window.screen().availableGeometry()
+    hint = demo_window.sizeHint()
+    assert hint.width() <= room.width() and hint.height() <= room.height()
+    assert hint.width() == min(1280, room.width() - 16)
+    assert hint.height() == min(820, room.height() - 48)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from ui.adverts.builder import AdvertBuilder
@@ -81,7 +81,15 @@ class CampaignWindow(QMainWindow):
         return [self.tabs.widget(index) for index in range(self.tabs.count())]
 
     def sizeHint(self) -> QSize:
-        return QSize(1280, 820)
+        """1280 x 820, or less on a smaller screen: the window never opens past its edges
+        (a 1366 x 768 laptop keeps the bottom of every tab in view)."""
+        wanted = QSize(1280, 820)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return wanted
+        room = screen.availableGeometry().size()
+        # Room for the title bar and frame, which the size hint does not include.
+        return wanted.boundedTo(QSize(room.width() - 16, room.height() - 48))
 
     def _dirty_tabs(self) -> list[Any]:
         return [tab for tab in self.editable if tab.dirty]
