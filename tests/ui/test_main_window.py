@@ -196,3 +196,21 @@ def test_dialog_buttons_are_standard(qtbot, window):
     )
     assert isinstance(dialog.title_error, QLabel)
     dialog.reject()
+
+
+def test_a_panel_member_is_offered_opening_campaigns_not_making_them(qtbot, window):
+    page = window.campaigns
+    assert page.new_button.isVisibleTo(page) and page.delete_button.isVisibleTo(page)
+    window.context.actor = Actor("Sam Rivera", role="panel_member", person_id=None)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.refresh()
+    assert page.open_button.isVisibleTo(page)
+    for button in (
+        page.new_button,
+        page.empty_new_button,
+        page.rename_button,
+        page.duplicate_button,
+        page.archive_button,
+        page.delete_button,
+    ):
+        assert not button.isVisibleTo(page), button.text()

@@ -143,6 +143,8 @@ class CampaignsPage(QWidget):
         return self.model.campaign_at(rows[0].row()) if rows else None
 
     def _update_actions(self) -> None:
+        from recruit_app.services.permissions import ALLOWED
+
         campaign = self.selected()
         ready = self.context.database is not None
         self.new_button.setEnabled(ready)
@@ -154,6 +156,17 @@ class CampaignsPage(QWidget):
             self.delete_button,
         ):
             button.setEnabled(ready and campaign is not None)
+        # A panel member opens campaigns; making and changing them is not theirs to offer.
+        manages = self.context.actor.role in ALLOWED["campaign.manage"]
+        for button in (
+            self.new_button,
+            self.empty_new_button,
+            self.rename_button,
+            self.duplicate_button,
+            self.archive_button,
+            self.delete_button,
+        ):
+            button.setVisible(manages)
         self.archive_button.setText("Rest&ore" if campaign and campaign.archived else "&Archive")
 
     # --- states ----------------------------------------------------------------------
