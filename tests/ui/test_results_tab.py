@@ -648,6 +648,7 @@ def test_a_panel_member_sees_others_scores_only_after_submitting_their_own(
     assert "only once you have submitted your own scores" in tab.merit_notice.text()
     assert "You still owe scores for 4 candidates." in tab.merit_notice.text()
     assert _column(model, model.column_of("Passed")) == ["After yours"] * 4
+    assert _column(model, model.column_of("Progresses")) == ["Not shown yet"] * 4
     assert _column(model, 0) == [""] * 4 and _column(model, 2) == [""] * 4
     assert _column(model, 1) == [f"Candidate {n:04d}" for n in range(1, 5)]  # by number
     assert tab.merit_table.isColumnHidden(model.column_of("Guaranteed interview"))

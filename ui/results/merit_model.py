@@ -27,6 +27,7 @@ HEAD = ("Rank", "Candidate", "Total")
 TAIL = ("Passed", "Guaranteed interview", "Progresses", "Outcome", "Flags")
 ROW_ROLE = Qt.ItemDataRole.UserRole
 WITHHELD = "After yours"  # independence: shown once you submit your own scores
+NOT_SHOWN = "Not shown yet"  # the merit order, until a panel member owes no score
 BELOW = " ↓"  # beside the colour, so a score under its pass mark does not rely on colour alone
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -36,11 +37,13 @@ class MeritModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[ResultRow] = []
         self._criteria: list[ResultCriterion] = []
+        self._order_shown = True  # False for a panel member who still owes scores
 
     def set_view(self, view: ResultsView | None) -> None:
         self.beginResetModel()
         self._rows = list(view.rows) if view else []
         self._criteria = list(view.criteria) if view else []
+        self._order_shown = view.merit_order_shown if view else True
         self.endResetModel()
 
     def row_at(self, row: int) -> ResultRow:
@@ -96,6 +99,14 @@ class MeritModel(QAbstractTableModel):
         if criterion is not None:
             return self._score(row, criterion, role)
         name = self._name(column)
+        if name == "Progresses" and not self._order_shown:
+            # Not "To decide": whether it is decided is part of the merit order.
+            if role == Qt.ItemDataRole.DisplayRole:
+                return NOT_SHOWN
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return MUTED
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Shown once you have submitted every score you owe at this stage"
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, name)
         if role == Qt.ItemDataRole.ToolTipRole:
