@@ -30,6 +30,7 @@ from exports.styles import (
     is_email,
     lines_as_items,
     make_styles,
+    page_css,
     paragraphs_from_text,
     table,
     text_blocks,
@@ -503,13 +504,9 @@ def _html_logo(theme: Theme, organisation: str) -> str:
 
 def _css(theme: Theme) -> str:
     # Theme colours were checked to be #rrggbb when the Theme was made.
-    return f"""
-  body {{ margin: 0; background: #ffffff; color: {TEXT_HEX};
-    font: 1rem/1.5 "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }}
-  main {{ max-width: 46rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }}
-  .logo {{ max-height: 4rem; max-width: 15rem; display: block; margin-bottom: 1rem; }}
-  .organisation {{ color: {theme.primary_text}; font-weight: bold; margin: 0 0 .4rem; }}
-  h1 {{ font-size: 2rem; line-height: 1.2; margin: 0 0 .3rem; }}
+    return (
+        page_css(theme)
+        + f"""
   .grade {{ font-size: 1.25rem; color: {MUTED_HEX}; margin: 0 0 .3rem; }}
   .meta {{ color: {MUTED_HEX}; margin: 0; }}
   .title-block {{ border-bottom: 4px solid {theme.primary}; padding-bottom: 1rem;
@@ -535,6 +532,7 @@ def _css(theme: Theme) -> str:
   ul.in-cell li {{ margin-bottom: .15rem; }}
   @media print {{ main {{ max-width: none; padding: 0; }} }}
 """
+    )
 
 
 def advert_html(doc: AdvertDocument, theme: Theme) -> str:

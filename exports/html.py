@@ -44,6 +44,7 @@ from exports.styles import (
     Theme,
     clean,
     make_styles,
+    page_css,
 )
 from recruit_app.readmodels import InfoPackDocument
 
@@ -352,13 +353,9 @@ def _flowables(page: _Page, flowables: Iterable[Flowable]) -> None:
 
 def _css(theme: Theme) -> str:
     # Theme colours were checked to be #rrggbb when the Theme was made.
-    return f"""
-  body {{ margin: 0; background: #ffffff; color: {TEXT_HEX};
-    font: 1rem/1.5 "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }}
-  main {{ max-width: 46rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }}
-  .logo {{ max-height: 4rem; max-width: 15rem; display: block; margin-bottom: 1rem; }}
-  .organisation {{ color: {theme.primary_text}; font-weight: bold; margin: 0 0 .4rem; }}
-  h1 {{ font-size: 2rem; line-height: 1.2; margin: 0 0 .3rem; }}
+    return (
+        page_css(theme)
+        + f"""
   .subtitle {{ font-size: 1.25rem; color: {MUTED_HEX}; margin: 0 0 .3rem; }}
   .meta, .small {{ color: {MUTED_HEX}; }}
   header {{ border-bottom: 4px solid {theme.primary}; padding-bottom: 1rem;
@@ -387,6 +384,7 @@ def _css(theme: Theme) -> str:
   ul.in-cell {{ margin: 0; padding-left: 1.1rem; }}
   @media print {{ main {{ max-width: none; padding: 0; }} }}
 """
+    )
 
 
 def flowables_html(

@@ -788,3 +788,16 @@ def build_pdf(
         doc = RecruitDocTemplate(handle, theme, title=title, subject=subject, author=author)
         doc.multiBuild(list(flowables), maxPasses=6)
     return target
+
+
+def page_css(theme: Theme) -> str:
+    """The page, logo, organisation and title rules every HTML document shares."""
+    # Theme colours were checked to be #rrggbb when the Theme was made.
+    return f"""
+  body {{ margin: 0; background: #ffffff; color: {TEXT_HEX};
+    font: 1rem/1.5 "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }}
+  main {{ max-width: 46rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }}
+  .logo {{ max-height: 4rem; max-width: 15rem; display: block; margin-bottom: 1rem; }}
+  .organisation {{ color: {theme.primary_text}; font-weight: bold; margin: 0 0 .4rem; }}
+  h1 {{ font-size: 2rem; line-height: 1.2; margin: 0 0 .3rem; }}
+"""
