@@ -374,12 +374,15 @@ def file_text(path: Path, *, sheets: str = "") -> str:
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True)
-        chosen = [s for s in book.worksheets if s.title.startswith(sheets[:31])]
-        return "\n".join(
-            " ".join(str(v) for v in row if v is not None)
-            for sheet in chosen
-            for row in sheet.iter_rows(values_only=True)
-        )
+        try:  # a read-only workbook keeps its file open until closed
+            chosen = [s for s in book.worksheets if s.title.startswith(sheets[:31])]
+            return "\n".join(
+                " ".join(str(v) for v in row if v is not None)
+                for sheet in chosen
+                for row in sheet.iter_rows(values_only=True)
+            )
+        finally:
+            book.close()
     return path.read_text(encoding="utf-8-sig")
 
 
@@ -550,10 +553,14 @@ def _table_text(path: Path) -> str:
     if path.suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True).worksheets[0]
-        table = [
-            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-        ]
+        book = load_workbook(path, read_only=True)
+        try:  # a read-only workbook keeps its file open until closed
+            table = [
+                ["" if v is None else str(v) for v in row]
+                for row in book.worksheets[0].iter_rows(values_only=True)
+            ]
+        finally:
+            book.close()
     else:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             table = list(csv.reader(handle))
