@@ -135,7 +135,7 @@ def _security(doc: AdvertDocument) -> str:
     years = next((y for code, y in RESIDENCE_YEARS.items() if f"({code})" in level), None)
     if years:
         text += (
-            f" This post also needs the level of clearance named above, which usually "
+            f" This post also needs {level.strip()} clearance, which usually "
             f"expects you to have lived in the UK for the last {years} years. Vetting starts "
             "after an offer; time spent outside the UK does not rule you out on its own."
         )

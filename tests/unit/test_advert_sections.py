@@ -80,7 +80,10 @@ def test_suggested_wording_uses_the_adverts_facts():
     )
     adjustments = suggested_wording("adjustments_statement", doc)
     assert "jobs@example.gov.uk before the closing date (7 December 2026)" in adjustments
-    assert "lived in the UK for the last 5 years" in suggested_wording("security_statement", doc)
+    security = suggested_wording("security_statement", doc)
+    # It names the level itself: the words stand alone in the builder's box too.
+    assert "This post also needs Security Check (SC) clearance, which usually" in security
+    assert "lived in the UK for the last 5 years" in security
     hearing = suggested_wording("hearing_back", doc).splitlines()
     assert "- CV sift: we aim to tell you the outcome by 18 December 2026." in hearing
     assert "at these stages: CV sift, Interview." in suggested_wording("feedback_statement", doc)
