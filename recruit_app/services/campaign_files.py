@@ -151,25 +151,12 @@ def apply_template(
     session.add(advert)
     session.flush()
     library_ids = _library_ids(session, definition)
-    by_code = {}
-    for position, c in enumerate(definition.criteria):
-        row = AdvertCriterion(
-            advert_id=id_of(advert),
-            criterion_id=library_ids.get((c.framework, c.criterion)),
-            code=c.code,
-            title=c.title,
-            description=c.description,
-            element=c.element,
-            essential=c.essential,
-            level=c.level,
-            weight=c.weight,
-            lead=c.lead,
-            position=position,
-            updated_by=ctx.actor.name,
-        )
-        session.add(row)
-        by_code[c.code.casefold()] = row
-    session.flush()
+    by_code = _add_criteria(
+        session,
+        advert,
+        [(c, library_ids.get((c.framework, c.criterion))) for c in definition.criteria],
+        ctx.actor.name,
+    )
     for position, s in enumerate(definition.stages):
         stage = Stage(
             campaign_id=id_of(campaign),
@@ -198,6 +185,33 @@ def apply_template(
                     updated_by=ctx.actor.name,
                 )
             )
+
+
+def _add_criteria(
+    session: Session, advert: Advert, criteria: list[tuple[Any, int | None]], actor: str
+) -> dict[str, AdvertCriterion]:
+    """The advert's criteria from a template or a campaign file, each with the library
+    criterion it came from (or None), in order; returned by code, case folded."""
+    by_code: dict[str, AdvertCriterion] = {}
+    for position, (c, library_id) in enumerate(criteria):
+        row = AdvertCriterion(
+            advert_id=id_of(advert),
+            criterion_id=library_id,
+            code=c.code,
+            title=c.title,
+            description=c.description,
+            element=c.element,
+            essential=c.essential,
+            level=c.level,
+            weight=c.weight,
+            lead=c.lead,
+            position=position,
+            updated_by=actor,
+        )
+        session.add(row)
+        by_code[c.code.casefold()] = row
+    session.flush()
+    return by_code
 
 
 # --- export and import ---------------------------------------------------------------
@@ -394,26 +408,13 @@ def _load_definition(
             )
         )
     session.flush()
-    by_code: dict[str, AdvertCriterion] = {}
-    for position, c in enumerate(definition.criteria):
-        row = AdvertCriterion(
-            advert_id=id_of(advert),
-            # A framework this database does not have leaves the criterion as free text.
-            criterion_id=refs[c.library][0] if c.library in refs else None,
-            code=c.code,
-            title=c.title,
-            description=c.description,
-            element=c.element,
-            essential=c.essential,
-            level=c.level,
-            weight=c.weight,
-            lead=c.lead,
-            position=position,
-            updated_by=ctx.actor.name,
-        )
-        session.add(row)
-        by_code[c.code] = row
-    session.flush()
+    by_code = _add_criteria(
+        session,
+        advert,
+        # A framework this database does not have leaves the criterion as free text.
+        [(c, refs[c.library][0] if c.library in refs else None) for c in definition.criteria],
+        ctx.actor.name,
+    )
     for position, s in enumerate(definition.stages):
         stage = Stage(
             campaign_id=id_of(campaign),
@@ -429,7 +430,7 @@ def _load_definition(
             session.add(
                 StageCriterion(
                     stage_id=id_of(stage),
-                    advert_criterion_id=id_of(by_code[cell.code]),
+                    advert_criterion_id=id_of(by_code[cell.code.casefold()]),
                     weight=cell.weight,
                     pass_mark=cell.pass_mark,
                     position=cell_position,
