@@ -498,6 +498,9 @@ class InterviewSlot(Versioned, table=True):
     sequence: int = Field(default=0)
 
 
+SCORE_RESULTS_COLUMNS = ("stage_criterion_id", "candidate_id", "assessor_id", "status", "value")
+
+
 class Score(Versioned, table=True):
     """One assessor's score for one candidate on one criterion at one stage."""
 
@@ -507,9 +510,19 @@ class Score(Versioned, table=True):
         CheckConstraint("value >= 0", name="value_not_negative"),
         CheckConstraint(_in("status", SCORE_STATUSES), name="status_known"),
         Index("ix_score_candidate_stage_criterion", "candidate_id", "stage_criterion_id"),
+        # What the results, moderation and consistency reads need, from the index alone.
+        Index(
+            "ix_score_results",
+            "stage_criterion_id",
+            "candidate_id",
+            "assessor_id",
+            "status",
+            "value",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
-    stage_criterion_id: int = _fk("stage_criterion.id")
+    # No index of its own: the unique index above starts with it.
+    stage_criterion_id: int = Field(foreign_key="stage_criterion.id", ondelete="CASCADE")
     candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
     assessor_id: int = _fk("person.id", ondelete="RESTRICT")
     value: int | None = None
