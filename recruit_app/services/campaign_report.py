@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnClause, ColumnElement, Float, and_, case, cast, func, literal_column
+from sqlalchemy import ColumnElement, and_, case, func, literal_column
 from sqlmodel import Session, col, select
 
 from db.models import (
@@ -22,7 +22,6 @@ from db.models import (
     Candidate,
     ModeratedScore,
     Outcome,
-    Person,
     Score,
     Stage,
     StageCriterion,
@@ -33,7 +32,6 @@ from db.types import utcnow
 from recruit_app import vocabulary
 from recruit_app.domain.dates import london_date
 from recruit_app.domain.report import (
-    AssessorTotals,
     ScoreGroup,
     StageTiming,
     assessor_line,
@@ -57,7 +55,7 @@ from recruit_app.readmodels import (
 from recruit_app.services.access import campaign_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.results import results_in
+from recruit_app.services.results import assessor_totals, results_in
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import select_columns, unit_of_work
 
@@ -498,69 +496,8 @@ def _reserves(
 def _consistency(
     session: Session, campaign_id: int, stages: Sequence[Stage]
 ) -> tuple[StageConsistency, ...]:
-    """Each assessor's scores against the rest of the panel's, per stage, totalled in SQL.
-
-    It reads the scores as `results.assessor_consistency` does, but sums them per assessor
-    in the database: on a pair (candidate, criterion) the others' mean is the pair's total
-    less this assessor's score, over the pair's count less one (window sums give the pair's
-    total beside each score without a second pass over the table).
-    """
-    pair = (col(Score.stage_criterion_id), col(Score.candidate_id))
-    scores = _scores_of_campaign(
-        select_columns(
-            col(StageCriterion.stage_id).label("stage_id"),
-            col(Score.assessor_id).label("assessor_id"),
-            col(Score.value).label("value"),
-            col(ModeratedScore.value).label("agreed"),
-            func.sum(Score.value).over(partition_by=pair).label("pair_sum"),
-            func.count(col(Score.value)).over(partition_by=pair).label("pair_count"),
-        ),
-        campaign_id,
-    ).outerjoin(
-        ModeratedScore,
-        and_(
-            col(ModeratedScore.stage_criterion_id) == Score.stage_criterion_id,
-            col(ModeratedScore.candidate_id) == Score.candidate_id,
-        ),
-    )
-    x = scores.subquery()
-    shared = x.c.pair_count > 1
-    others_mean = cast(x.c.pair_sum - x.c.value, Float) / (x.c.pair_count - 1)
-    zero: ColumnClause[Any] = literal_column("0")
-    one: ColumnClause[Any] = literal_column("1")
-    rows = session.execute(
-        select_columns(
-            x.c.stage_id,
-            Person.name,
-            func.count(x.c.value),
-            func.sum(x.c.value),
-            func.sum(x.c.value * x.c.value),
-            func.sum(case((shared, one), else_=zero)),
-            func.sum(case((shared, x.c.value), else_=zero)),
-            func.sum(case((shared, others_mean), else_=None)),
-            func.count(x.c.agreed),
-            func.sum(
-                case((and_(x.c.agreed.is_not(None), x.c.agreed != x.c.value), one), else_=zero)
-            ),
-        )
-        .join(Person, col(Person.id) == x.c.assessor_id)
-        .group_by(x.c.stage_id, x.c.assessor_id, col(Person.name))
-    )
-    by_stage: dict[int, list[AssessorTotals]] = defaultdict(list)
-    for stage_id, name, count, total, squares, compared, own, panel, moderated, moved in rows:
-        by_stage[stage_id].append(
-            AssessorTotals(
-                name=name,
-                count=int(count),
-                value_sum=float(total or 0),
-                square_sum=float(squares or 0),
-                compared=int(compared or 0),
-                own_sum=float(own or 0),
-                panel_sum=float(panel or 0),
-                moderated=int(moderated or 0),
-                moved_away=int(moved or 0),
-            )
-        )
+    """Each assessor's scores against the rest of the panel's, per stage (assessor_totals)."""
+    by_stage = assessor_totals(session, col(Stage.campaign_id) == campaign_id)
     found = []
     for stage in stages:
         totals = by_stage.get(id_of(stage))

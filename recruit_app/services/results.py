@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from math import fsum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnClause, Float, and_, case, cast, func, literal_column
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -30,8 +32,8 @@ from db.models import (
 )
 from db.types import utcnow
 from recruit_app import vocabulary
-from recruit_app.domain.assessors import AssessorScore, consistency
 from recruit_app.domain.dates import plain_date
+from recruit_app.domain.report import AssessorTotals, assessor_line
 from recruit_app.domain.results import (
     GUARANTEED_FLAG,
     TIE_FLAG,
@@ -44,7 +46,7 @@ from recruit_app.domain.results import (
     reserve_expired,
     reserve_expiry,
 )
-from recruit_app.domain.stage_rules import standard_mark
+from recruit_app.domain.stage_rules import SCORING_KINDS, ScalePoint, scale_for, standard_mark
 from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from recruit_app.services.access import (
     NAME_BLIND_RULE,
@@ -54,9 +56,9 @@ from recruit_app.services.access import (
     score_sight,
     stage_for,
 )
-from recruit_app.services.candidates import candidate_rows_at_stage, candidates_at_stage
+from recruit_app.services.candidates import candidate_rows_at_stage
 from recruit_app.services.context import ServiceContext
-from recruit_app.services.permissions import require
+from recruit_app.services.permissions import ALLOWED, require
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import (
     STALE_MESSAGE,
@@ -66,6 +68,9 @@ from recruit_app.services.uow import (
     touch,
     unit_of_work,
 )
+
+if TYPE_CHECKING:
+    from recruit_app.services.stages import StageView
 
 # --- read models ---------------------------------------------------------------------
 
@@ -141,7 +146,9 @@ class ResultsView:
     notice: str = ""  # the rules that hide something from the person acting, in words
 
 
-@dataclass(frozen=True)
+# Not frozen: one is made per candidate and criterion (70,000 for a big sift), and a frozen
+# dataclass is three times slower to make. Treat as read-only.
+@dataclass(slots=True)
 class ModerationPair:
     candidate_id: int
     label: str
@@ -154,6 +161,9 @@ class ModerationPair:
     rationale: str
     agreed_id: int | None
     agreed_version: int
+    # The screen's list leaves the evidence out ("" in `scores`): read one pair's with
+    # moderation_pair when it is looked at. Pairs from moderation_pair hold it.
+    evidence_read: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,102 @@ class AssessorView:
     moderated: int
     moved_away: int
     label: str
+
+
+@dataclass(frozen=True)
+class ResultsScreen:
+    """Everything the Results screen shows, read in one transaction (results_screen)."""
+
+    reference: str
+    stages: tuple[StageView, ...]  # the stages that score, in campaign order
+    stage_id: int | None
+    results: ResultsView | None
+    problem: str  # why the results could not be worked out, "" when they were
+    pairs: tuple[ModerationPair, ...]  # without evidence: see moderation_pair
+    every_pair: bool  # False: only the pairs needing an agreed score or holding one
+    scorers: tuple[str, ...]  # who submitted scores at the stage, by name
+    pairs_note: str  # why the pairs are not shown (a permission), "" when they are
+    assessors: tuple[AssessorView, ...]
+    assessors_note: str
+    scale: tuple[ScalePoint, ...]
+
+    def stage(self) -> StageView | None:
+        return next((s for s in self.stages if s.id == self.stage_id), None)
+
+
+NO_RESULTS = ResultsScreen("", (), None, None, "", (), False, (), "", (), "", ())
+CONSISTENCY_REFUSED = (
+    "Only recruiting managers see how each assessor's scores compare with the others'."
+)
+
+
+def default_stage(stages: Sequence[StageView]) -> int | None:
+    """Where the work is: the first scored stage still open, else the last scored one."""
+    scored = [s for s in stages if s.has_scores]
+    open_ = [s for s in scored if not s.finalised]
+    chosen = open_[0] if open_ else (scored[-1] if scored else (stages[0] if stages else None))
+    return chosen.id if chosen else None
+
+
+def results_screen(
+    ctx: ServiceContext, campaign_id: int, stage_id: int | None, *, every_pair: bool = False
+) -> ResultsScreen:
+    """The stages to choose from and, for the chosen one (or where the work is), its merit
+    order, moderation pairs and assessor consistency: one transaction, one read of the
+    scores, plain rows throughout. A part the person may not see is left out with the
+    reason, not the whole screen.
+
+    The moderation pairs are those needing an agreed score or holding one, unless
+    `every_pair` (70,000 for a big sift: read when asked for)."""
+    from recruit_app.services.stages import overview_in
+
+    require(ctx.actor, "campaign.view")
+    with unit_of_work(ctx, read_only=True) as session:
+        overview = overview_in(session, ctx, campaign_id)
+        stages = tuple(s for s in overview.stages if s.kind in SCORING_KINDS) or overview.stages
+        if stage_id not in {s.id for s in stages}:
+            stage_id = default_stage(stages)
+        if stage_id is None:
+            return replace(NO_RESULTS, reference=overview.reference, stages=stages)
+        chosen = next(s for s in stages if s.id == stage_id)
+        stage = _stage(session, ctx, stage_id, "view")
+        agreed = _agreed(session, stage)
+        scan = _scan(session, stage, agreed, every_pair=every_pair)
+        try:
+            results, problem = results_in(session, ctx, stage, scan, agreed), ""
+        except ValidationError as exc:  # the stage's rules cannot give results yet
+            results, problem = None, exc.message
+        try:
+            if ctx.actor.role == "panel_member":
+                _may_moderate(session, ctx, stage)
+            pairs, pairs_note = tuple(_pairs(session, ctx, stage, scan, agreed)), ""
+            names = _names(session)
+            scorers = tuple(sorted(names.get(a, str(a)) for a in scan.scores))
+        except PermissionDenied as exc:
+            pairs, pairs_note, scorers = (), exc.message, ()
+        if ctx.actor.role in ALLOWED["campaign.manage"]:
+            managed = _stage(session, ctx, stage_id, "manage")
+            assessors, assessors_note = tuple(_consistency(session, managed, scan)), ""
+        else:
+            assessors, assessors_note = (), CONSISTENCY_REFUSED
+    try:
+        scale = scale_for(chosen.scale, chosen.custom_scale).points
+    except ValidationError:  # custom points still being written: nothing to agree on yet
+        scale = ()
+    return ResultsScreen(
+        overview.reference,
+        stages,
+        stage_id,
+        results,
+        problem,
+        pairs,
+        every_pair,
+        scorers,
+        pairs_note,
+        assessors,
+        assessors_note,
+        scale,
+    )
 
 
 # --- gathering scores ----------------------------------------------------------------
@@ -238,26 +344,48 @@ def _submitted(
     return found
 
 
-def _agreed(session: Session, stage: Stage) -> dict[int, dict[int, ModeratedScore]]:
-    found: dict[int, dict[int, ModeratedScore]] = {}
-    rows = session.exec(
-        select(ModeratedScore)
+@dataclass(frozen=True)
+class _Agreed:
+    id: int
+    value: int
+    rationale: str
+    version: int
+
+
+def _agreed(session: Session, stage: Stage) -> dict[int, dict[int, _Agreed]]:
+    """candidate -> stage criterion -> the agreed score, as plain rows."""
+    found: dict[int, dict[int, _Agreed]] = {}
+    rows = plain_rows(
+        session,
+        select_columns(
+            ModeratedScore.candidate_id,
+            ModeratedScore.stage_criterion_id,
+            ModeratedScore.id,
+            ModeratedScore.value,
+            ModeratedScore.rationale,
+            ModeratedScore.version,
+        )
         .join(StageCriterion, col(StageCriterion.id) == ModeratedScore.stage_criterion_id)
-        .where(StageCriterion.stage_id == stage.id)
+        .where(StageCriterion.stage_id == stage.id),
     )
-    for row in rows:
-        found.setdefault(row.candidate_id, {})[row.stage_criterion_id] = row
+    for candidate_id, cell_id, id_, value, rationale, version in rows:
+        found.setdefault(candidate_id, {})[cell_id] = _Agreed(id_, value, rationale, version)
     return found
 
 
 def _compute(
-    session: Session, stage: Stage
+    session: Session,
+    stage: Stage,
+    scan: _Scan | None = None,
+    agreed: dict[int, dict[int, _Agreed]] | None = None,
 ) -> tuple[list[ResultCriterion], list[Any], StageResults]:
+    """The stage's results; from `scan` and `agreed` where the caller has read them."""
     criteria = _criteria(session, stage)
     codes = {c.cell_id: c.code for c in criteria}
     people = candidate_rows_at_stage(session, stage)
-    submitted = _submitted(session, stage, codes)
-    agreed = _agreed(session, stage)
+    submitted = scan.summaries(codes) if scan else _submitted(session, stage, codes)
+    if agreed is None:
+        agreed = _agreed(session, stage)
     rules = StageRules(
         criteria=tuple(
             CriterionSpec(c.code, c.weight, c.pass_mark, c.lead, c.essential, c.standard)
@@ -302,17 +430,33 @@ def stage_results(ctx: ServiceContext, stage_id: int) -> ResultsView:
         return results_in(session, ctx, _stage(session, ctx, stage_id, "view"))
 
 
-def results_in(session: Session, ctx: ServiceContext, stage: Stage) -> ResultsView:
+def results_in(
+    session: Session,
+    ctx: ServiceContext,
+    stage: Stage,
+    scan: _Scan | None = None,
+    agreed: dict[int, dict[int, _Agreed]] | None = None,
+) -> ResultsView:
     """Within the caller's transaction: the stage's results (see stage_results), as the
     person acting may see them: independence and name-blind (access.py) decide."""
     stage_id = stage.id
     assert stage_id is not None
-    criteria, people, computed = _compute(session, stage)
+    criteria, people, computed = _compute(session, stage, scan, agreed)
     hidden = details_hidden(ctx, stage)
     sight = score_sight(session, ctx, stage)
     by_id = {p.id: p for p in people}
+    # Plain rows: after finalising, every candidate at the stage has one.
     outcomes = {
-        o.candidate_id: o for o in session.exec(select(Outcome).where(Outcome.stage_id == stage_id))
+        o.candidate_id: o
+        for o in session.execute(
+            select_columns(
+                Outcome.candidate_id,
+                Outcome.kind,
+                Outcome.id,
+                Outcome.version,
+                Outcome.reserve_expires_on,
+            ).where(Outcome.stage_id == stage_id)
+        )
     }
     tied = set(computed.cutoff_tie)
     rows = []
@@ -434,52 +578,255 @@ def _may_moderate(session: Session, ctx: ServiceContext, stage: Stage) -> None:
 
 
 def moderation_view(ctx: ServiceContext, stage_id: int) -> list[ModerationPair]:
-    """Each candidate and criterion with the assessors' scores side by side."""
+    """Each candidate and criterion with the assessors' scores side by side, evidence too."""
     require(ctx.actor, "campaign.view")
     with unit_of_work(ctx, read_only=True) as session:
         stage = _stage(session, ctx, stage_id, "view")
         if ctx.actor.role == "panel_member":
             _may_moderate(session, ctx, stage)
-        criteria = _criteria(session, stage)
-        people = candidates_at_stage(session, stage)
-        hidden = details_hidden(ctx, stage)
-        rows = session.exec(
-            select(Score, Person.name)
-            .join(StageCriterion, col(StageCriterion.id) == Score.stage_criterion_id)
-            .join(Person, col(Person.id) == Score.assessor_id)
-            .where(StageCriterion.stage_id == stage_id, Score.status == "submitted")
-            .order_by(col(Person.name))
-        )
-        scores: dict[tuple[int, int], list[tuple[str, int | None, str]]] = {}
-        for score, name in rows:
-            scores.setdefault((score.candidate_id, score.stage_criterion_id), []).append(
-                (name, score.value, score.evidence)
-            )
         agreed = _agreed(session, stage)
-        pairs = []
-        for person in people:
-            person_id = id_of(person)
-            for criterion in criteria:
-                found = scores.get((person_id, criterion.cell_id), [])
-                values = [v for _n, v, _e in found if v is not None]
-                spread = float(max(values) - min(values)) if values else 0.0
-                moderated = agreed.get(person_id, {}).get(criterion.cell_id)
-                pairs.append(
-                    ModerationPair(
-                        person_id,
-                        _label(person, hidden),
-                        criterion.cell_id,
-                        criterion.code,
-                        tuple(found),
-                        spread,
-                        spread >= stage.moderation_spread and len(values) > 1,
-                        moderated.value if moderated else None,
-                        moderated.rationale if moderated else "",
-                        moderated.id if moderated else None,
-                        moderated.version if moderated else 0,
-                    )
+        scan = _scan(session, stage, agreed)
+        return _pairs(session, ctx, stage, scan, agreed, evidence=_evidence(session, stage))
+
+
+def moderation_pair(
+    ctx: ServiceContext, stage_id: int, candidate_id: int, cell_id: int
+) -> ModerationPair:
+    """One candidate and criterion, with each assessor's evidence: what the screen reads
+    when a pair is looked at (its list leaves the evidence out)."""
+    require(ctx.actor, "campaign.view")
+    with unit_of_work(ctx, read_only=True) as session:
+        stage = _stage(session, ctx, stage_id, "view")
+        if ctx.actor.role == "panel_member":
+            _may_moderate(session, ctx, stage)
+        return _one_pair(session, ctx, stage, candidate_id, cell_id)
+
+
+def _one_pair(
+    session: Session, ctx: ServiceContext, stage: Stage, candidate_id: int, cell_id: int
+) -> ModerationPair:
+    agreed = _agreed(session, stage)
+    scan = _scan(session, stage, agreed, candidate_id=candidate_id, cell_id=cell_id)
+    evidence = _evidence(session, stage, candidate_id, cell_id)
+    pairs = _pairs(session, ctx, stage, scan, agreed, candidate_id=candidate_id, evidence=evidence)
+    found = [p for p in pairs if p.cell_id == cell_id]
+    if not found:
+        raise NotFound("That candidate is no longer at this stage.")
+    return found[0]
+
+
+class _Scan:
+    """Every submitted score of a stage, read once and walked once: each pair's (candidate,
+    criterion) summary for the merit order, each assessor's totals for consistency, and the
+    scores of the pairs moderation lists (those needing an agreed score or holding one, or
+    every pair where `every_pair`)."""
+
+    def __init__(
+        self,
+        rows: Sequence[tuple[int, int, int, int | None]],
+        agreed: Mapping[int, Mapping[int, _Agreed]],
+        spread_needed: int,
+        every_pair: bool,
+    ) -> None:
+        # pair -> count, mean, lowest and highest submitted score
+        self.summary: dict[tuple[int, int], Summary] = {}
+        # pair -> (assessor, score) for the pairs kept, by assessor id
+        self.pairs: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+        # assessor -> every score; their scores on pairs shared with others, and the others'
+        # mean on each of those; their scores on pairs with an agreed score, and the agreed.
+        self.scores: dict[int, list[int]] = defaultdict(list)
+        self.shared: dict[int, list[int]] = defaultdict(list)
+        self.others: dict[int, list[float]] = defaultdict(list)
+        self.settled: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.every_pair = every_pair
+        summary, pairs = self.summary, self.pairs
+        scores, shared, others, settled_by = self.scores, self.shared, self.others, self.settled
+        key: tuple[int, int] | None = None
+        given: list[tuple[int, int]] = []
+        # rows: (stage criterion, candidate, assessor, value), sorted in that order, so each
+        # pair's scores come together; a last empty row closes the last pair.
+        for cell_id, candidate_id, assessor_id, value in (*rows, (0, 0, 0, None)):
+            if key == (candidate_id, cell_id):
+                if value is not None:
+                    given.append((assessor_id, value))
+                continue
+            if given:
+                assert key is not None  # given is only filled once a pair has begun
+                count = len(given)
+                values = [v for _a, v in given]
+                total, low, high = sum(values), min(values), max(values)
+                summary[key] = Summary(count, total / count, float(low), float(high))
+                settled = agreed[key[0]].get(key[1]) if key[0] in agreed else None
+                if every_pair or settled or (count > 1 and high - low >= spread_needed):
+                    pairs[key] = tuple(given)
+                if count == 1:
+                    scores[given[0][0]].append(values[0])
+                else:
+                    for a, v in given:
+                        scores[a].append(v)
+                        shared[a].append(v)
+                        others[a].append((total - v) / (count - 1))
+                if settled is not None:
+                    for a, v in given:
+                        settled_by[a].append((v, settled.value))
+            key = (candidate_id, cell_id)
+            given = [] if value is None else [(assessor_id, value)]
+
+    def summaries(self, codes: Mapping[int, str]) -> dict[int, dict[str, Summary]]:
+        """candidate -> criterion code -> count, mean, lowest and highest (as _submitted)."""
+        found: dict[int, dict[str, Summary]] = {}
+        for (candidate_id, cell_id), summary in self.summary.items():
+            code = codes.get(cell_id)
+            if code is None:
+                continue
+            cells = found.get(candidate_id)
+            if cells is None:
+                cells = found[candidate_id] = {}
+            cells[code] = summary
+        return found
+
+    def assessor_totals(self, names: Mapping[int, str]) -> list[AssessorTotals]:
+        """As assessor_totals reads them in SQL, by assessor id."""
+        return [
+            AssessorTotals(
+                name=names.get(a, str(a)),
+                count=len(values),
+                value_sum=float(sum(values)),
+                square_sum=float(sum(v * v for v in values)),
+                compared=len(self.shared[a]),
+                own_sum=float(sum(self.shared[a])),
+                panel_sum=fsum(self.others[a]),
+                moderated=len(self.settled[a]),
+                moved_away=sum(1 for v, agreed in self.settled[a] if v != agreed),
+            )
+            for a, values in sorted(self.scores.items())
+        ]
+
+
+def _scan(
+    session: Session,
+    stage: Stage,
+    agreed: Mapping[int, Mapping[int, _Agreed]],
+    *,
+    every_pair: bool = True,
+    candidate_id: int | None = None,
+    cell_id: int | None = None,
+) -> _Scan:
+    """One read of the stage's submitted scores (or one candidate's, or one pair's), off the
+    covering index ix_score_results, as plain rows; `every_pair` False keeps the scores
+    of the pairs moderation needs only (see _Scan)."""
+    cells = select(StageCriterion.id).where(StageCriterion.stage_id == stage.id)
+    query = select_columns(
+        Score.stage_criterion_id, Score.candidate_id, Score.assessor_id, Score.value
+    ).where(
+        col(Score.stage_criterion_id).in_(cells.scalar_subquery()),
+        Score.status == "submitted",
+    )
+    if candidate_id is not None:
+        query = query.where(Score.candidate_id == candidate_id)
+    if cell_id is not None:
+        query = query.where(Score.stage_criterion_id == cell_id)
+    order = (Score.stage_criterion_id, Score.candidate_id, Score.assessor_id)
+    rows = plain_rows(session, query.order_by(*(col(c) for c in order)))
+    return _Scan(rows, agreed, stage.moderation_spread, every_pair)
+
+
+def _evidence(
+    session: Session, stage: Stage, candidate_id: int | None = None, cell_id: int | None = None
+) -> dict[tuple[int, int, int], str]:
+    """(candidate, stage criterion, assessor) -> the evidence note, where there is one."""
+    query = (
+        select(Score.candidate_id, Score.stage_criterion_id, Score.assessor_id, Score.evidence)
+        .join(StageCriterion, col(StageCriterion.id) == Score.stage_criterion_id)
+        .where(
+            StageCriterion.stage_id == stage.id,
+            Score.status == "submitted",
+            Score.evidence != "",
+        )
+    )
+    if candidate_id is not None:
+        query = query.where(Score.candidate_id == candidate_id)
+    if cell_id is not None:
+        query = query.where(Score.stage_criterion_id == cell_id)
+    return {(c, cell, a): text for c, cell, a, text in session.exec(query)}
+
+
+def _names(session: Session) -> dict[int, str]:
+    """Everyone's name by id: the assessors of a stage are among them."""
+    return {id_: name for id_, name in session.exec(select(Person.id, Person.name)) if id_}
+
+
+def _pairs(
+    session: Session,
+    ctx: ServiceContext,
+    stage: Stage,
+    scan: _Scan,
+    agreed: Mapping[int, Mapping[int, _Agreed]],
+    *,
+    candidate_id: int | None = None,
+    evidence: Mapping[tuple[int, int, int], str] | None = None,
+) -> list[ModerationPair]:
+    """Every candidate at the stage x every criterion, by candidate then matrix order, with
+    each assessor's score (by name), and their evidence where `evidence` is given (from
+    _evidence; the screen's list leaves it out, see ModerationPair.evidence_read)."""
+    criteria = _criteria(session, stage)
+    people = candidate_rows_at_stage(session, stage)
+    if candidate_id is not None:
+        people = [p for p in people if p.id == candidate_id]
+    hidden = details_hidden(ctx, stage)
+    names = _names(session)
+    # Assessors by name, as the sheet and the dialog list them (the scan gives them by id).
+    by_name = sorted(names, key=lambda a: (names[a], a))
+    order = {a: n for n, a in enumerate(by_name)}
+    resort = by_name != sorted(names)
+    # The same scores recur (three assessors, seven points): each tuple of lines made once.
+    made: dict[tuple[tuple[int, int], ...], tuple[tuple[str, int | None, str], ...]] = {}
+    spread_needed = stage.moderation_spread
+    found = []
+    pairs = scan.pairs
+    for person in people:
+        label = ""
+        mine = agreed.get(person.id, {})
+        for criterion in criteria:
+            given = pairs.get((person.id, criterion.cell_id))
+            if given is None:
+                if not scan.every_pair:
+                    continue  # a pair moderation does not need: not listed
+                given = ()
+            if resort and len(given) > 1:
+                given = tuple(sorted(given, key=lambda g: order.get(g[0], -1)))
+            scores: tuple[tuple[str, int | None, str], ...]
+            if evidence is not None:
+                cell_id = criterion.cell_id
+                scores = tuple(
+                    (names.get(a, str(a)), v, evidence.get((person.id, cell_id, a), ""))
+                    for a, v in given
                 )
-        return pairs
+            else:
+                scores = made.get(given) or made.setdefault(
+                    given, tuple((names.get(a, str(a)), v, "") for a, v in given)
+                )
+            label = label or _label(person, hidden)
+            summary = scan.summary.get((person.id, criterion.cell_id))
+            spread = summary.high - summary.low if summary else 0.0
+            moderated = mine.get(criterion.cell_id)
+            found.append(
+                ModerationPair(
+                    person.id,
+                    label,
+                    criterion.cell_id,
+                    criterion.code,
+                    scores,
+                    spread,
+                    spread >= spread_needed and len(given) > 1,
+                    moderated.value if moderated else None,
+                    moderated.rationale if moderated else "",
+                    moderated.id if moderated else None,
+                    moderated.version if moderated else 0,
+                    evidence_read=evidence is not None,
+                )
+            )
+    return found
 
 
 def record_agreed_score(
@@ -551,11 +898,7 @@ def record_agreed_score(
             before=before,
             after={"value": value, "rationale": rationale},
         )
-    return next(
-        p
-        for p in moderation_view(ctx, stage_id)
-        if p.candidate_id == candidate_id and p.cell_id == cell_id
-    )
+        return _one_pair(session, ctx, stage, candidate_id, cell_id)
 
 
 # --- finalising and outcomes ---------------------------------------------------------
@@ -658,8 +1001,10 @@ def set_outcome(
     reason: str = "",
     expected_version: int | None = None,
     today: date | None = None,
-) -> ResultsView:
-    """Reserve, appoint, reject, withdraw: each recorded with its reason."""
+) -> ResultRow:
+    """Reserve, appoint, reject, withdraw: each recorded with its reason. Returns the
+    candidate's row as it now stands: an outcome changes no one else's place, except a
+    withdrawal, after which the candidate is no longer at the stage (read it again)."""
     require(ctx.actor, "campaign.manage")
     if kind not in vocabulary.Outcome.codes():
         raise ValidationError(f"{kind!r} is not an outcome.", "kind")
@@ -722,7 +1067,14 @@ def set_outcome(
                 else None,
             },
         )
-    return stage_results(ctx, stage_id)
+        session.flush()
+        return replace(
+            row,
+            outcome=outcome.kind,
+            outcome_id=outcome.id,
+            outcome_version=outcome.version,
+            reserve_expires_on=outcome.reserve_expires_on,
+        )
 
 
 def _check_merit_order(view: ResultsView, row: ResultRow, reason: str) -> None:
@@ -832,37 +1184,98 @@ def assessor_consistency(ctx: ServiceContext, stage_id: int) -> list[AssessorVie
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx, read_only=True) as session:
         stage = _stage(session, ctx, stage_id, "manage")
-        codes = {c.cell_id: c.code for c in _criteria(session, stage)}
-        rows = session.execute(
-            select(Score.assessor_id, Score.candidate_id, Score.stage_criterion_id, Score.value)
-            .join(StageCriterion, col(StageCriterion.id) == Score.stage_criterion_id)
-            .where(
-                StageCriterion.stage_id == stage_id,
-                Score.status == "submitted",
-                col(Score.value).is_not(None),
-            )
-        )
-        scores = [AssessorScore(a, c, codes[cell], float(v)) for a, c, cell, v in rows]
-        agreed = {
-            (cid, codes[cell]): float(m.value)
-            for cid, cells in _agreed(session, stage).items()
-            for cell, m in cells.items()
-        }
-        names = dict(session.exec(select(Person.id, Person.name)).all())
+        return _consistency(session, stage, _scan(session, stage, _agreed(session, stage)))
+
+
+def _consistency(session: Session, stage: Stage, scan: _Scan) -> list[AssessorView]:
+    """One line per assessor, by assessor id (the order they joined the panel)."""
+    names = _names(session)
     return [
         AssessorView(
-            names.get(s.assessor_id, str(s.assessor_id)),
-            s.count,
-            s.mean,
-            s.spread,
-            s.panel_mean,
-            s.difference,
-            s.moderated,
-            s.moved_away,
-            s.label,
+            line.name,
+            line.count,
+            line.mean,
+            line.spread,
+            line.panel_mean,
+            line.difference,
+            line.moderated,
+            line.moved_away,
+            line.reading,
         )
-        for s in consistency(scores, agreed)
+        for line in map(assessor_line, scan.assessor_totals(names))
     ]
+
+
+def assessor_totals(session: Session, where: Any) -> dict[int, list[AssessorTotals]]:
+    """stage id -> each assessor's submitted scores there, totalled in SQL, by assessor id:
+    what assessor consistency is read from (domain.report.assessor_line), for the stages
+    `where` (a condition on StageCriterion or Stage) selects.
+
+    On a pair (candidate, criterion) the others' mean is the pair's total less this
+    assessor's score, over the pair's count less one: window sums give the pair's total
+    beside each score without a second pass over the table.
+    """
+    pair = (col(Score.stage_criterion_id), col(Score.candidate_id))
+    scores = (
+        select_columns(
+            col(StageCriterion.stage_id).label("stage_id"),
+            col(Score.assessor_id).label("assessor_id"),
+            col(Score.value).label("value"),
+            col(ModeratedScore.value).label("agreed"),
+            func.sum(Score.value).over(partition_by=pair).label("pair_sum"),
+            func.count(col(Score.value)).over(partition_by=pair).label("pair_count"),
+        )
+        .join(StageCriterion, col(StageCriterion.id) == Score.stage_criterion_id)
+        .join(Stage, col(Stage.id) == StageCriterion.stage_id)
+        .outerjoin(
+            ModeratedScore,
+            and_(
+                col(ModeratedScore.stage_criterion_id) == Score.stage_criterion_id,
+                col(ModeratedScore.candidate_id) == Score.candidate_id,
+            ),
+        )
+        .where(where, col(Score.status) == "submitted", col(Score.value).is_not(None))
+    )
+    x = scores.subquery()
+    shared = x.c.pair_count > 1
+    others_mean = cast(x.c.pair_sum - x.c.value, Float) / (x.c.pair_count - 1)
+    zero: ColumnClause[Any] = literal_column("0")
+    one: ColumnClause[Any] = literal_column("1")
+    rows = session.execute(
+        select_columns(
+            x.c.stage_id,
+            Person.name,
+            func.count(x.c.value),
+            func.sum(x.c.value),
+            func.sum(x.c.value * x.c.value),
+            func.sum(case((shared, one), else_=zero)),
+            func.sum(case((shared, x.c.value), else_=zero)),
+            func.sum(case((shared, others_mean), else_=None)),
+            func.count(x.c.agreed),
+            func.sum(
+                case((and_(x.c.agreed.is_not(None), x.c.agreed != x.c.value), one), else_=zero)
+            ),
+        )
+        .join(Person, col(Person.id) == x.c.assessor_id)
+        .group_by(x.c.stage_id, x.c.assessor_id, col(Person.name))
+        .order_by(x.c.stage_id, x.c.assessor_id)
+    )
+    by_stage: dict[int, list[AssessorTotals]] = {}
+    for stage_id, name, count, total, squares, compared, own, panel, moderated, moved in rows:
+        by_stage.setdefault(stage_id, []).append(
+            AssessorTotals(
+                name=name,
+                count=int(count),
+                value_sum=float(total or 0),
+                square_sum=float(squares or 0),
+                compared=int(compared or 0),
+                own_sum=float(own or 0),
+                panel_sum=float(panel or 0),
+                moderated=int(moderated or 0),
+                moved_away=int(moved or 0),
+            )
+        )
+    return by_stage
 
 
 def export_results(ctx: ServiceContext, stage_id: int, path: Path) -> Path:

@@ -289,13 +289,18 @@ def stages_overview(ctx: ServiceContext, campaign_id: int) -> StagesOverview:
     sit on (and no findings, which are the manager's to act on)."""
     require(ctx.actor, "campaign.view")
     with unit_of_work(ctx, read_only=True) as session:
-        overview = _overview(session, _campaign(session, ctx, campaign_id, "view"))
-        if ctx.actor.role != "panel_member":
-            return overview
-        mine = tuple(
-            v for v in overview.stages if any(p.person_id == ctx.actor.person_id for p in v.panel)
-        )
-        return replace(overview, stages=mine, findings=())
+        return overview_in(session, ctx, campaign_id)
+
+
+def overview_in(session: Session, ctx: ServiceContext, campaign_id: int) -> StagesOverview:
+    """Within the caller's transaction: what stages_overview returns."""
+    overview = _overview(session, _campaign(session, ctx, campaign_id, "view"))
+    if ctx.actor.role != "panel_member":
+        return overview
+    mine = tuple(
+        v for v in overview.stages if any(p.person_id == ctx.actor.person_id for p in v.panel)
+    )
+    return replace(overview, stages=mine, findings=())
 
 
 def _audit(

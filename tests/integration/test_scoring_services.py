@@ -353,18 +353,21 @@ def test_outcomes_reserve_appointment_order_and_exports(ctx, sift, tmp_path):
     assert [r.rank for r in view.rows] == [1, 2, 3, 3]
     with pytest.raises(ValidationError, match="ranked 2; appointing them before 0001 is out"):
         res.set_outcome(ctx, stage_id, view.rows[1].candidate_id, kind="appoint")
-    view = res.set_outcome(
+    appointed = res.set_outcome(
         ctx,
         stage_id,
         view.rows[1].candidate_id,
         kind="appoint",
         reason="0001 withdrew by phone; written confirmation awaited",
     )
-    view = res.set_outcome(
+    assert (appointed.outcome, appointed.rank) == ("appoint", 2)
+    reserve = res.set_outcome(
         ctx, stage_id, view.rows[2].candidate_id, kind="reserve", today=date(2026, 1, 31)
     )
-    reserve = view.rows[2]
     assert reserve.outcome == "reserve" and reserve.reserve_expires_on == date(2027, 1, 31)
+    # The row returned is the row as the merit order now shows it: nothing else moved.
+    view = res.stage_results(ctx, stage_id)
+    assert view.rows[1] == appointed and view.rows[2] == reserve
     with ctx.db.session() as session:
         outcome = session.exec(select(Outcome).where(Outcome.kind == "reserve")).one()
     res.extend_reserve(

@@ -280,7 +280,11 @@ def test_the_demo_sift_shows_its_merit_order_moderation_and_assessors(
     ]
     assert _row(moderation, 0) == ["0003 Łukasz Nowak", "EXP1", "4", "4", "6", "2", "5"]
     assert tab.pages.tabText(1) == "Moderation"  # nothing left to agree
-    tab.show_all.setChecked(True)
+    # The screen reads the pairs to agree and the agreed ones; every pair when asked.
+    assert not tab.data.every_pair
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.show_all.setChecked(True)
+    assert tab.data.every_pair
     assert moderation.rowCount() == 240  # 40 candidates × 6 criteria
     assert _row(moderation, 0)[:2] == ["0003 Łukasz Nowak", "EXP1"]  # flagged pairs first
 
@@ -379,8 +383,11 @@ def test_moderation_blocks_finalising_until_a_score_is_agreed(
     assert _row(moderation, 0) == ["0003 Zoë Clarke", "EXP1", "5", "7", "5", "2", "To agree"]
     assert moderation.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
     tab.pages.setCurrentIndex(1)
+    # The screen's list holds no evidence; selecting a pair reads its evidence.
+    assert not moderation.pair_at(0).evidence_read
     tab.select_pair(*_pair_key(moderation, 0))
-    assert "Marek Kowalski (7): Evidence for EXP1" in tab.evidence.text()
+    qtbot.waitUntil(lambda: "Marek Kowalski (7): Evidence for EXP1" in tab.evidence.text())
+    assert moderation.pair_at(0).evidence_read
     _click(qtbot, tab.agree_button)
     dialog = tab.dialog
     assert dialog.objectName() == "agreeScoreDialog"
@@ -448,7 +455,9 @@ def test_appointing_out_of_merit_order_needs_a_reason_and_reserve_entries_extend
         "Record the reason."
     )
     qtbot.keyClicks(dialog.reason, "0001 withdrew by phone; written confirmation awaited")
-    _save_and_wait(qtbot, tab, dialog)
+    # An outcome changes its row and the counts: shown in place, the tab not read again.
+    with qtbot.assertNotEmitted(tab.loaded):
+        _save_and_wait(qtbot, tab, dialog)
     assert _column(tab.merit_model, 12)[1] == "Appointed"
     assert tab.merit_summary.text() == (
         "4 candidates: 3 progress, 1 do not. Recorded outcomes: 1 appointed."
@@ -563,8 +572,10 @@ def test_an_agreed_score_changed_meanwhile_is_not_overwritten_unknowingly(
     tab = _open(qtbot, ResultsTab(context, campaign_id))
     tab.pages.setCurrentIndex(1)
     tab.select_pair(*key)
-    _click(qtbot, tab.agree_button)
+    _click(qtbot, tab.agree_button)  # reads the pair's evidence, then opens the dialog
+    qtbot.waitUntil(lambda: tab.dialog is not None, timeout=TIMEOUT)
     dialog = tab.dialog
+    assert dialog.pair.evidence_read  # the assessors' evidence is in front of the chair
     assert dialog.points[5].isChecked()  # what was agreed before, ready to change
     assert dialog.rationale.toPlainText() == "First view"
     # The chair changes it from another desk while the dialog is open.

@@ -15,6 +15,7 @@ from ui.errors import error_box
 from ui.results.words import headline, plural
 
 if TYPE_CHECKING:
+    from recruit_app.services.results import ModerationPair
     from ui.library.dialog_base import ServiceDialog
     from ui.results.tab import ResultsTab
 
@@ -133,10 +134,19 @@ class ResultsActions:
     # --- moderation ----------------------------------------------------------------------
 
     def agree(self) -> None:
-        from ui.results.moderation_dialog import AgreeScoreDialog
-
         pair, view = self.tab.selected_pair(), self.tab.results
         if pair is None or view is None:
+            return
+        if not pair.evidence_read:  # the dialog shows each assessor's evidence: read it first
+            self.tab.read_evidence(pair, self._agree_on)
+            return
+        self._agree_on(pair)
+
+    def _agree_on(self, pair: ModerationPair) -> None:
+        from ui.results.moderation_dialog import AgreeScoreDialog
+
+        view = self.tab.results
+        if view is None or self.tab.dialog is not None:
             return
         title = next((c.title for c in view.criteria if c.cell_id == pair.cell_id), "")
         dialog = AgreeScoreDialog(
@@ -155,7 +165,15 @@ class ResultsActions:
         if row is None or view is None:
             return
         dialog = OutcomeDialog(self.context, view.stage_id, row, kind, self.tab)
-        self._open(dialog, OUTCOME_TOPICS, f"Outcome recorded for {row.label}.")
+        said = f"Outcome recorded for {row.label}."
+        if kind == "withdrawn":  # they leave the stage: the merit order closes up, read it
+            self._open(dialog, OUTCOME_TOPICS, said)
+            return
+        # Anything else changes this candidate's row and the counts only: shown as saved.
+        dialog.saved.connect(lambda changed: self.tab.row_changed(changed, OUTCOME_TOPICS, said))
+        dialog.finished.connect(lambda _r: self._closed(dialog))
+        self.tab.dialog = dialog
+        dialog.open()
 
     def extend(self) -> None:
         from ui.results.decision_dialogs import ExtendReserveDialog

@@ -46,6 +46,14 @@ class MeritModel(QAbstractTableModel):
         self._order_shown = view.merit_order_shown if view else True
         self.endResetModel()
 
+    def replace_row(self, changed: ResultRow) -> None:
+        """The same candidate's row with something changed (an outcome): in place."""
+        row = self.row_of(changed.candidate_id)
+        if row is None:
+            return
+        self._rows[row] = changed
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
     def row_at(self, row: int) -> ResultRow:
         return self._rows[row]
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recruit_app.errors import NotFound, ValidationError
+from recruit_app.errors import ValidationError
 from ui.context import AppContext
 from ui.library.fields import text_edit
 from ui.results.dialog import ResultsDialog, note
@@ -119,16 +119,12 @@ class AgreeScoreDialog(ResultsDialog):
         )
 
     def reload_work(self) -> Callable[[], tuple[int, str]]:
-        from recruit_app.services.results import moderation_view
+        from recruit_app.services.results import moderation_pair
 
         ctx, stage_id, key = self.context.service_context(), self.stage_id, self.pair
-        wanted = (key.candidate_id, key.cell_id)
 
         def work() -> tuple[int, str]:
-            pairs = moderation_view(ctx, stage_id)
-            found = next((p for p in pairs if (p.candidate_id, p.cell_id) == wanted), None)
-            if found is None:
-                raise NotFound("That candidate is no longer at this stage.")
+            found = moderation_pair(ctx, stage_id, key.candidate_id, key.cell_id)
             if found.agreed is None:
                 return found.agreed_version, "Their agreed score has been removed."
             return found.agreed_version, f"They agreed {found.agreed}: {found.rationale}"

@@ -38,13 +38,31 @@ class ModerationModel(QAbstractTableModel):
         self._assessors: list[str] = []
         self.show_all = False
 
-    def set_pairs(self, pairs: tuple[ModerationPair, ...] | list[ModerationPair]) -> None:
+    def set_pairs(
+        self,
+        pairs: tuple[ModerationPair, ...] | list[ModerationPair],
+        scorers: tuple[str, ...] = (),
+    ) -> None:
+        """`scorers`: everyone who scored at the stage, so the columns stay put whichever
+        pairs are listed."""
         self.beginResetModel()
         self._all = sorted(pairs, key=_order)  # sorted() is stable
-        # Every assessor of the stage, so the columns stay put when the filter changes.
-        self._assessors = sorted({name for p in self._all for name, _v, _e in p.scores})
+        self._assessors = sorted({*scorers, *(n for p in self._all for n, _v, _e in p.scores)})
         self._filter()
         self.endResetModel()
+
+    def replace_pair(self, pair: ModerationPair) -> None:
+        """The same pair read again (with its evidence): its row changes in place."""
+        key = (pair.candidate_id, pair.cell_id)
+        for listed in (self._all, self._rows):
+            for n, old in enumerate(listed):
+                if (old.candidate_id, old.cell_id) == key:
+                    listed[n] = pair
+                    break
+        row = self.row_of(*key)
+        if row is not None:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def set_show_all(self, show_all: bool) -> None:
         self.beginResetModel()

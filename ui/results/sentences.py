@@ -10,8 +10,8 @@ from recruit_app.vocabulary import Outcome, StageKind
 from ui.results.words import headline, plural, top
 
 if TYPE_CHECKING:
+    from recruit_app.services.results import ResultsScreen
     from recruit_app.services.stages import StageView
-    from ui.results.data import ResultsData
 
 
 def stage_info(stage: StageView | None) -> str:
@@ -32,7 +32,7 @@ def stage_info(stage: StageView | None) -> str:
     return " · ".join(parts)
 
 
-def finalise_state(data: ResultsData) -> tuple[str, str, str]:
+def finalise_state(data: ResultsScreen) -> tuple[str, str, str]:
     """("blocked" | "ready" | "final", what the box says, the blockers in full for a tooltip)."""
     view = data.results
     if view is None:
@@ -61,7 +61,7 @@ def finalise_state(data: ResultsData) -> tuple[str, str, str]:
     return state, text, "\n\n".join(view.blockers) if detailed else ""
 
 
-def moderation_hint(data: ResultsData, flagged: int, to_agree: int) -> str:
+def moderation_hint(data: ResultsScreen, flagged: int, to_agree: int) -> str:
     stage = data.stage()
     apart = f"differ by {stage.moderation_spread} or more" if stage else "are far apart"
     if data.pairs_note:
@@ -79,7 +79,7 @@ def moderation_hint(data: ResultsData, flagged: int, to_agree: int) -> str:
     )
 
 
-def consistency_hint(data: ResultsData) -> str:
+def consistency_hint(data: ResultsScreen) -> str:
     if data.assessors_note:
         return data.assessors_note
     if not data.assessors:
@@ -90,7 +90,7 @@ def consistency_hint(data: ResultsData) -> str:
     )
 
 
-def merit_summary(data: ResultsData) -> str:
+def merit_summary(data: ResultsScreen) -> str:
     view = data.results
     rows = view.rows if view else ()
     if not rows:

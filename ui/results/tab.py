@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -22,15 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import RecruitError
+from recruit_app.services.results import NO_RESULTS, ResultsScreen, results_screen
 from ui import change_bus
 from ui.context import AppContext
 from ui.errors import error_box
 from ui.results import sentences
 from ui.results.actions import ResultsActions
 from ui.results.consistency_model import ConsistencyModel
-from ui.results.data import EMPTY, ResultsData, read_results
 from ui.results.merit_model import ROW_ROLE, MeritModel
 from ui.results.moderation_model import ModerationModel
+from ui.widgets import load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.results import ModerationPair, ResultRow, ResultsView
@@ -74,12 +76,13 @@ class ResultsTab(QWidget):
         self.setObjectName("resultsTab")
         self.context = context
         self.campaign_id = campaign_id
-        self.data: ResultsData = EMPTY
+        self.data: ResultsScreen = NO_RESULTS
         self.stage_id: int | None = None
         self.dialog: QWidget | None = None
         self._serial = 0
         self._publishing = False
         self._announce = False
+        self._reading: set[tuple[int, int]] = set()  # pairs whose evidence is being read
         self.commands = ResultsActions(self)
         self.may_manage = _may(context, "campaign.manage")
         self.merit_model = MeritModel(self)
@@ -272,6 +275,8 @@ class ResultsTab(QWidget):
     # --- loading -------------------------------------------------------------------------
 
     def load(self) -> None:
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:
@@ -279,16 +284,19 @@ class ResultsTab(QWidget):
             return
         self._serial += 1
         serial, campaign_id, stage_id = self._serial, self.campaign_id, self.stage_id
+        every_pair = self.show_all.isChecked()  # 70,000 pairs for a big sift: when asked
 
-        def done(data: ResultsData) -> None:
+        def done(data: ResultsScreen) -> None:
             if serial == self._serial:  # a newer load is on its way otherwise
                 self.fill(data)
 
         self.context.reads.start(
-            lambda: read_results(ctx, campaign_id, stage_id), done, self._load_failed
+            lambda: results_screen(ctx, campaign_id, stage_id, every_pair=every_pair),
+            done,
+            self._load_failed,
         )
 
-    def fill(self, data: ResultsData) -> None:
+    def fill(self, data: ResultsScreen) -> None:
         self.data = data
         self.stage_id = data.stage_id
         self.stage_combo.clear()
@@ -328,13 +336,33 @@ class ResultsTab(QWidget):
             self._publishing = False
         self.load()
 
+    def row_changed(self, row: ResultRow, topics: tuple[str, ...], message: str) -> None:
+        """One candidate's row changed (an outcome) and no one else's: show it in place,
+        with the counts, rather than reading the whole merit order again."""
+        view = self.results
+        if view is None or self.merit_model.row_of(row.candidate_id) is None:
+            self.after_change(topics, message)
+            return
+        rows = tuple(row if r.candidate_id == row.candidate_id else r for r in view.rows)
+        self.data = replace(self.data, results=replace(view, rows=rows))
+        self.merit_model.replace_row(row)
+        self.status.setText(message)
+        self._show_texts()
+        self._selection_changed()
+        self._publishing = True
+        try:
+            self.context.bus.publish(*topics)
+        finally:
+            self._publishing = False
+        self.changed.emit()
+
     # --- showing -------------------------------------------------------------------------
 
     def _show(self) -> None:
         chosen_row, chosen_pair = self.selected_row(), self.selected_pair()
         view = self.results
         self.merit_model.set_view(view)
-        self.moderation_model.set_pairs(self.data.pairs)
+        self.moderation_model.set_pairs(self.data.pairs, self.data.scorers)
         self.consistency_model.set_assessors(self.data.assessors)
         self._show_texts()
         if chosen_row is not None:
@@ -400,6 +428,9 @@ class ResultsTab(QWidget):
         self._selection_changed()
 
     def _show_all_toggled(self, on: bool) -> None:
+        if on and not self.data.every_pair and self.data.stage_id is not None:
+            self.moderation_hint.setText("Reading every pair…")
+            self.load()  # the screen read only the pairs to agree and the agreed ones
         chosen = self.selected_pair()
         self.moderation_model.set_show_all(on)
         if chosen is not None:
@@ -410,6 +441,9 @@ class ResultsTab(QWidget):
         pair = self.selected_pair()
         if pair is None:
             self.evidence.setText("Select a pair to read the assessors' evidence.")
+        elif not pair.evidence_read:
+            self.evidence.setText("Reading the evidence…")
+            self.read_evidence(pair)
         else:
             lines = [
                 f"{name} ({'—' if value is None else value}): {evidence or 'no evidence note'}"
@@ -419,6 +453,35 @@ class ResultsTab(QWidget):
                 lines.append(f"Agreed {pair.agreed}: {pair.rationale}")
             self.evidence.setText("\n".join(lines) or "No submitted scores yet.")
         self._update_buttons()
+
+    def read_evidence(self, pair: ModerationPair, then: Any = None) -> None:
+        """Read one pair with its evidence (the screen's list leaves it out); show it, and
+        pass it to `then` if given."""
+        from recruit_app.services.results import moderation_pair
+
+        key = (pair.candidate_id, pair.cell_id)
+        if key in self._reading and then is None:
+            return
+        self._reading.add(key)
+        ctx, stage_id = self.context.service_context(), self.data.stage_id
+        assert stage_id is not None  # a pair belongs to the stage shown
+
+        def done(full: ModerationPair) -> None:
+            self._reading.discard(key)
+            if self.data.stage_id != stage_id:
+                return  # another stage is shown now
+            self.moderation_model.replace_pair(full)
+            chosen = self.selected_pair()
+            if chosen is not None and (chosen.candidate_id, chosen.cell_id) == key:
+                self._selection_changed()
+            if then is not None:
+                then(full)
+
+        def failed(exc: BaseException) -> None:
+            self._reading.discard(key)
+            self._load_failed(exc)
+
+        self.context.reads.start(lambda: moderation_pair(ctx, stage_id, *key), done, failed)
 
     def _agree_if_enabled(self) -> None:
         if self.agree_button.isEnabled():
