@@ -89,3 +89,36 @@ class MessagePanel(QWidget):
         for offset, button in enumerate(self._buttons):
             self._layout.insertWidget(2 + offset, button, alignment=Qt.AlignmentFlag.AlignCenter)
             button.show()
+
+
+class LoadWhenShown(QObject):
+    """Put on a campaign window's tab: the tab reads when it is first shown, and a change
+    announced while it is hidden is read when it is shown again, so that opening a big
+    campaign reads the tab in front only (each tab's load() starts with `load_waits`)."""
+
+    def __init__(self, tab: QWidget) -> None:
+        super().__init__(tab)
+        self.setObjectName("loadWhenShown")
+        self.tab = tab
+        self.waiting = False
+        tab.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self.waiting:
+            self.waiting = False
+            load = getattr(self.tab, "load", None)
+            if callable(load):
+                load()
+        return False
+
+
+def load_waits(tab: QWidget) -> bool:
+    """At the start of a tab's load(): True when it is to wait until the tab is shown
+    (it has a LoadWhenShown and is hidden). Tabs on their own always load."""
+    if tab.isVisible():
+        return False
+    gate = tab.findChild(LoadWhenShown, "loadWhenShown", Qt.FindChildOption.FindDirectChildrenOnly)
+    if gate is None:
+        return False
+    gate.waiting = True
+    return True

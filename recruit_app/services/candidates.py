@@ -338,16 +338,15 @@ def list_candidates(
         if stage is not None and stage.campaign_id != campaign_id:
             raise NotFound("That stage is not part of this campaign.")
         hidden = names_hidden_for(ctx, stage)
+        # Plain rows, not objects: a big campaign lists tens of thousands.
+        columns = select_columns(*(getattr(Candidate, name) for name in LISTED_COLUMNS))
         if stage is not None:
-            people = candidates_at_stage(session, stage, include_withdrawn=True)
+            query = at_stage_query(session, stage, columns, True)
         else:
-            people = list(
-                session.exec(
-                    select(Candidate)
-                    .where(Candidate.campaign_id == campaign_id)
-                    .order_by(*by_number(session, Candidate.candidate_number))
-                )
+            query = columns.where(Candidate.campaign_id == campaign_id).order_by(
+                *by_number(session, Candidate.candidate_number)
             )
+        people = session.execute(query).all()
         # A panel member learns nothing of what happened after their own stage, nor its
         # outcomes before they owe no score there (independence).
         last = None
@@ -357,7 +356,7 @@ def list_candidates(
             last = stage.position if own else stage.position - 1
             waiting = "" if own else f"At {stage.name}"
         outcomes = _outcomes(session, campaign_id, last)
-        return [_view(c, outcomes.get(id_of(c), {}), hidden, waiting) for c in people]
+        return [_view(c, outcomes.get(c.id, {}), hidden, waiting) for c in people]
 
 
 def _outcomes(
@@ -378,8 +377,27 @@ def _outcomes(
     return found
 
 
-def _view(c: Candidate, outcomes: dict[str, str], hidden: bool, waiting: str = "") -> CandidateView:
-    """`waiting`: what to call a candidate whose outcome at the stage is not shown yet
+# What a list of candidates reads of each (CandidateView), as plain rows.
+LISTED_COLUMNS = (
+    "id",
+    "version",
+    "candidate_number",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "guaranteed_interview",
+    "redeployment",
+    "adjustments",
+    "extra_minutes",
+    "unavailable_dates",
+    "extra",
+)
+
+
+def _view(c: Any, outcomes: dict[str, str], hidden: bool, waiting: str = "") -> CandidateView:
+    """`c`: a Candidate, or a row of its LISTED_COLUMNS. `waiting`: what to call a
+    candidate whose outcome at the stage is not shown yet
     ("At CV sift"), rather than "Applied" as if nothing had been decided."""
     last = list(outcomes.items())[-1] if outcomes else None
     if waiting and (last is None or last[1] == vocabulary.Outcome.PROGRESS):
@@ -387,7 +405,7 @@ def _view(c: Candidate, outcomes: dict[str, str], hidden: bool, waiting: str = "
     else:
         status = f"{vocabulary.Outcome.label_for(last[1])} ({last[0]})" if last else "Applied"
     return CandidateView(
-        id=id_of(c),
+        id=c.id,
         version=c.version,
         candidate_number=c.candidate_number,
         first_name="" if hidden else c.first_name,

@@ -36,7 +36,7 @@ from db.models import (
 from db.types import utcnow
 from recruit_app.domain.candidate_numbers import sort_numbers
 from recruit_app.domain.results import candidate_order_for, criterion_order_for, new_seed
-from recruit_app.domain.stage_rules import Scale, scale_for
+from recruit_app.domain.stage_rules import SCORING_KINDS, Scale, scale_for
 from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from recruit_app.services.access import Use, campaign_for, stage_for
 from recruit_app.services.candidates import (
@@ -157,17 +157,82 @@ def _may_score_as(ctx: ServiceContext, person_id: int) -> None:
 def panel_members(ctx: ServiceContext, stage_id: int) -> list[PanelMember]:
     require(ctx.actor, "campaign.view")
     with unit_of_work(ctx, read_only=True) as session:
-        _stage(session, ctx, stage_id, "view")
-        rows = session.exec(
-            select(PanelAssignment, Person)
-            .join(Person, col(Person.id) == PanelAssignment.person_id)
-            .where(PanelAssignment.stage_id == stage_id)
-            .order_by(col(PanelAssignment.panel_number), col(Person.name))
-        )
-        members = [PanelMember(id_of(p), p.name, a.panel_role, a.panel_number) for a, p in rows]
+        return _members_in(session, ctx, stage_id)
+
+
+def _members_in(session: Session, ctx: ServiceContext, stage_id: int) -> list[PanelMember]:
+    _stage(session, ctx, stage_id, "view")
+    rows = session.exec(
+        select(PanelAssignment, Person)
+        .join(Person, col(Person.id) == PanelAssignment.person_id)
+        .where(PanelAssignment.stage_id == stage_id)
+        .order_by(col(PanelAssignment.panel_number), col(Person.name))
+    )
+    members = [PanelMember(id_of(p), p.name, a.panel_role, a.panel_number) for a, p in rows]
     if ctx.actor.role == "panel_member":
         members = [m for m in members if m.person_id == ctx.actor.person_id]
     return members
+
+
+@dataclass(frozen=True)
+class StageChoice:
+    id: int
+    name: str
+    finalised: bool
+    has_panel: bool
+
+
+@dataclass(frozen=True)
+class ScoringScreen:
+    """What the scoring screen shows, read in one transaction (scoring_screen)."""
+
+    reference: str
+    stages: tuple[StageChoice, ...]
+    stage_id: int | None
+    members: tuple[PanelMember, ...]
+    assessor_id: int | None
+    sheet: ScoringSheet | None  # None when the stage has nobody to score as
+    by_criterion: bool
+
+
+def scoring_screen(
+    ctx: ServiceContext,
+    campaign_id: int,
+    stage_id: int | None,
+    assessor_id: int | None,
+    by_criterion: bool,
+) -> ScoringScreen:
+    """The scoring stages, the chosen one's panel and one member's sheet, in one
+    transaction (a writing one when sifting by criterion: the member's shuffle is recorded
+    the first time). Unknown or missing choices fall back to sensible ones: the first open
+    stage with a panel, and the member acting where they sit on it."""
+    from recruit_app.services.stages import overview_in
+
+    require(ctx.actor, "campaign.view")
+    with unit_of_work(ctx, read_only=not by_criterion) as session:
+        overview = overview_in(session, ctx, campaign_id)
+        me = ctx.actor.person_id if ctx.actor.role == "panel_member" else None
+        choices = tuple(
+            StageChoice(s.id, s.name, s.finalised, bool(s.panel))
+            for s in overview.stages
+            if s.kind in SCORING_KINDS and (me is None or any(p.person_id == me for p in s.panel))
+        )
+        if stage_id not in {s.id for s in choices}:
+            # The stage being scored now: the first open one with a panel.
+            stage_id = next(
+                (s.id for s in choices if s.has_panel and not s.finalised),
+                choices[0].id if choices else None,
+            )
+        members = tuple(_members_in(session, ctx, stage_id)) if stage_id is not None else ()
+        ids = [m.person_id for m in members]
+        if assessor_id not in ids:
+            assessor_id = me if me in ids else (ids[0] if ids else None)
+        sheet = None
+        if stage_id is not None and assessor_id is not None:
+            sheet = _sheet_in(session, ctx, stage_id, assessor_id, by_criterion)
+        return ScoringScreen(
+            overview.reference, choices, stage_id, members, assessor_id, sheet, by_criterion
+        )
 
 
 def criteria_of_stage(session: Session, stage: Stage) -> list[SheetCriterion]:
@@ -252,44 +317,53 @@ def scoring_sheet(
     """The panel member's sheet: their candidates by the stage's criteria, their scores."""
     require(ctx.actor, "campaign.view")
     _may_score_as(ctx, assessor_id)
-    with unit_of_work(ctx) as session:
-        stage = _stage(session, ctx, stage_id, "view")
-        seat = _seat(session, stage, assessor_id)
-        person = session.get(Person, assessor_id)
-        assert person is not None
-        criteria = criteria_of_stage(session, stage)
-        people = assigned_candidates(session, stage, seat)
-        ids = [c.id for c in people]
-        conflicted = _conflicted(session, assessor_id, ids)
-        mine, others, submitted = _scores(session, stage, assessor_id, ids, len(criteria))
-        candidates = tuple(
-            SheetCandidate(
-                c.id,
-                c.candidate_number,
-                _label(c, stage.name_blind),
-                c.id in conflicted,
-                c.id in submitted,
-            )
-            for c in people
+    with unit_of_work(ctx, read_only=not by_criterion) as session:
+        return _sheet_in(session, ctx, stage_id, assessor_id, by_criterion)
+
+
+def _sheet_in(
+    session: Session, ctx: ServiceContext, stage_id: int, assessor_id: int, by_criterion: bool
+) -> ScoringSheet:
+    """Within the caller's transaction (a writing one where `by_criterion`: the member's
+    shuffle is recorded the first time): what scoring_sheet returns."""
+    _may_score_as(ctx, assessor_id)
+    stage = _stage(session, ctx, stage_id, "view")
+    seat = _seat(session, stage, assessor_id)
+    person = session.get(Person, assessor_id)
+    assert person is not None
+    criteria = criteria_of_stage(session, stage)
+    people = assigned_candidates(session, stage, seat)
+    ids = [c.id for c in people]
+    conflicted = _conflicted(session, assessor_id, ids)
+    mine, others, submitted = _scores(session, stage, assessor_id, ids, len(criteria))
+    candidates = tuple(
+        SheetCandidate(
+            c.id,
+            c.candidate_number,
+            _label(c, stage.name_blind),
+            c.id in conflicted,
+            c.id in submitted,
         )
-        seed = _seed(session, stage, assessor_id) if by_criterion else None
-        cells = [c.cell_id for c in criteria]
-        return ScoringSheet(
-            stage_id=stage_id,
-            stage_name=stage.name,
-            name_blind=stage.name_blind,
-            finalised=stage.finalised_at is not None,
-            assessor_id=assessor_id,
-            assessor_name=person.name,
-            scale=stage_scale(stage),
-            criteria=tuple(criteria),
-            candidates=candidates,
-            scores=mine,
-            others=others,
-            criterion_order=tuple(criterion_order_for(cells, seed) if seed else cells),
-            candidate_order=tuple(candidate_order_for(ids, seed) if seed else ids),
-            seed=seed,
-        )
+        for c in people
+    )
+    seed = _seed(session, stage, assessor_id) if by_criterion else None
+    cells = [c.cell_id for c in criteria]
+    return ScoringSheet(
+        stage_id=stage_id,
+        stage_name=stage.name,
+        name_blind=stage.name_blind,
+        finalised=stage.finalised_at is not None,
+        assessor_id=assessor_id,
+        assessor_name=person.name,
+        scale=stage_scale(stage),
+        criteria=tuple(criteria),
+        candidates=candidates,
+        scores=mine,
+        others=others,
+        criterion_order=tuple(criterion_order_for(cells, seed) if seed else cells),
+        candidate_order=tuple(candidate_order_for(ids, seed) if seed else ids),
+        seed=seed,
+    )
 
 
 def _label(candidate: Candidate, name_blind: bool) -> str:

@@ -15,6 +15,7 @@ from recruit_app.settings import Settings
 from ui import change_bus
 from ui.campaign.window import CampaignWindow
 from ui.context import AppContext
+from ui.widgets import LoadWhenShown
 
 DEMO_DAY = date(2026, 11, 25)
 
@@ -35,9 +36,32 @@ def demo_window(qtbot, app_home, sqlite_url):
 
 
 def _wait_loaded(qtbot, window: CampaignWindow) -> None:
+    """Each tab reads when first shown: show them in turn, as someone looking round would."""
+    window.tabs.setCurrentWidget(window.candidates)
     qtbot.waitUntil(lambda: window.candidates.model.rowCount() == 40, timeout=15_000)
+    window.tabs.setCurrentWidget(window.results)
     qtbot.waitUntil(lambda: window.results.data.results is not None, timeout=15_000)
+    window.tabs.setCurrentWidget(window.scoring)
     qtbot.waitUntil(lambda: window.scoring.model.sheet is not None, timeout=15_000)
+
+
+def _waiting(tab) -> bool:
+    return tab.findChild(LoadWhenShown, "loadWhenShown").waiting
+
+
+def test_the_window_reads_the_tab_in_front_only_then_each_tab_when_shown(qtbot, demo_window):
+    advert = demo_window.advert
+    qtbot.waitUntil(lambda: advert.form is not None, timeout=15_000)
+    assert demo_window.tabs.currentWidget() is advert and not _waiting(advert)
+    # Nothing else was read: the other tabs wait until they are shown.
+    assert demo_window.candidates.model.rowCount() == 0
+    assert demo_window.results.data.results is None
+    assert demo_window.scoring.model.sheet is None
+    assert all(_waiting(t) for t in demo_window.all_tabs() if t is not advert)
+    with qtbot.waitSignal(demo_window.results.loaded, timeout=15_000):
+        demo_window.tabs.setCurrentWidget(demo_window.results)
+    assert demo_window.results.data.results is not None
+    assert demo_window.candidates.model.rowCount() == 0  # still not shown, still not read
 
 
 def test_every_part_of_the_campaign_has_a_tab_in_the_order_it_runs(qtbot, demo_window):
@@ -65,11 +89,14 @@ def test_a_change_made_elsewhere_reaches_the_candidates_and_results_tabs(qtbot, 
     campaign_id = demo_window.campaign_id
     first = next(c for c in list_candidates(ctx, campaign_id) if c.candidate_number == "0001")
     update_candidate(ctx, first.id, {"last_name": "Evans-Price"}, expected_version=first.version)
-    with (
-        qtbot.waitSignal(demo_window.candidates.loaded, timeout=10_000),
-        qtbot.waitSignal(demo_window.results.loaded, timeout=10_000),
-    ):
+    # The tab in front reads the change at once; a hidden one when it is shown again.
+    with qtbot.waitSignal(demo_window.scoring.loaded, timeout=10_000):
         context.bus.publish(change_bus.CANDIDATES)
+    assert _waiting(demo_window.candidates) and _waiting(demo_window.results)
+    with qtbot.waitSignal(demo_window.results.loaded, timeout=10_000):
+        demo_window.tabs.setCurrentWidget(demo_window.results)
+    with qtbot.waitSignal(demo_window.candidates.loaded, timeout=10_000):
+        demo_window.tabs.setCurrentWidget(demo_window.candidates)
     names = [
         demo_window.candidates.model.index(row, 1).data()
         for row in range(demo_window.candidates.model.rowCount())

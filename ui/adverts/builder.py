@@ -53,7 +53,7 @@ from ui.adverts.fields import (
 )
 from ui.context import AppContext
 from ui.errors import error_box
-from ui.widgets import field_error_label, guard_wheel
+from ui.widgets import field_error_label, guard_wheel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.domain.advert_rules import Finding
@@ -329,6 +329,8 @@ class AdvertBuilder(QWidget):
     def load(self) -> None:
         from recruit_app.services.adverts import get_advert
 
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         ctx = self.context.service_context()
         self.context.reads.start(lambda: get_advert(ctx, self.campaign_id), self.fill, self._failed)
 

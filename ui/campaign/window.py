@@ -19,6 +19,7 @@ from ui.schedule.timetable_tab import TimetableTab
 from ui.scoring.scoring_tab import ScoringTab
 from ui.stages.matrix_tab import MatrixTab
 from ui.stages.stages_tab import StagesTab
+from ui.widgets import LoadWhenShown
 
 
 class CampaignWindow(QMainWindow):
@@ -74,7 +75,11 @@ class CampaignWindow(QMainWindow):
             tab.dirty_changed.connect(self._update_title)
         self._update_title()
         # Scores save as they are typed, so the scoring tab never holds unsaved edits.
+        # Each tab reads when first shown (the one in front as the window opens), and what
+        # changes while it is hidden is read when it is shown again: a campaign of 10,000
+        # candidates opens on one tab's read, not ten.
         for tab in self.all_tabs():
+            LoadWhenShown(tab)
             tab.load()
 
     def all_tabs(self) -> list[Any]:

@@ -30,6 +30,7 @@ from ui.candidates.import_pages import plural
 from ui.candidates.model import APPLIED, EMAIL, FLAGS, NAME, NUMBER, STATUS, CandidatesModel
 from ui.context import AppContext
 from ui.errors import error_box
+from ui.widgets import load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.candidates import CandidateView, ImportReport
@@ -165,6 +166,8 @@ class CandidatesTab(QWidget):
     # --- loading -------------------------------------------------------------------------
 
     def load(self) -> None:
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:

@@ -35,7 +35,7 @@ from ui import change_bus
 from ui.context import AppContext
 from ui.errors import error_box
 from ui.progress import JobProgress
-from ui.widgets import ERROR_STYLE
+from ui.widgets import ERROR_STYLE, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.packs import PackKind
@@ -165,6 +165,8 @@ class ExportsTab(QWidget):
 
     def load(self) -> None:
         """Read the campaign's reference and scoring stages, then preview the chosen pack."""
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:

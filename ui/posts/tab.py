@@ -23,7 +23,7 @@ from ui.errors import error_box
 from ui.posts.model import PostsModel
 from ui.stages.labels import button
 from ui.stages.questions import confirm
-from ui.widgets import MessagePanel
+from ui.widgets import MessagePanel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.posts import PostsView, PostView
@@ -161,6 +161,8 @@ class PostsTab(QWidget):
     def load(self) -> None:
         from recruit_app.services.posts import list_posts
 
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         self._serial += 1
         serial, campaign_id = self._serial, self.campaign_id
         try:

@@ -32,7 +32,7 @@ from ui.schedule.slot_actions import SlotActions
 from ui.schedule.slot_plan import PlanForm
 from ui.schedule.slots_data import SlotsData, read_slots
 from ui.schedule.slots_model import SlotsModel, notice_by_slot
-from ui.widgets import guard_wheel
+from ui.widgets import guard_wheel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.slots import SlotsView, SlotView
@@ -193,6 +193,8 @@ class SlotsTab(QWidget):
     # --- loading -------------------------------------------------------------------------
 
     def load(self) -> None:
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:

@@ -38,6 +38,7 @@ from ui.schedule.dialog import ScheduleDialog
 from ui.schedule.timeline import TimelineStrip
 from ui.schedule.timetable_data import TimetableData, key_of, read_timetable, strip_rows
 from ui.schedule.timetable_model import KEY_ROLE, TimetableModel
+from ui.widgets import load_waits
 
 REFRESH_ON = frozenset({change_bus.STAGES, change_bus.CAMPAIGNS, change_bus.DATABASE})
 
@@ -134,6 +135,8 @@ class TimetableTab(QWidget):
     # --- loading -------------------------------------------------------------------------
 
     def load(self) -> None:
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:

@@ -20,16 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import RecruitError
+from recruit_app.services.scoring import ScoringScreen, scoring_screen
 from ui import change_bus
 from ui.context import AppContext
 from ui.errors import error_box
 from ui.scoring.actions import ScoringActions
-from ui.scoring.data import ScoringData, read_scoring
 from ui.scoring.detail import DetailPanel
 from ui.scoring.drafts import DraftEditing
 from ui.scoring.sheet_model import SheetModel, points_words
 from ui.scoring.sheet_view import ScoreTable
-from ui.widgets import MessagePanel
+from ui.widgets import MessagePanel, load_waits
 
 if TYPE_CHECKING:
     from ui.scoring.sheet_model import Key
@@ -71,7 +71,7 @@ class ScoringTab(QWidget):
         self.setObjectName("scoringTab")
         self.context = context
         self.campaign_id = campaign_id
-        self.data: ScoringData | None = None
+        self.data: ScoringScreen | None = None
         self.stage_id: int | None = None
         self.assessor_id: int | None = None
         self.by_criterion = False
@@ -206,6 +206,8 @@ class ScoringTab(QWidget):
         if self.drafts.busy:
             self.drafts.reload_when_idle = True
             return
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:
@@ -215,15 +217,15 @@ class ScoringTab(QWidget):
         serial = self._serial
         args = (ctx, self.campaign_id, self.stage_id, self.assessor_id, self.by_criterion)
 
-        def done(data: ScoringData) -> None:
+        def done(data: ScoringScreen) -> None:
             if serial == self._serial:  # a newer load is on its way otherwise
                 self.fill(data)
 
         # Sifting by criterion records the member's shuffle the first time: that is a write.
         runner = self.context.writes if self.by_criterion else self.context.reads
-        runner.start(lambda: read_scoring(*args), done, self._load_failed)
+        runner.start(lambda: scoring_screen(*args), done, self._load_failed)
 
-    def fill(self, data: ScoringData) -> None:
+    def fill(self, data: ScoringScreen) -> None:
         old = self.data
         # The same sheet in the same order keeps the cursor (and the last message) in place.
         same_sheet = (
@@ -245,7 +247,7 @@ class ScoringTab(QWidget):
         self.update_buttons()
         self.loaded.emit()
 
-    def _fill_combos(self, data: ScoringData) -> None:
+    def _fill_combos(self, data: ScoringScreen) -> None:
         self.stage_combo.clear()
         for stage in data.stages:
             self.stage_combo.addItem(
@@ -270,7 +272,7 @@ class ScoringTab(QWidget):
                 "as the member chosen in Scoring as, who then sees others' scores once submitted."
             )
 
-    def _show_sheet_state(self, data: ScoringData, *, keep_status: bool) -> None:
+    def _show_sheet_state(self, data: ScoringScreen, *, keep_status: bool) -> None:
         sheet = data.sheet
         empty = self._empty_message(data)
         self.stack.setCurrentWidget(self.message if empty else self.table)
@@ -307,7 +309,7 @@ class ScoringTab(QWidget):
         if not keep_status:
             self.say("" if sheet.finalised or empty else KEYS_HINT)
 
-    def _empty_message(self, data: ScoringData) -> str | None:
+    def _empty_message(self, data: ScoringScreen) -> str | None:
         sheet = data.sheet
         if not data.stages:
             if self.context.actor.role == "panel_member":

@@ -28,7 +28,7 @@ from ui.stages.cell_editor import CellEditor
 from ui.stages.labels import button
 from ui.stages.matrix_model import FIRST_STAGE, Cell, MatrixModel
 from ui.stages.questions import ask_about_conflict
-from ui.widgets import MessagePanel, field_error_label
+from ui.widgets import MessagePanel, field_error_label, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StagesOverview
@@ -197,6 +197,8 @@ class MatrixTab(QWidget):
     def load(self) -> None:
         from recruit_app.services.stages import stages_overview
 
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:

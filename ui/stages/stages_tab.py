@@ -27,7 +27,7 @@ from ui.stages.labels import button
 from ui.stages.questions import confirm
 from ui.stages.stage_editor import StageEditor
 from ui.stages.stage_list import StageListModel
-from ui.widgets import MessagePanel
+from ui.widgets import MessagePanel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StagesOverview, StageView
@@ -166,6 +166,8 @@ class StagesTab(QWidget):
     def load(self) -> None:
         from recruit_app.services.stages import list_people, stages_overview
 
+        if load_waits(self):  # hidden in its campaign window: read when shown
+            return
         try:
             ctx = self.context.service_context()
         except RecruitError as exc:
