@@ -6,17 +6,26 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import JSON, Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session
 
 from db import schema
 from db.backup import backup_sqlite, timestamped_backup_path
 from db.engine import BEGIN_OPTION, DatabaseTarget, make_engine, parse_database_url
 from recruit_app.errors import DatabaseUnavailable, SchemaTooNew
 
+if TYPE_CHECKING:
+    # SQLModel (and pydantic behind it) is loaded when a session is first asked for, not
+    # by opening: a command that only checks a setting or reads with plain SQL never pays.
+    from sqlmodel import Session
+
 log = logging.getLogger(__name__)
+
+# One row by key, in plain SQL: cheap checks at opening need none of the table classes.
+_SETTING = text("SELECT value FROM app_setting WHERE key = :key").columns(value=JSON)
+_META = text("SELECT value FROM app_meta WHERE key = :key")
 
 
 @dataclass
@@ -35,6 +44,8 @@ class Database:
     def session(self, *, read_only: bool = False) -> Session:
         """A session; `read_only` says the work only reads (on SQLite it then takes no
         write lock, so it never waits for another desktop's change)."""
+        from sqlmodel import Session
+
         # expire_on_commit=False: read models are built after commit without lazy loads.
         return Session(self.reader if read_only else self.engine, expire_on_commit=False)
 
@@ -52,6 +63,19 @@ class Database:
     @property
     def backend(self) -> str:
         return self.target.backend
+
+    def setting(self, key: str) -> Any:
+        """The value of a database-wide setting (`app_setting`), or None when unset.
+
+        Plain SQL on the reading engine: no table classes are loaded for it."""
+        with self.reader.connect() as connection:
+            return connection.execute(_SETTING, {"key": key}).scalar()
+
+    def meta(self, key: str) -> str | None:
+        """A fact about the database itself (`app_meta`), or None when not recorded."""
+        with self.reader.connect() as connection:
+            value = connection.execute(_META, {"key": key}).scalar()
+            return None if value is None else str(value)
 
     def dispose(self) -> None:
         self.engine.dispose()

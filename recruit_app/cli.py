@@ -324,7 +324,8 @@ def cmd_candidates_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign_list(args: argparse.Namespace) -> int:
-    from recruit_app.services.campaigns import list_campaigns
+    # Plain SQL for whoever sees every campaign: scripts run this often (see the module).
+    from recruit_app.services.campaign_list import list_campaigns
 
     ctx = _context(args)
     try:

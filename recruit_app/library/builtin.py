@@ -1,4 +1,8 @@
-"""The built-in library shipped with Recruit: frameworks, questions and role templates."""
+"""The built-in library shipped with Recruit: frameworks, questions and role templates.
+
+Its fingerprint needs only the standard library: every database opening compares it with
+the one the database records, and the parsers are loaded only when the two differ.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,16 @@ import hashlib
 import json
 from functools import cache
 from importlib import resources
-from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
-from recruit_app.domain.library_format import (
-    FrameworkDef,
-    QuestionDef,
-    RoleTemplateDef,
-    parse_framework,
-    parse_questions,
-    parse_role_template,
-)
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from recruit_app.domain.library_format import FrameworkDef, QuestionDef, RoleTemplateDef
 
 FOLDERS = ("frameworks", "questions", "templates")
+# The `app_meta` key under which a database records the fingerprint of the library it holds.
+META_KEY = "builtin_library"
 
 
 def _folder(name: str) -> Traversable:
@@ -48,11 +50,15 @@ def fingerprint() -> str:
 
 @cache
 def frameworks() -> tuple[FrameworkDef, ...]:
+    from recruit_app.domain.library_format import parse_framework
+
     return tuple(parse_framework(_load(f)) for f in _json_files("frameworks"))
 
 
 @cache
 def questions() -> tuple[QuestionDef, ...]:
+    from recruit_app.domain.library_format import parse_questions
+
     found: list[QuestionDef] = []
     for file in _json_files("questions"):
         found.extend(parse_questions(_load(file)))
@@ -61,4 +67,6 @@ def questions() -> tuple[QuestionDef, ...]:
 
 @cache
 def templates() -> tuple[RoleTemplateDef, ...]:
+    from recruit_app.domain.library_format import parse_role_template
+
     return tuple(parse_role_template(_load(f)) for f in _json_files("templates"))

@@ -2,6 +2,10 @@
 
 Team mode (PostgreSQL) always asks people to sign in. A single desk (SQLite) runs as its
 local owner, an administrator, unless an administrator switches sign-in on.
+
+Every command and the window's first read ask whether sign-in is needed, so those checks
+are plain SQL and this module loads the table classes only in the functions that change
+people or sign someone in.
 """
 
 from __future__ import annotations
@@ -13,21 +17,18 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, func, select
+from sqlalchemy import Boolean, Connection, String, column, func, or_, select, table
 
-from db import audit, pg_roles
-from db.database import Database
-from db.models import AppSetting, Person, id_of
 from db.types import utcnow
 from recruit_app.errors import DatabaseUnavailable, PermissionDenied, ValidationError
 from recruit_app.services.context import Actor, ServiceContext
-from recruit_app.services.people import clean_person
 from recruit_app.services.permissions import require
-from recruit_app.services.uow import unit_of_work
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+    from sqlmodel import Session
+
+    from db.database import Database
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1_000
@@ -68,9 +69,7 @@ def sign_in_required(db: Database) -> bool:
     """Always on a shared PostgreSQL server; on a SQLite file when switched on."""
     if db.backend != "sqlite":
         return True
-    with db.session(read_only=True) as session:
-        setting = session.get(AppSetting, SIGN_IN_SETTING)
-        return bool(setting.value) if setting is not None else False
+    return bool(db.setting(SIGN_IN_SETTING))
 
 
 def has_administrator(db: Database) -> bool:
@@ -80,33 +79,47 @@ def has_administrator(db: Database) -> bool:
     up the first administrator (`recruit-app users create-admin`), so one is assumed."""
     if db.awaiting_sign_in:
         return True
-    with db.session(read_only=True) as session:
-        return _administrators(session) > 0
+    with db.reader.connect() as connection:
+        return _administrators(connection) > 0
 
 
-def _administrators(session: Session) -> int:
-    return session.exec(
+# The columns of `person` that say who can sign in as an administrator, as plain SQL
+# (the table class is not needed to ask).
+_PERSON = table(
+    "person",
+    column("role", String),
+    column("active", Boolean),
+    column("password_hash", String),
+    column("password_changed_at"),
+)
+
+
+def _administrators(connection: Connection) -> int:
+    """Active administrators with a password, counted on `connection` (a session's own
+    connection inside a unit of work, so the count is part of its transaction)."""
+    person = _PERSON.c
+    return connection.execute(
         select(func.count())
-        .select_from(Person)
+        .select_from(_PERSON)
         .where(
-            Person.role == "administrator",
-            Person.active == True,  # noqa: E712 - SQL, not Python truth
+            person.role == "administrator",
+            person.active == True,  # noqa: E712 - SQL, not Python truth
             # A password: its hash here (SQLite), or the server's verifier (PostgreSQL).
-            or_(
-                col(Person.password_hash).is_not(None),
-                col(Person.password_changed_at).is_not(None),
-            ),
+            or_(person.password_hash.is_not(None), person.password_changed_at.is_not(None)),
         )
-    ).one()
+    ).scalar_one()
 
 
 def set_sign_in_required(ctx: ServiceContext, required: bool) -> None:
     """Switch sign-in on or off for a SQLite file (PostgreSQL always asks)."""
+    from db.models import AppSetting
+    from recruit_app.services.uow import unit_of_work
+
     require(ctx.actor, "people.manage")
     if ctx.db.backend != "sqlite":
         raise ValidationError("On a shared PostgreSQL database everyone always signs in.")
     with unit_of_work(ctx) as session:
-        if required and _administrators(session) == 0:
+        if required and _administrators(session.connection()) == 0:
             raise ValidationError(
                 "Give an administrator a password first, or nobody could sign in."
             )
@@ -140,6 +153,10 @@ def sign_in(db: Database, email: str, password: str, *, now: datetime | None = N
     so guessing is slow; the wait is counted per person and kept in the database, so it
     holds across desktops and restarts.
     """
+    from sqlmodel import select
+
+    from db.models import Person
+
     now = now or utcnow()
     email = (email or "").strip().lower()
     if db.backend == "postgresql":
@@ -174,8 +191,10 @@ def _sign_in_to_server(db: Database, email: str, password: str) -> Actor:
     the password (and slows down guessing, see the README). Then the person's row says who
     they are; the connection stays theirs for everything they do."""
     from sqlalchemy.exc import DBAPIError
+    from sqlmodel import select
 
     from db import schema
+    from db.models import Person
     from db.pg_roles import role_name
     from recruit_app.errors import SchemaTooNew
 
@@ -276,13 +295,20 @@ def _seconds(count: int) -> str:
 
 def create_first_administrator(db: Database, *, email: str, name: str, password: str) -> Actor:
     """Set-up: the first administrator of a database that has none yet."""
+    from sqlmodel import select
+
+    from db import pg_roles
+    from db.models import Person, id_of
+    from recruit_app.services.people import clean_person
+    from recruit_app.services.uow import unit_of_work
+
     name, email, _role = clean_person(name, email, "administrator")
     hashed = hash_password(password)
     server = db.backend == "postgresql"  # the server keeps the password, as its verifier
     actor = Actor(name=name, role="administrator")
     ctx = ServiceContext(db=db, actor=actor)
     with unit_of_work(ctx) as session:
-        if _administrators(session) > 0:
+        if _administrators(session.connection()) > 0:
             raise PermissionDenied(
                 "This database already has an administrator: sign in as them to add people."
             )
@@ -312,6 +338,9 @@ def create_first_administrator(db: Database, *, email: str, name: str, password:
 
 def change_password(ctx: ServiceContext, old: str, new: str) -> None:
     """The person acting changes their own password, proving the old one."""
+    from db.models import Person
+    from recruit_app.services.uow import unit_of_work
+
     if ctx.actor.person_id is None:
         raise ValidationError("The desktop's owner has no password to change.")
     hashed = hash_password(new)
@@ -341,8 +370,11 @@ def _change_password_on_server(ctx: ServiceContext, old: str, new: str) -> None:
     takes the new one as a verifier made here."""
     from sqlalchemy.exc import DBAPIError
 
+    from db import pg_roles
     from db.database import Database
     from db.engine import make_engine
+    from db.models import Person
+    from recruit_app.services.uow import unit_of_work
 
     with unit_of_work(ctx, read_only=True) as session:
         person = session.get(Person, ctx.actor.person_id)
@@ -377,6 +409,10 @@ def _change_password_on_server(ctx: ServiceContext, old: str, new: str) -> None:
 
 def reset_password(ctx: ServiceContext, person_id: int, new: str) -> None:
     """An administrator sets someone's password (and lifts any wait after failures)."""
+    from db import pg_roles
+    from db.models import Person
+    from recruit_app.services.uow import unit_of_work
+
     require(ctx.actor, "people.manage")
     hashed = hash_password(new)
     server = ctx.db.backend == "postgresql"  # the server keeps the password, as its verifier
@@ -412,6 +448,8 @@ def _record(
     before: dict[str, object] | None,
     after: dict[str, object] | None,
 ) -> None:
+    from db import audit
+
     # Passwords and their hashes never go into the audit trail.
     audit.record(
         session,

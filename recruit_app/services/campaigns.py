@@ -27,37 +27,11 @@ from db.types import utcnow
 from recruit_app.domain.campaigns import clean_reference, clean_title, copy_title, next_reference
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import Use, campaign_for, check_campaign, visible_campaigns_clause
+from recruit_app.services.campaign_list import CampaignSummary
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.retention import redact_orphaned_events
 from recruit_app.services.uow import check_version, touch, unit_of_work
-
-
-@dataclass(frozen=True)
-class CampaignSummary:
-    """A campaign as lists show it."""
-
-    id: int
-    reference: str
-    title: str
-    status: str
-    archived: bool
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    updated_by: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "reference": self.reference,
-            "title": self.title,
-            "status": self.status,
-            "archived": self.archived,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-            "updated_by": self.updated_by,
-            "version": self.version,
-        }
 
 
 @dataclass(frozen=True)

@@ -7,35 +7,44 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, table
 
 from db import schema
 from db.backup import backup_sqlite
 from db.database import Database, open_database
 from db.engine import parse_database_url
-from db.models import AuditEvent, Campaign, Candidate, Person, Score, Stage
 from recruit_app.errors import DatabaseUnavailable, ValidationError
+from recruit_app.library import builtin
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 
+# What `db info` counts, by table name: plain SQL, so support's first question loads none
+# of the table classes.
 COUNTED = {
-    "campaigns": Campaign,
-    "stages": Stage,
-    "candidates": Candidate,
-    "people": Person,
-    "scores": Score,
-    "audit_events": AuditEvent,
+    "campaigns": "campaign",
+    "stages": "stage",
+    "candidates": "candidate",
+    "people": "person",
+    "scores": "score",
+    "audit_events": "audit_event",
 }
 
 
 def open_db(url: str, *, migrate: bool = True) -> Database:
-    """Open (and by default migrate) the database at `url`, with the built-in library loaded."""
-    from recruit_app.services.library import ensure_builtin_library
+    """Open (and by default migrate) the database at `url`, with the built-in library loaded.
 
+    The library is compared at every opening, because the database may have been written
+    by another desktop or restored from a copy since: one row read in plain SQL against a
+    hash of the shipped files. Only when they differ are the library's parsers and tables
+    loaded to refresh it.
+    """
     db = open_database(url, migrate=migrate)
     if migrate and not db.awaiting_sign_in:
         try:
-            ensure_builtin_library(db)
+            if db.meta(builtin.META_KEY) != builtin.fingerprint():
+                from recruit_app.services.library import ensure_builtin_library
+
+                ensure_builtin_library(db)
         except BaseException:
             db.dispose()
             raise
@@ -72,9 +81,9 @@ def database_info(db: Database) -> DatabaseInfo:
     counts: dict[str, int] = {}
     if db.revision is not None:
         with db.reader.connect() as connection:
-            for name, table in COUNTED.items():
+            for name, table_name in COUNTED.items():
                 counts[name] = connection.execute(
-                    select(func.count()).select_from(table)
+                    select(func.count()).select_from(table(table_name))
                 ).scalar_one()
     size = None
     if db.target.path is not None and db.target.path.exists():

@@ -36,7 +36,7 @@ from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, not_saved, touch, unit_of_work
 
-BUILTIN_KEY = "builtin_library"
+BUILTIN_KEY = builtin.META_KEY
 SYSTEM = "Recruit"
 
 
@@ -118,10 +118,8 @@ def ensure_builtin_library(db: Database) -> bool:
     stamp = builtin.fingerprint()
     # Read first, without the write lock, so every start does not queue behind another
     # desktop's long import; then again under the lock, in case someone just loaded it.
-    with db.session(read_only=True) as session:
-        current = session.get(AppMeta, BUILTIN_KEY)
-        if current is not None and current.value == stamp:
-            return False
+    if db.meta(BUILTIN_KEY) == stamp:
+        return False
     try:
         return _load_builtin_library(db, stamp)
     except DBAPIError as exc:

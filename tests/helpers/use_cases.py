@@ -429,8 +429,18 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         "packs.export_pack": pack,
         "slots.list_slots": lambda w, ctx, sid: repr(slots.list_slots(ctx, sid)),
         "slots.export_calendars": calendars,
+        "results.results_screen": lambda w, ctx, sid: repr(
+            results.results_screen(ctx, w.ids.campaign_id, sid, every_pair=True)
+        ),
+        "scoring.scoring_screen": lambda w, ctx, sid: repr(
+            scoring.scoring_screen(ctx, w.ids.campaign_id, sid, ctx.actor.person_id, False)
+        ),
         # The chair's own view (a member is refused it, see the table).
         "results.moderation_view": lambda w, ctx, sid: repr(results.moderation_view(ctx, sid)),
+        "results.moderation_pair": lambda w, ctx, sid: "\n".join(
+            repr(results.moderation_pair(ctx, sid, p.candidate_id, p.cell_id))
+            for p in results.moderation_view(ctx, sid)
+        ),
     }
 
 
@@ -439,7 +449,8 @@ SEEING_PATHS = _seeing_paths()
 
 def seer(path: str, stage: str) -> str:
     """Who looks: Tom, who sits on both stages, or for the pairs to moderate the chair."""
-    return CHAIRS[stage] if path == "results.moderation_view" else "panel_on"
+    chairs_only = ("results.moderation_view", "results.moderation_pair")
+    return CHAIRS[stage] if path in chairs_only else "panel_on"
 
 
 def names_seen(text: str, names: set[str]) -> set[str]:
@@ -620,6 +631,12 @@ def _score_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         ),
         "scoring.export_workbook": workbook,
         "candidates.list_candidates": outcomes,
+        "results.results_screen": lambda w, ctx, sid: repr(
+            results.results_screen(ctx, w.ids.campaign_id, sid, every_pair=True)
+        ),
+        "scoring.scoring_screen": lambda w, ctx, sid: repr(
+            scoring.scoring_screen(ctx, w.ids.campaign_id, sid, ctx.actor.person_id, False)
+        ),
     }
 
 
@@ -677,6 +694,14 @@ class UseCase:
     @property
     def function(self) -> str:
         return self.key.split("[", 1)[0]
+
+
+def _first_pair(w: World) -> tuple[int, int]:
+    """The first interviewee's first criterion at the video interview (as the owner sees)."""
+    from recruit_app.services import results
+
+    pair = results.moderation_view(w.admin, w.ids.interview_id)[0]
+    return pair.candidate_id, pair.cell_id
 
 
 def _assessor(w: World, ctx: ServiceContext) -> int:
@@ -835,6 +860,7 @@ def _use_cases() -> list[UseCase]:
         auth,
         branding,
         campaign_files,
+        campaign_list,
         campaign_report,
         campaigns,
         candidate_data,
@@ -860,6 +886,10 @@ def _use_cases() -> list[UseCase]:
 
     def list_campaigns(w: World, ctx: ServiceContext) -> Seen:
         found = campaigns.list_campaigns(ctx, include_archived=True)
+        return Seen(any(c.id == w.ids.campaign_id for c in found))
+
+    def list_campaigns_plain(w: World, ctx: ServiceContext) -> Seen:
+        found = campaign_list.list_campaigns(ctx, include_archived=True)
         return Seen(any(c.id == w.ids.campaign_id for c in found))
 
     def audit_events(w: World, ctx: ServiceContext) -> Seen:
@@ -1033,6 +1063,12 @@ def _use_cases() -> list[UseCase]:
         UseCase(
             "campaigns.list_campaigns",
             list_campaigns,
+            _cells(*MANAGERS, "panel_on", "panel_elsewhere", hidden=("rm_other", "panel_outsider")),
+            postgres=True,
+        ),
+        UseCase(  # the command line's plain-SQL list: the same cells
+            "campaign_list.list_campaigns",
+            list_campaigns_plain,
             _cells(*MANAGERS, "panel_on", "panel_elsewhere", hidden=("rm_other", "panel_outsider")),
             postgres=True,
         ),
@@ -1516,6 +1552,19 @@ def _use_cases() -> list[UseCase]:
             where="the video interview, Tom chairs it",
         ),
         UseCase(
+            "results.moderation_pair",
+            lambda w, ctx: results.moderation_pair(ctx, w.ids.interview_id, *_first_pair(w)),
+            VIEW_STAGE,
+            where="the video interview, Tom chairs it",
+        ),
+        UseCase(
+            "results.moderation_pair[member]",
+            lambda w, ctx: results.moderation_pair(ctx, w.ids.interview_id, *_first_pair(w)),
+            MANAGE,
+            where="the video interview, Hannah is a member, not the chair",
+            acting={"panel_on": "hannah"},
+        ),
+        UseCase(
             "results.moderation_view[member]",
             lambda w, ctx: results.moderation_view(ctx, w.ids.interview_id),
             MANAGE,
@@ -1584,6 +1633,13 @@ def _use_cases() -> list[UseCase]:
             writes=True,
             values="after",
             where="the video interview",
+            postgres=True,
+        ),
+        UseCase(
+            "results.results_screen",
+            lambda w, ctx: results.results_screen(ctx, w.ids.campaign_id, w.ids.interview_id),
+            VIEW_CAMPAIGN,
+            where="the video interview (elsewhere: the stage they sit on)",
             postgres=True,
         ),
         UseCase(
@@ -1720,6 +1776,15 @@ def _use_cases() -> list[UseCase]:
             values="both",
             prepare=_drafts,
             where="Tom's draft at the video interview, changed",
+        ),
+        UseCase(
+            "scoring.scoring_screen",
+            lambda w, ctx: scoring.scoring_screen(
+                ctx, w.ids.campaign_id, w.ids.interview_id, _assessor(w, ctx), False
+            ),
+            VIEW_CAMPAIGN,
+            where="the video interview, their own sheet (elsewhere: the stage they sit on)",
+            postgres=True,
         ),
         UseCase(
             "scoring.scoring_sheet",
