@@ -37,6 +37,7 @@ from ui.widgets import load_waits
 if TYPE_CHECKING:
     from recruit_app.services.results import ModerationPair, ResultRow, ResultsView
 
+FIT_ROWS = 60  # rows a column's width is measured on: two screenfuls
 SELECT_ROWS = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
 REFRESH_ON = frozenset(
     {change_bus.SCORES, change_bus.CANDIDATES, change_bus.STAGES, change_bus.DATABASE}
@@ -120,11 +121,16 @@ class ResultsTab(QWidget):
         rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
         header = table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # Columns are measured on the first rows, once per reload: measured on every row and
+        # again at each change (ResizeToContents), 10,000 rows cost seconds, and an
+        # outcome's one changed row measured them all again.
+        header.setResizeContentsPrecision(FIT_ROWS)
 
         def fit() -> None:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            table.resizeColumnsToContents()
             # The last column (flags, agreed, label) takes what is left and elides; sized to
             # its contents it would push the table into a sideways scroll.
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             if model.columnCount() > 0:
                 header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
 
