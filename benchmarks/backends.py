@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db.engine import parse_database_url
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, parse_database_url
+
+# What db.engine._sqlite_on_connect sets on every connection the app opens.
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA secure_delete=ON",
+)
 
 
 @dataclass(frozen=True)
@@ -28,9 +37,14 @@ class Backend:
         return "?" if self.name == "sqlite" else "%s"
 
     def connect(self) -> Any:
-        """A bare DBAPI connection to the same database."""
+        """A bare DBAPI connection to the same database, set up as the app sets up its own
+        (db.engine): on SQLite foreign keys on, the same journal, sync and busy settings,
+        and no transaction begun by the driver (the baselines begin their own)."""
         if self.name == "sqlite":
-            return sqlite3.connect(self.url)
+            connection = sqlite3.connect(self.url, isolation_level=None)
+            for pragma in SQLITE_PRAGMAS:
+                connection.execute(pragma)
+            return connection
         import psycopg
 
         return psycopg.connect(_conninfo(self.url))

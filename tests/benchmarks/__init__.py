@@ -1,0 +1,1 @@
+"""Tests: the benchmarks' bare baselines do the same work as the app."""
