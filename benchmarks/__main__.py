@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import packs, row_security, scheduling, scoring_jobs, screens, startup
+from benchmarks import commands, packs, row_security, scheduling, scoring_jobs, screens, startup
 from benchmarks.harness import Result, print_table, write_json
 
 PG_ENV = "RECRUIT_APP_BENCH_PG"
@@ -16,6 +16,7 @@ PG_ENV = "RECRUIT_APP_BENCH_PG"
 # Each takes `quick`, and those with database jobs also `pg_url`.
 SUITES: dict[str, Callable[..., list[Result]]] = {
     "startup": startup.run,
+    "commands": commands.run,
     "scheduling": scheduling.run,
     "scoring": scoring_jobs.run,
     "screens": screens.run,
