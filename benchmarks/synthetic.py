@@ -104,6 +104,7 @@ LAST = [
 ]
 CRITERIA = 7
 ASSESSORS = 3
+MODERATION_SPREAD = 3  # scores this far apart need an agreed score
 DOMAINS = ["example.com", "example.org", "example.net"]
 
 
@@ -191,7 +192,7 @@ def stage_with_panel(database: Database, campaign_id: int) -> tuple[int, list[in
             name="Sift",
             kind="sift",
             min_assessors=3,
-            moderation_spread=7,
+            moderation_spread=MODERATION_SPREAD,
             updated_at=now,
         )
         assessors = [
@@ -220,21 +221,19 @@ def score_rows(
     cells: list[int],
     assessors: list[int],
     limit: int | None = None,
+    seed: int = 11,
 ) -> list[dict[str, Any]]:
+    """Every assessor's submitted score for every candidate and criterion, varied as real
+    sifts are: each candidate has an underlying strength, each assessor a slight lean, each
+    score some noise, and about one pair in twenty a disagreement wide enough to need
+    moderation (`agreed_rows` settles some). Scores are whole points on 1-7, so totals tie."""
     now = datetime.now(UTC)
-    with database.session() as session:
-        found = session.exec(
-            select(Candidate.id)
-            .where(Candidate.campaign_id == campaign_id)
-            .order_by(col(Candidate.id))
-        ).all()
-    ids = [c for c in found if c is not None]  # primary keys: never None
     rows = [
         {
             "stage_criterion_id": cell,
             "candidate_id": cid,
             "assessor_id": person,
-            "value": 1 + (cid * 7 + n * 3 + person) % 7,
+            "value": value,
             "evidence": "",
             "status": "submitted",
             "submitted_at": now,
@@ -242,8 +241,63 @@ def score_rows(
             "updated_at": now,
             "updated_by": "benchmark",
         }
-        for cid in ids
-        for n, cell in enumerate(cells)
-        for person in assessors
+        for cid, cell, person, value in varied_scores(
+            _candidate_ids(database, campaign_id), cells, assessors, seed
+        )
     ]
     return rows[:limit] if limit else rows
+
+
+def _candidate_ids(database: Database, campaign_id: int) -> list[int]:
+    with database.session() as session:
+        found = session.exec(
+            select(Candidate.id)
+            .where(Candidate.campaign_id == campaign_id)
+            .order_by(col(Candidate.id))
+        ).all()
+    return [c for c in found if c is not None]  # primary keys: never None
+
+
+def varied_scores(
+    candidates: list[int], cells: list[int], assessors: list[int], seed: int = 11
+) -> list[tuple[int, int, int, int]]:
+    """(candidate, cell, assessor, value) for every combination; see score_rows."""
+    rng = random.Random(seed)
+    lean = {person: rng.choice((-0.4, 0.0, 0.3)) for person in assessors}
+    found = []
+    for cid in candidates:
+        strength = rng.gauss(4.3, 1.1)
+        for cell in cells:
+            merit = strength + rng.gauss(0, 0.7)
+            wide = rng.random() < 0.05  # one assessor saw it quite differently
+            for n, person in enumerate(assessors):
+                value = merit + lean[person] + rng.gauss(0, 0.5)
+                if wide and n == 0:
+                    value += rng.choice((-3.2, 3.2))
+                found.append((cid, cell, person, min(7, max(1, round(value)))))
+    return found
+
+
+def agreed_rows(
+    scores: list[dict[str, Any]], spread: int, share: float = 0.5, seed: int = 13
+) -> list[dict[str, Any]]:
+    """Agreed scores for `share` of the (candidate, criterion) pairs whose scores differ by
+    `spread` or more: the median of the three, as a panel usually settles."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    pairs: dict[tuple[int, int], list[int]] = {}
+    for row in scores:
+        pairs.setdefault((row["candidate_id"], row["stage_criterion_id"]), []).append(row["value"])
+    return [
+        {
+            "stage_criterion_id": cell,
+            "candidate_id": cid,
+            "value": sorted(values)[len(values) // 2],
+            "rationale": "Agreed at moderation.",
+            "version": 1,
+            "updated_at": now,
+            "updated_by": "benchmark",
+        }
+        for (cid, cell), values in pairs.items()
+        if max(values) - min(values) >= spread and rng.random() < share
+    ]
