@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from db import audit
 from db.bulk import insert_rows
@@ -174,6 +174,33 @@ def _members_in(session: Session, ctx: ServiceContext, stage_id: int) -> list[Pa
     return members
 
 
+def other_scores(
+    ctx: ServiceContext, stage_id: int, assessor_id: int, candidate_id: int, cell_id: int
+) -> tuple[OtherScore, ...] | None:
+    """The other assessors' submitted scores on one cell of a member's sheet, or None while
+    the member has not submitted their own for the candidate (independence): what the
+    screen shows beside the cell in front."""
+    require(ctx.actor, "campaign.view")
+    _may_score_as(ctx, assessor_id)
+    with unit_of_work(ctx, read_only=True) as session:
+        stage = _stage(session, ctx, stage_id, "view")
+        _seat(session, stage, assessor_id)
+        cells = select(StageCriterion.id).where(StageCriterion.stage_id == stage.id)
+        count = len(criteria_of_stage(session, stage))
+        sent = session.exec(
+            select(func.count()).where(
+                col(Score.stage_criterion_id).in_(cells),
+                Score.assessor_id == assessor_id,
+                Score.candidate_id == candidate_id,
+                Score.status == "submitted",
+            )
+        ).one()
+        if not count or sent < count:
+            return None
+        found = _others(session, cells, assessor_id, {candidate_id}, candidate_id=candidate_id)
+        return found.get((candidate_id, cell_id), ())
+
+
 @dataclass(frozen=True)
 class StageChoice:
     id: int
@@ -229,7 +256,7 @@ def scoring_screen(
             assessor_id = me if me in ids else (ids[0] if ids else None)
         sheet = None
         if stage_id is not None and assessor_id is not None:
-            sheet = _sheet_in(session, ctx, stage_id, assessor_id, by_criterion)
+            sheet = _sheet_in(session, ctx, stage_id, assessor_id, by_criterion, False)
         return ScoringScreen(
             overview.reference, choices, stage_id, members, assessor_id, sheet, by_criterion
         )
@@ -322,10 +349,17 @@ def scoring_sheet(
 
 
 def _sheet_in(
-    session: Session, ctx: ServiceContext, stage_id: int, assessor_id: int, by_criterion: bool
+    session: Session,
+    ctx: ServiceContext,
+    stage_id: int,
+    assessor_id: int,
+    by_criterion: bool,
+    with_others: bool = True,
 ) -> ScoringSheet:
     """Within the caller's transaction (a writing one where `by_criterion`: the member's
-    shuffle is recorded the first time): what scoring_sheet returns."""
+    shuffle is recorded the first time): what scoring_sheet returns. Without `with_others`
+    the sheet holds no one else's scores (`others` empty): the screen reads them for the
+    cell in front (other_scores), as a full sheet holds 140,000 of them."""
     _may_score_as(ctx, assessor_id)
     stage = _stage(session, ctx, stage_id, "view")
     seat = _seat(session, stage, assessor_id)
@@ -335,7 +369,9 @@ def _sheet_in(
     people = assigned_candidates(session, stage, seat)
     ids = [c.id for c in people]
     conflicted = _conflicted(session, assessor_id, ids)
-    mine, others, submitted = _scores(session, stage, assessor_id, ids, len(criteria))
+    mine, submitted = _scores(session, stage, assessor_id, ids, len(criteria))
+    cells_here = select(StageCriterion.id).where(StageCriterion.stage_id == stage.id)
+    others = _others(session, cells_here, assessor_id, submitted) if with_others else {}
     candidates = tuple(
         SheetCandidate(
             c.id,
@@ -374,9 +410,9 @@ def _label(candidate: Candidate, name_blind: bool) -> str:
 
 def _scores(
     session: Session, stage: Stage, assessor_id: int, ids: list[int], criteria_count: int
-) -> tuple[dict[tuple[int, int], MyScore], dict[tuple[int, int], tuple[OtherScore, ...]], set[int]]:
-    """The member's own scores, and others' submitted scores only for the candidates the
-    member has submitted (independence). Plain rows: a big sheet holds tens of thousands."""
+) -> tuple[dict[tuple[int, int], MyScore], set[int]]:
+    """The member's own scores, and the candidates they have submitted (every criterion).
+    Plain rows: a big sheet holds tens of thousands."""
     cells = select(StageCriterion.id).where(StageCriterion.stage_id == stage.id)
     rows = plain_rows(
         session,
@@ -400,12 +436,19 @@ def _scores(
                 sent[candidate] += 1
     # Submitted means every criterion: a partial import leaves the rest to be entered.
     submitted = {candidate for candidate, count in sent.items() if count >= criteria_count}
-    return mine, _others(session, cells, assessor_id, submitted), submitted
+    return mine, submitted
 
 
 def _others(
-    session: Session, cells: Any, assessor_id: int, submitted: set[int]
+    session: Session,
+    cells: Any,
+    assessor_id: int,
+    submitted: set[int],
+    *,
+    candidate_id: int | None = None,
 ) -> dict[tuple[int, int], tuple[OtherScore, ...]]:
+    """Others' submitted scores, for the candidates this member has submitted
+    (independence): `submitted`, or `candidate_id` alone."""
     if not submitted:
         return {}
     mine_submitted = select(Score.candidate_id).where(
@@ -428,6 +471,7 @@ def _others(
             Score.assessor_id != assessor_id,
             Score.status == "submitted",
             col(Score.candidate_id).in_(mine_submitted),
+            *([Score.candidate_id == candidate_id] if candidate_id is not None else []),
         ),
     )
     others: dict[tuple[int, int], list[OtherScore]] = {}

@@ -386,6 +386,19 @@ def file_text(path: Path, *, sheets: str = "") -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
+def _others_text(w: World, ctx: ServiceContext, stage_id: int) -> str:
+    """Every cell of the looker's own sheet as the screen reads it beside the sheet."""
+    from recruit_app.services import scoring
+
+    person = ctx.actor.person_id or 0
+    sheet = scoring.scoring_sheet(ctx, stage_id, person)
+    return "\n".join(
+        repr(scoring.other_scores(ctx, stage_id, person, c.id, cell.cell_id))
+        for c in sheet.candidates
+        for cell in sheet.criteria
+    )
+
+
 def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
     """Every service path that shows a stage's candidates to a panel member, as text."""
     from recruit_app.services import candidates, packs, panel_pack, results, scoring, slots
@@ -637,6 +650,7 @@ def _score_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         "scoring.scoring_screen": lambda w, ctx, sid: repr(
             scoring.scoring_screen(ctx, w.ids.campaign_id, sid, ctx.actor.person_id, False)
         ),
+        "scoring.other_scores": _others_text,
     }
 
 
@@ -1776,6 +1790,15 @@ def _use_cases() -> list[UseCase]:
             values="both",
             prepare=_drafts,
             where="Tom's draft at the video interview, changed",
+        ),
+        UseCase(
+            "scoring.other_scores",
+            lambda w, ctx: scoring.other_scores(
+                ctx, w.ids.interview_id, _assessor(w, ctx), *_first_pair(w)
+            ),
+            VIEW_STAGE,
+            where="the video interview, a cell of their own sheet (managers: Tom's)",
+            postgres=True,
         ),
         UseCase(
             "scoring.scoring_screen",

@@ -349,6 +349,9 @@ def test_submitting_needs_every_criterion_then_shows_the_others(qtbot, tab, tmp_
     assert tab.model.index(0, 1).data() == "5"
     assert tab.detail.evidence.isReadOnly()
     assert tab.detail.others_box.isVisibleTo(tab)
+    # The sheet holds nobody else's scores: the cell in front reads them.
+    assert tab.model.sheet.others == {}
+    qtbot.waitUntil(lambda: "Tom Okonkwo" in tab.detail.others.text())
     assert "<b>Tom Okonkwo</b>: 5 Good demonstration" in tab.detail.others.text()
     assert f"{TOM_SAYS} (DATM)" in tab.detail.others.text()
     assert tab.detail.evidence_state.text() == "Read only: submitted."

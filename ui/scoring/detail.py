@@ -41,6 +41,7 @@ class CellView:
     evidence: str
     locked: str | None  # in a few words, why nothing can be typed; None when it can
     others: tuple[OtherScore, ...] | None  # None until this member has submitted
+    others_reading: bool = False  # submitted, and the others' scores are being read
 
 
 def escape(text: str) -> str:
@@ -214,6 +215,10 @@ class DetailPanel(QWidget):
 
     def _show_others(self, cell: CellView) -> None:
         # Independence: nothing about anyone else's scoring until this member has submitted.
+        if cell.others_reading:
+            self.others_box.show()
+            self.others.setText("<i>Reading the other assessors' scores…</i>")
+            return
         if cell.others is None:
             self.others_box.hide()
             self.others.setText("")

@@ -12,7 +12,7 @@ from ui.scoring.detail import CellView
 from ui.scoring.saver import DraftSaver, Target
 
 if TYPE_CHECKING:
-    from recruit_app.services.scoring import MyScore
+    from recruit_app.services.scoring import MyScore, OtherScore
     from ui.scoring.scoring_tab import ScoringTab
     from ui.scoring.sheet_model import Key
 
@@ -28,6 +28,9 @@ class DraftEditing(QObject):
         self.tab = tab
         self.evidence_target: Target | None = None  # the cell whose note is in the editor
         self.reload_when_idle = False
+        # Others' scores of the cells shown so far (None: not to be seen yet), and reading.
+        self.others: dict[Key, tuple[OtherScore, ...] | None] = {}
+        self._reading_others: set[Key] = set()
         self.saver = DraftSaver(tab.context, self._version_of, self)
         self.saver.saved.connect(self._saved)
         self.saver.failed.connect(self._failed)
@@ -80,6 +83,7 @@ class DraftEditing(QObject):
         assert criterion is not None
         self.evidence_target = target = (sheet.stage_id, sheet.assessor_id, key)
         wanted = self.saver.wanted(target)
+        others = self.others_of(key) if candidate.submitted else None
         detail.show_cell(
             CellView(
                 candidate.label,
@@ -88,11 +92,51 @@ class DraftEditing(QObject):
                 model.shown_value(key),
                 wanted[1] if wanted else model.score(key).evidence,
                 model.lock_words(index.row()),
-                sheet.others.get(key, ()) if candidate.submitted else None,
+                others,
+                others_reading=candidate.submitted and others is None,
             )
         )
         if wanted is not None:
             detail.set_evidence_state("Saving…")
+
+    def others_of(self, key: Key) -> tuple[OtherScore, ...] | None:
+        """Others' scores on the cell, as read; None while they are being read (the sheet
+        holds none: a full one would hold 140,000, so each cell's are read when shown)."""
+        if key in self.others:
+            return self.others[key] or ()
+        sheet = self.tab.model.sheet
+        if sheet is None or key in self._reading_others:
+            return None
+        self._reading_others.add(key)
+        ctx = self.tab.context.service_context()
+        stage_id, assessor_id, (candidate_id, cell_id) = sheet.stage_id, sheet.assessor_id, key
+
+        def done(found: tuple[OtherScore, ...] | None) -> None:
+            self._reading_others.discard(key)
+            if self.tab.model.sheet is not sheet:
+                return  # another sheet is shown now
+            self.others[key] = found
+            if self.tab.model.key_at(self.tab.table.currentIndex()) == key:
+                self.show_current()
+
+        def failed(exc: BaseException) -> None:
+            self._reading_others.discard(key)
+            if isinstance(exc, RecruitError):
+                self.tab.say(f"The other assessors' scores could not be read: {exc.message}")
+            else:
+                self.tab.dialog = error_box(self.tab, exc, "Scoring")
+
+        from recruit_app.services.scoring import other_scores
+
+        self.tab.context.reads.start(
+            lambda: other_scores(ctx, stage_id, assessor_id, candidate_id, cell_id), done, failed
+        )
+        return None
+
+    def forget_others(self) -> None:
+        """A new sheet: the others' scores read for the old one go."""
+        self.others.clear()
+        self._reading_others.clear()
 
     def _typing_changed(self) -> None:
         """The scale follows the keys: what is typed is highlighted before Enter takes it."""

@@ -239,6 +239,7 @@ class ScoringTab(QWidget):
         self.stage_id, self.assessor_id = data.stage_id, data.assessor_id
         self._fill_combos(data)
         self.drafts.evidence_target = None
+        self.drafts.forget_others()
         self.model.set_sheet(data.sheet)
         self.table.fit_columns()
         self._show_sheet_state(data, keep_status=same_sheet)
