@@ -258,9 +258,14 @@ def _below(value: float, mark: float) -> bool:
 
 def _merit_key(rules: StageRules, item: _Scored) -> tuple[float, ...]:
     """Total, then lead criteria, then every criterion in matrix order: never name or time."""
-    scores = [round(item.scores[c.code] or 0.0, _PLACES) for c in rules.criteria]
-    leads = [s for c, s in zip(rules.criteria, scores, strict=True) if c.lead]
-    return (round(item.total or 0.0, _PLACES), *leads, *scores)
+    # Only a passing candidate has a key, and a passing one has every score.
+    scores = [round(v or 0.0, _PLACES) for v in item.scores.values()]
+    leads = _lead_positions(rules)
+    return (round(item.total or 0.0, _PLACES), *(scores[n] for n in leads), *scores)
+
+
+def _lead_positions(rules: StageRules) -> tuple[int, ...]:
+    return tuple(n for n, c in enumerate(rules.criteria) if c.lead)
 
 
 def _merit_order(rules: StageRules, passing: list[_Scored]) -> list[_Scored]:

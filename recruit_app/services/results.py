@@ -56,7 +56,7 @@ from recruit_app.services.access import (
     score_sight,
     stage_for,
 )
-from recruit_app.services.candidates import candidate_rows_at_stage
+from recruit_app.services.candidates import StageCandidate, candidate_rows_at_stage
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import ALLOWED, require
 from recruit_app.services.scoring import stage_scale
@@ -399,17 +399,19 @@ def _compute(
         is_sift=stage.kind == "sift",
     )
     resolved = set(stage.tie_progress) if stage.tie_note else set()
+    none: dict[str, Summary] = {}
+    no_agreed: dict[str, float] = {}
     scores = [
         CandidateScores(
             candidate_id=p.id,
             number=p.candidate_number,
             guaranteed_interview=p.guaranteed_interview,
-            submitted=submitted.get(p.id, {}),
+            submitted=submitted.get(p.id, none),
             agreed={
-                codes[cell]: float(m.value)
-                for cell, m in agreed.get(p.id, {}).items()
-                if cell in codes
-            },
+                codes[cell]: float(m.value) for cell, m in agreed[p.id].items() if cell in codes
+            }
+            if p.id in agreed
+            else no_agreed,
             resolved_tie=p.id in resolved,
         )
         for p in people
@@ -417,7 +419,7 @@ def _compute(
     return criteria, people, compute_results(rules, scores)
 
 
-def _label(candidate: Candidate, hidden: bool) -> str:
+def _label(candidate: Candidate | StageCandidate, hidden: bool) -> str:
     if hidden:
         return f"Candidate {candidate.candidate_number}"
     return f"{candidate.candidate_number} {candidate.first_name} {candidate.last_name}".strip()
