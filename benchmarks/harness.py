@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import statistics
@@ -13,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from recruit_app.memory import settle_memory
 
 RESULTS_DIR = Path(__file__).parent / "results"
 # The fields of a job in results/latest.json (README, tests/acceptance/test_benchmarks_run.py).
@@ -101,9 +102,9 @@ def summarise(
 
 def settle() -> None:
     """After a job's set-up, as the app does once started (ui.app.settle_memory): objects made
-    so far leave the garbage collector's reach, so its full passes do not walk them."""
-    gc.collect()
-    gc.freeze()
+    so far leave the garbage collector's reach, so its full passes do not walk them, and its
+    first pass waits for as many new objects. App and baseline run in this process alike."""
+    settle_memory()
 
 
 def time_calls(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from recruit_app.memory import settle_memory
 from recruit_app.settings import Settings
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -31,15 +31,6 @@ class _AfterFirstPaint(QObject):
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self.then)
         return False
-
-
-def settle_memory() -> None:
-    """Once started, move every object so far (modules, Qt wrappers, mappers, the library)
-    out of the garbage collector's reach. They live as long as the app, and without this each
-    full collection walks them all again: pauses of about 0.1 s measured while results or
-    big score sheets are built."""
-    gc.collect()
-    gc.freeze()
 
 
 def run_gui(db_url: str | None = None) -> int:
