@@ -16,10 +16,9 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
-from benchmarks.harness import Result, base_env, python, summarise
+from benchmarks.harness import Result, base_env, python, summarise, time_alternating
 from benchmarks.synthetic import add_campaign
 from db.database import open_database
 
@@ -79,31 +78,23 @@ def _bare(database: Path) -> list[str]:
     return [python(), "-c", BARE_LIST, str(database)]
 
 
-def process_seconds(command: list[str], env: dict[str, str], expect: int) -> float:
-    """Seconds from spawning `command` to its exit; it must list `expect` campaigns."""
-    start = time.perf_counter()
+def run_listing(command: list[str], env: dict[str, str], expect: int) -> None:
+    """Run `command` to its exit (timed by the caller); it must list `expect` campaigns."""
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{command[1:4]} failed (exit {done.returncode}): {done.stderr[-2000:]}")
     listed = json.loads(done.stdout)
     if len(listed) != expect:
         raise RuntimeError(f"{command[1:4]} listed {len(listed)} campaigns, not {expect}")
-    return seconds
 
 
 def alternate(
     app: list[str], baseline: list[str], env: dict[str, str], expect: int, repeat: int
 ) -> tuple[list[float], list[float]]:
-    """One warm-up of each, then `repeat` pairs: app, baseline, app, baseline..."""
-    process_seconds(app, env, expect)
-    process_seconds(baseline, env, expect)
-    app_samples: list[float] = []
-    base_samples: list[float] = []
-    for _ in range(repeat):
-        app_samples.append(process_seconds(app, env, expect))
-        base_samples.append(process_seconds(baseline, env, expect))
-    return app_samples, base_samples
+    """Whole processes, from spawn to exit, in turn: app, baseline, app, baseline..."""
+    return time_alternating(
+        lambda: run_listing(app, env, expect), lambda: run_listing(baseline, env, expect), repeat
+    )
 
 
 def run(quick: bool) -> list[Result]:
