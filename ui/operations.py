@@ -51,9 +51,13 @@ def _is_known(exc: BaseException) -> bool:
 
 
 def _owner_alive(callback: Callable[..., Any]) -> bool:
-    """False when the callback is a method of a widget already deleted (its window was
-    closed while the work ran): there is nothing left to show the result in."""
+    """False when the callback belongs to a widget already deleted (its window was closed
+    while the work ran): there is nothing left to show the result in. The widget is the
+    method's own object, or the `self` a function defined in one of its methods uses."""
     owner = getattr(callback, "__self__", None)
+    code, cells = getattr(callback, "__code__", None), getattr(callback, "__closure__", None)
+    if owner is None and code is not None and cells and "self" in code.co_freevars:
+        owner = cells[code.co_freevars.index("self")].cell_contents
     return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
