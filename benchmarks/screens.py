@@ -407,7 +407,9 @@ def _sheet_job(ctx: ServiceContext, big: Scored, repeat: int) -> Result:
 
 
 def _bare_sheet(path: Path, stage_id: int, member: int) -> None:
-    """The same reads with sqlite3, pivoted in Python, shown in a bare QTableView."""
+    """The same reads with sqlite3: the candidates, the criteria and the member's own scores
+    with what editing them needs (id, version, evidence, status), and who they have
+    submitted, pivoted in Python and shown in a bare QTableView."""
     with closing(sqlite3.connect(path)) as connection:
         people = connection.execute(
             "SELECT id, candidate_number, first_name, last_name FROM candidate "
@@ -420,20 +422,29 @@ def _bare_sheet(path: Path, stage_id: int, member: int) -> None:
                 "SELECT id FROM stage_criterion WHERE stage_id = ? ORDER BY position", (stage_id,)
             )
         ]
-        scores = {
-            (candidate, cell): value
-            for candidate, cell, value in connection.execute(
-                "SELECT s.candidate_id, s.stage_criterion_id, s.value FROM score s "
-                "JOIN stage_criterion c ON c.id = s.stage_criterion_id "
-                "WHERE c.stage_id = ? AND s.assessor_id = ?",
-                (stage_id, member),
-            )
-        }
+        scores = {}
+        sent: dict[int, int] = {}
+        for candidate, cell, score_id, version, value, evidence, status in connection.execute(
+            "SELECT s.candidate_id, s.stage_criterion_id, s.id, s.version, s.value, s.evidence, "
+            "s.status FROM score s JOIN stage_criterion c ON c.id = s.stage_criterion_id "
+            "WHERE c.stage_id = ? AND s.assessor_id = ?",
+            (stage_id, member),
+        ):
+            scores[(candidate, cell)] = (score_id, version, value, evidence, status)
+            if status == "submitted":
+                sent[candidate] = sent.get(candidate, 0) + 1
     rows = [
-        (f"{number} {first} {last}", *(scores.get((cid, cell)) for cell in cells))
+        (
+            f"{number} {first} {last}",
+            *(
+                found[2] if (found := scores.get((cid, cell))) is not None else None
+                for cell in cells
+            ),
+            "Submitted" if sent.get(cid, 0) >= len(cells) else "",
+        )
         for cid, number, first, last in people
     ]
-    view = _bare_view(rows, 8)
+    view = _bare_view(rows, 9)
     view.grab()
     view.close()
 
