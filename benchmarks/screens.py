@@ -81,6 +81,7 @@ AGREED_COLUMNS = (
     "updated_by",
 )
 TABLES = 10  # the campaign window's tabs
+RESULTS_TARGET_AT = 10_000  # candidates: the Results tab's 1 s target is set at this size
 
 
 @dataclass(frozen=True)
@@ -301,8 +302,9 @@ def _results_job(ctx: ServiceContext, scored: Scored, repeat: int) -> Result:
         "moderation and consistency read and painted",
         ours,
         baseline,
-        "ratio <= 2, under 1 s",
-        lambda m, r: r is not None and r <= 2 and m < 1.0,
+        # The target is at 10,000 candidates; the other sizes show the growth.
+        "ratio <= 2, under 1 s" if scored.count <= RESULTS_TARGET_AT else "ratio <= 2 (growth)",
+        lambda m, r: r is not None and r <= 2 and (m < 1.0 or scored.count > RESULTS_TARGET_AT),
     )
 
 
