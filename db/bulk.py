@@ -20,8 +20,10 @@ from sqlmodel import Session
 MAX_PARAMETERS = 65_535
 
 
-def _literal(value: Any, dialect_name: str) -> str:
-    """A constant as SQL text, stored exactly as the column types would store it."""
+def _literal(value: Any, dialect_name: str, percent_escaped: bool) -> str:
+    """A constant as SQL text, stored exactly as the column types would store it.
+    `percent_escaped`: the driver reads % as the start of a placeholder (psycopg), so a
+    literal one is written %%."""
     if isinstance(value, bool):
         if dialect_name == "sqlite":
             return "1" if value else "0"
@@ -31,6 +33,8 @@ def _literal(value: Any, dialect_name: str) -> str:
     if isinstance(value, datetime):  # as db.types.UTCDateTime stores it: naive UTC
         value = value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
     text = str(value).replace("'", "''")
+    if percent_escaped:
+        text = text.replace("%", "%%")
     return f"'{text}'"
 
 
@@ -53,7 +57,8 @@ def insert_rows(
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(quote(c) for c in [*columns, *constants])
     values = ", ".join(
-        [marker] * len(columns) + [_literal(v, dialect.name) for v in constants.values()]
+        [marker] * len(columns)
+        + [_literal(v, dialect.name, marker == "%s") for v in constants.values()]
     )
     head = f"INSERT INTO {quote(table.name)} ({names}) VALUES "
     as_json = [isinstance(table.c[c].type, JSON) for c in columns]

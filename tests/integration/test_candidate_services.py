@@ -191,3 +191,15 @@ def test_editing_checks_values_and_versions(database, ctx, campaign, tmp_path):
         svc.update_candidate(ctx, second.id, {"phone": "1"}, expected_version=second.version)
     with ctx.db.session() as session:
         assert session.get(Candidate, second.id).phone == "07700 900123"
+
+
+def test_an_importer_whose_name_holds_a_percent_sign_is_recorded_as_typed(ctx, campaign, tmp_path):
+    """Who imported is written into the bulk statement once: on PostgreSQL the driver reads
+    % as a placeholder, so "100%s" in a name refused the whole import."""
+    odd = ServiceContext(ctx.db, Actor("Ann 100%s O'Hara %(x)s"))
+    text = "First name,Last name,Email\nZoë,Pryce %s,zoe@example.org\n"
+    report = svc.import_candidates(odd, campaign.id, _write(tmp_path, "odd.csv", text))
+    assert report.imported == 1
+    with ctx.db.session() as session:
+        added = session.exec(select(Candidate).where(Candidate.campaign_id == campaign.id)).one()
+    assert (added.last_name, added.updated_by) == ("Pryce %s", "Ann 100%s O'Hara %(x)s")
