@@ -22,6 +22,7 @@ from recruit_app.domain.candidate_numbers import next_numbers
 from recruit_app.errors import Cancelled, NotFound, PermissionDenied, ValidationError
 from recruit_app.readmodels import IsCancelled, PhasedProgress
 from recruit_app.services.access import (
+    HIDDEN_DETAILS,
     Use,
     campaign_for,
     candidate_for,
@@ -398,22 +399,9 @@ def _outcomes(
     return found
 
 
-# What a list of candidates reads of each (CandidateView), as plain rows.
-LISTED_COLUMNS = (
-    "id",
-    "version",
-    "candidate_number",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "guaranteed_interview",
-    "redeployment",
-    "adjustments",
-    "extra_minutes",
-    "unavailable_dates",
-    "extra",
-)
+# What a list of candidates reads of each (CandidateView), as plain rows: who they are, and
+# every detail name-blind hides.
+LISTED_COLUMNS = ("id", "version", "candidate_number", *HIDDEN_DETAILS)
 
 
 def _view(c: Any, outcomes: dict[str, str], hidden: bool, waiting: str = "") -> CandidateView:
