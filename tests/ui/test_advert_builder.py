@@ -239,6 +239,28 @@ def test_adding_a_behaviour_from_the_library(qtbot, builder):
     assert levels[3][1][0] in builder.preview.toPlainText()  # its indicators at level 3
 
 
+def test_a_late_read_of_an_earlier_framework_does_not_replace_the_chosen_one(qtbot, builder):
+    """Choosing a framework while the first one's read is still running: the first read's
+    result arrives last and must not fill the list (CI saw 'SP-BEH' show another list)."""
+    from recruit_app.services.library import get_framework
+
+    builder.criteria.open_picker()
+    picker = builder.criteria.picker
+    qtbot.waitUntil(lambda: picker.frameworks.count() > 1, timeout=5000)
+    picker.frameworks.setCurrentIndex(picker.frameworks.findData("SP-BEH"))
+    qtbot.waitUntil(lambda: picker.criteria.count() == 9, timeout=5000)
+    other = next(
+        picker.frameworks.itemData(i)
+        for i in range(picker.frameworks.count())
+        if picker.frameworks.itemData(i) != "SP-BEH"
+    )
+    late = get_framework(builder.context.service_context(), other)
+    assert len([c for c in late.criteria if not c.retired]) != 9
+    picker._framework_loaded(other, late)
+    assert picker.criteria.count() == 9
+    assert picker.framework is not None and picker.framework.definition.code == "SP-BEH"
+
+
 def test_a_save_over_someone_elses_change_asks_what_to_keep(qtbot, builder):
     other = ServiceContext(builder.context.database, Actor("Sam Chair"))
     form = adverts.get_advert(other, builder.campaign_id)

@@ -363,9 +363,14 @@ class LibraryPicker(QDialog):
 
         code = self.frameworks.currentData()
         ctx = self.context.service_context()
-        self.context.reads.start(lambda: get_framework(ctx, code), self._framework_loaded)
+        self.context.reads.start(
+            lambda: get_framework(ctx, code),
+            lambda framework: self._framework_loaded(code, framework),
+        )
 
-    def _framework_loaded(self, framework: FrameworkView) -> None:
+    def _framework_loaded(self, code: str, framework: FrameworkView) -> None:
+        if code != self.frameworks.currentData():
+            return  # an earlier choice's read arriving after a later one's: not what is chosen
         self.framework = framework
         self.criteria.clear()
         for view in framework.criteria:
