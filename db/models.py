@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Index,
+    LargeBinary,
     MetaData,
     Text,
     UniqueConstraint,
@@ -46,6 +47,7 @@ CAMPAIGN_STATUSES = vocabulary.CampaignStatus.codes()
 OUTCOMES = vocabulary.Outcome.codes()
 SCORE_STATUSES = vocabulary.ScoreStatus.codes()
 SLOT_STATUSES = vocabulary.SlotStatus.codes()
+PART_KINDS = vocabulary.PartKind.codes()
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -270,6 +272,10 @@ class Advert(Versioned, table=True):
     complaints: str = Field(default="", sa_type=Text)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     published_version: int = Field(default=0)
+    # Word limits of the application form (0: none): the personal statement, and each
+    # answer against a criterion (a behaviour example, usually 250).
+    statement_word_limit: int = Field(default=0)
+    answer_word_limit: int = Field(default=0)
 
 
 class Post(Versioned, table=True):
@@ -564,6 +570,53 @@ class Outcome(Versioned, table=True):
     reserve_expires_on: date | None = None
     reserve_extended_by: str = Field(default="", max_length=200)
     feedback: str = Field(default="", sa_type=Text)  # the panel's words to the candidate
+
+
+# --- applications ------------------------------------------------------------------
+
+
+class ApplicationPart(Versioned, table=True):
+    """One part of a candidate's application: their CV, personal statement, an answer
+    against a criterion, an eligibility answer or an attached document.
+
+    The text as written (or extracted from the file) and, computed once at import, the
+    text with the candidate's own identifiers replaced by neutral marks: what a panel
+    member reads at a name-blind stage. The manager may correct the redaction. Original
+    files are kept as they came, so one backup, one retention rule and one erasure cover
+    them; erasing the candidate deletes these rows.
+    """
+
+    __tablename__ = "application_part"
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "key"),
+        CheckConstraint(_in("kind", PART_KINDS), name="kind_known"),
+        CheckConstraint("words >= 0", name="words_not_negative"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    # No index of its own: the unique index above starts with it.
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    # What a second import replaces: "answer:<criterion code>", "statement", "cv",
+    # "eligibility:<heading>", "document:<file name>".
+    key: str = Field(max_length=400)
+    kind: str = Field(max_length=20)
+    advert_criterion_id: int | None = _fk("advert_criterion.id", ondelete="SET NULL", nullable=True)
+    label: str = Field(default="", max_length=300)  # the heading or the file's name
+    position: int = Field(default=0)
+    text: str = Field(default="", sa_type=Text)
+    redacted_text: str = Field(default="", sa_type=Text)
+    # What was replaced, for the manager's review: [{"kind", "text", "start", "end"}]
+    # with offsets in `text`.
+    redactions: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    redaction_checked: bool = Field(default=False)  # a manager checked or corrected it
+    words: int = Field(default=0)
+    file_name: str = Field(default="", max_length=255)
+    media_type: str = Field(default="", max_length=120)
+    content: bytes | None = Field(default=None, sa_type=LargeBinary)
+    byte_size: int = Field(default=0)
+    no_text: bool = Field(default=False)  # a scanned file: needs reading in the original
+    note: str = Field(default="", max_length=300)
+    source: str = Field(default="", max_length=255)  # the file it was imported from
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # --- bookkeeping -------------------------------------------------------------------

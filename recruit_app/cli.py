@@ -797,6 +797,7 @@ def cmd_export_pack(args: argparse.Namespace) -> int:
             merge=args.merge,
             fmt=args.format,
             on_warning=_warn,
+            with_applications=args.with_applications,
         )
     finally:
         ctx.db.dispose()
@@ -839,6 +840,76 @@ def cmd_candidates_import(args: argparse.Namespace) -> int:
         print(f"{verb} {report.imported} candidates; skipped {len(report.skipped)} rows.")
         for problem in report.skipped:
             print(f"  line {problem.line}: {problem.message}")
+    return 0
+
+
+def cmd_applications_import(args: argparse.Namespace) -> int:
+    from recruit_app.domain.application_import import parse_overrides
+    from recruit_app.services.applications import import_applications
+
+    overrides = parse_overrides(args.map or [])
+    ctx = _context(args)
+    try:
+        report = import_applications(
+            ctx,
+            _campaign_id(ctx, args.reference),
+            Path(args.file) if args.file else None,
+            documents=Path(args.documents) if args.documents else None,
+            overrides=overrides,
+            dry_run=args.dry_run,
+        )
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        _print_json(report.to_json())
+        return 0
+    verb = "Would import" if report.dry_run else "Imported"
+    print(
+        f"{verb} the applications of {report.imported} candidates ({report.parts} parts, "
+        f"{report.documents} documents); skipped {len(report.skipped)}."
+    )
+    for problem in report.skipped:
+        where = f"line {problem.line}" if problem.line is not None else problem.file
+        column = f" ({problem.column})" if problem.column else ""
+        print(f"  {where}{column}: {problem.reason}")
+    for flag in report.over_limit:
+        print(
+            f"  candidate {flag.candidate_number}, {flag.part}: {flag.words} words, "
+            f"over the limit of {flag.limit} (kept in full)"
+        )
+    for flag in report.no_text:
+        print(f"  {flag.file}: no text: needs reading in the original")
+    return 0
+
+
+def cmd_applications_show(args: argparse.Namespace) -> int:
+    from recruit_app.services.applications import show_application
+
+    ctx = _context(args)
+    try:
+        stage_id = _stage_id(ctx, args.reference, args.stage) if args.stage else None
+        view = show_application(
+            ctx,
+            _campaign_id(ctx, args.reference),
+            args.number,
+            stage_id=stage_id,
+            criterion=args.criterion,
+            redacted=args.redacted,
+        )
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        _print_json(view.to_json())
+        return 0
+    shown = " (name-blind)" if view.redacted else ""
+    print(f"Candidate {view.candidate_number}{shown}")
+    if not view.parts:
+        print("No application has been imported for this candidate.")
+    for part in view.parts:
+        limit = f", limit {part.limit}" if part.limit else ""
+        over = " OVER THE LIMIT" if part.over_limit else ""
+        print(f"\n== {part.heading} ({part.words} words{limit}){over}")
+        print(part.text if part.text else f"({part.note or 'no text'})")
     return 0
 
 
@@ -1161,6 +1232,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e_pack.add_argument("--merge", action="store_true", help="letters in one PDF at PATH")
     e_pack.add_argument(
+        "--with-applications",
+        action="store_true",
+        help="panel pack: each candidate's application after their score sheet, as the "
+        "panel reads it (name-blind at a name-blind stage)",
+    )
+    e_pack.add_argument(
         "--format",
         choices=["pdf", "html"],
         help="html: the information pack as an accessible web page "
@@ -1204,6 +1281,47 @@ def build_parser() -> argparse.ArgumentParser:
     ca_erase.add_argument("--reason", metavar="TEXT", help="why, for the audit trail")
     ca_erase.add_argument("--yes", action="store_true", help="confirm: it cannot be undone")
     ca_erase.set_defaults(handler=cmd_candidates_erase)
+
+    applications = commands.add_parser(
+        "applications", help="import and read candidates' applications"
+    )
+    ap_commands = applications.add_subparsers(
+        title="applications commands", metavar="COMMAND", required=True
+    )
+    ap_import = ap_commands.add_parser(
+        "import",
+        help="answers from a CSV or XLSX file (a line per candidate), and documents from a "
+        "folder or ZIP named by candidate number or e-mail",
+    )
+    ap_import.add_argument("reference", metavar="REF")
+    ap_import.add_argument(
+        "file", metavar="FILE", nargs="?", help="the table of answers (omit with --documents)"
+    )
+    ap_import.add_argument(
+        "--documents", metavar="DIR|ZIP", help="CVs, statements and other files (PDF, DOCX, TXT)"
+    )
+    ap_import.add_argument(
+        "--map",
+        action="append",
+        metavar="HEADER=WHAT",
+        help="what a column holds (repeatable): a criterion code or title, number, email, "
+        "statement, cv, eligibility or ignore; e.g. 'Example 1=DECIDE'",
+    )
+    ap_import.add_argument("--dry-run", action="store_true", help="check only; add nothing")
+    ap_import.add_argument("--json", action="store_true", help="print JSON")
+    ap_import.set_defaults(handler=cmd_applications_import)
+    ap_show = ap_commands.add_parser(
+        "show", help="one candidate's application, as you may read it (name-blind where due)"
+    )
+    ap_show.add_argument("reference", metavar="REF")
+    ap_show.add_argument("number", metavar="NUMBER", help="the candidate number")
+    ap_show.add_argument("--criterion", metavar="CODE", help="only the answer to this criterion")
+    ap_show.add_argument("--stage", metavar="NAME", help="the stage you are reading for")
+    ap_show.add_argument(
+        "--redacted", action="store_true", help="the name-blind text, as a panel reads it"
+    )
+    ap_show.add_argument("--json", action="store_true", help="print JSON")
+    ap_show.set_defaults(handler=cmd_applications_show)
 
     users = commands.add_parser("users", help="people who sign in: set-up, list, passwords")
     u_commands = users.add_subparsers(title="users commands", metavar="COMMAND", required=True)

@@ -175,3 +175,30 @@ class PanelRole(Vocabulary):
     CHAIR = "chair", "Chair"
     MEMBER = "member", "Member"
     INDEPENDENT = "independent", "Independent member"
+
+
+# --- applications ----------------------------------------------------------------------
+
+
+class PartKind(Vocabulary):
+    """A part of a candidate's application."""
+
+    CV = "cv", "CV"
+    STATEMENT = "statement", "Personal statement"
+    ANSWER = "answer", "Answer"
+    ELIGIBILITY = "eligibility", "Eligibility answer"
+    DOCUMENT = "document", "Document"
+
+
+class Redaction(Vocabulary):
+    """What name-blind reading replaced in an application, and the mark put in its place."""
+
+    NAME = "name", "[name]"
+    EMAIL = "email", "[e-mail]"
+    PHONE = "phone", "[phone]"
+    POSTCODE = "postcode", "[postcode]"
+    LINK = "link", "[link]"
+    BIRTH = "birth", "[date of birth]"
+    AGE = "age", "[age]"
+    ADDRESS = "address", "[address]"
+    MANUAL = "manual", "[removed]"

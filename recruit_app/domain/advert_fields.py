@@ -48,6 +48,9 @@ FIELDS: dict[str, tuple[str, int]] = {
     "nationality_statement": ("text", TEXT_LIMIT),
     "guaranteed_interview_statement": ("text", TEXT_LIMIT),
     "reserve_list_months": ("int", 60),
+    # The application form's word limits (0: none).
+    "statement_word_limit": ("int", 5_000),
+    "answer_word_limit": ("int", 2_000),
     "hiring_manager": ("str", 200),
     "welcome_letter": ("text", TEXT_LIMIT),
     "about_organisation": ("text", TEXT_LIMIT),

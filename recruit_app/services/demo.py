@@ -37,6 +37,7 @@ from recruit_app.services.adverts import freeze_publication
 from recruit_app.services.campaign_files import apply_template
 from recruit_app.services.candidates import candidates_at_stage
 from recruit_app.services.context import ServiceContext
+from recruit_app.services.demo_applications import add_demo_applications
 from recruit_app.services.library import library_frameworks
 from recruit_app.services.permissions import require
 from recruit_app.services.results import finalise_in
@@ -266,6 +267,7 @@ def _build(
             )
         )
     session.flush()
+    add_demo_applications(session, ctx, campaign)
     _add_panels(session, ctx, campaign, data)
     _add_timetable(session, ctx, campaign, data, shift)
     # The stages already held, in order: each decides who reaches the next.

@@ -22,13 +22,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, or_, text, update
+from sqlalchemy import ColumnElement, Engine, and_, delete, or_, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, col, select
 
 from db import audit
 from db.models import (
     Advert,
+    ApplicationPart,
     AppSetting,
     AuditEvent,
     Campaign,
@@ -382,6 +383,8 @@ def _blank_rows(session: Session, chunk: list[int], actor: str) -> None:
         .where(col(ConflictDeclaration.candidate_id).in_(chunk))
         .values(note="")
     )
+    # Their application (answers, statement, CV, files) goes altogether.
+    session.execute(delete(ApplicationPart).where(col(ApplicationPart.candidate_id).in_(chunk)))
     # The trail keeps what happened, when and by whom (the summaries name candidates by
     # number only); the values it recorded about them go.
     audit.redact(

@@ -30,6 +30,7 @@ from tests.helpers import pg_server
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 MIGRATION = ROOT / "db" / "migrations" / "versions" / "0008_team_security_on_postgresql.py"
+APPLICATIONS_MIGRATION = ROOT / "db" / "migrations" / "versions" / "0011_applications.py"
 DATABASE = "recruit"
 PASSWORDS = {
     "ada@department.gov.uk": "ada-secret-2026",
@@ -52,6 +53,11 @@ CANDIDATES_CSV = (
     "Zofia,Wiśniewska,zofia@example.org,07700 900001,yes,Ramp access,15,2030-01-02,Polish\n"
     "Tomasz,Nowak,tomasz@example.org,07700 900002,no,,0,,Polish\n"
     "Amara,Okafor,amara@example.org,07700 900003,no,Large print,0,,British\n"
+)
+APPLICATIONS_CSV = (
+    "E-mail,Personal statement\n"
+    "zofia@example.org,Zofia Wiśniewska (zofia@example.org) has run payments for years.\n"
+    "tomasz@example.org,Tomasz Nowak writes Java.\n"
 )
 
 
@@ -151,6 +157,7 @@ def _fill(world: World, home: str) -> dict[str, int]:
     from recruit_app.services import auth, people, stages
     from recruit_app.services import scoring as sc
     from recruit_app.services.campaign_files import create_from_template
+    from recruit_app.services.applications import import_applications
     from recruit_app.services.candidates import import_candidates
     from recruit_app.services.context import ServiceContext
     from recruit_app.services.database import open_db
@@ -179,6 +186,12 @@ def _fill(world: World, home: str) -> dict[str, int]:
         campaign = create_from_template(ctx, "DDAT-DEV-SEO", title=reference, reference=reference)
         ids[reference] = campaign.id
         import_candidates(ctx, campaign.id, csv)
+        answers = Path(home) / "applications.csv"
+        answers.write_text(APPLICATIONS_CSV, encoding="utf-8")
+        documents = Path(home) / "documents"
+        documents.mkdir(exist_ok=True)
+        (documents / "zofia@example.org CV.txt").write_text("Zofia Wiśniewska, CV", "utf-8")
+        import_applications(ctx, campaign.id, answers, documents=documents)
         sift = stages.stages_overview(ctx, campaign.id).stages[0]
         assert sift.name_blind
         ids[f"{reference} sift"] = sift.id
@@ -305,6 +318,41 @@ def test_a_panel_member_reads_no_personal_detail_at_a_name_blind_stage(world: Wo
         text = str(pat.execute("SELECT * FROM candidate").fetchall())
         for value in ("Zofia", "Wiśniewska", "zofia@example.org", "07700", "Ramp", "Polish"):
             assert value not in text
+
+
+def test_a_panel_member_reads_only_redacted_applications_at_a_name_blind_stage(
+    world: World,
+) -> None:
+    with world.connect("pat@department.gov.uk") as pat:
+        rows = pat.execute(
+            "SELECT text, redacted_text, file_name, content, source, redactions::text, key "
+            "FROM application_part ORDER BY id"
+        ).fetchall()
+        assert len(rows) == 3  # R-1's: two statements and a CV; none of O-1's
+        texts = [r[0] for r in rows]
+        assert texts == [r[1] for r in rows]
+        assert "[name] ([e-mail]) has run payments for years." in texts
+        assert [(r[2], r[3], r[4], r[5]) for r in rows] == [("", None, "", "[]")] * 3
+        _refused(pat, "SELECT text FROM public.application_part")
+        _refused(pat, "UPDATE public.application_part SET redacted_text = text")
+        with pytest.raises(errors.ObjectNotInPrerequisiteState):  # the view is read-only
+            pat.execute("UPDATE application_part SET redacted_text = text")
+        everything = str(pat.execute("SELECT * FROM application_part").fetchall())
+        for value in ("Zofia", "Wiśniewska", "zofia@example.org", "Tomasz"):
+            assert value not in everything
+    with world.connect("eve@department.gov.uk") as eve:  # on O-1's panel: O-1's only
+        seen = [r[0] for r in eve.execute("SELECT candidate_id FROM application_part")]
+        assert len(seen) == 3 and world.ids["first candidate"] not in seen
+    with world.connect("oscar@department.gov.uk") as oscar:
+        ids = [r[0] for r in oscar.execute("SELECT DISTINCT candidate_id FROM application_part")]
+        assert ids and world.ids["first candidate"] not in ids  # O-1's only
+        _refused_rows = oscar.execute(
+            "DELETE FROM application_part WHERE candidate_id = %s", (world.ids["first candidate"],)
+        )
+        assert _refused_rows.rowcount == 0
+    with world.connect("rita@department.gov.uk") as rita:
+        texts = [r[0] for r in rita.execute("SELECT text FROM application_part WHERE kind = 'cv'")]
+        assert texts == ["Zofia Wiśniewska, CV"]
 
 
 def test_a_panel_member_sees_others_scores_only_after_submitting_their_own(world: World) -> None:
@@ -476,8 +524,8 @@ def test_a_deactivated_person_can_no_longer_connect(world: World) -> None:
 # --- every table decided ------------------------------------------------------------------
 
 
-def _migration() -> Any:
-    spec = importlib.util.spec_from_file_location("migration_0008", MIGRATION)
+def _migration(path: Path = MIGRATION) -> Any:
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -485,7 +533,7 @@ def _migration() -> Any:
 
 
 def test_every_table_has_row_level_security_policies_and_a_grant_decision(world: World) -> None:
-    decided = _migration().GRANTS
+    decided = _migration().GRANTS | _migration(APPLICATIONS_MIGRATION).GRANTS
     with world.owner() as owner:
         tables = dict(
             owner.execute(
@@ -508,6 +556,7 @@ def test_every_table_has_row_level_security_policies_and_a_grant_decision(world:
     assert [t for t, secured in tables.items() if not secured] == []
     assert set(tables) - policies == set()
     assert ("candidate", "SELECT") not in panel_grants
+    assert not {p for t, p in panel_grants if t == "application_part"}
     assert not {p for t, p in panel_grants if t == "audit_event"} - {"SELECT", "INSERT"}
 
 

@@ -124,6 +124,16 @@ SECTIONS: list[tuple[str, list[tuple[str, str, Any]]]] = [
         [
             ("selection_process", "Selection process", lambda: TextField("", 4)),
             ("benefits", "Benefits", lambda: TextField("One benefit per line", 4)),
+            (
+                "statement_word_limit",
+                "Personal statement limit",
+                lambda: CountField(0, 5_000, " words", "No limit"),
+            ),
+            (
+                "answer_word_limit",
+                "Limit per criterion answer",
+                lambda: CountField(0, 2_000, " words", "No limit"),
+            ),
         ],
     ),
     (

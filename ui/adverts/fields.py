@@ -148,13 +148,15 @@ class SectionField(TextField):
 
 
 class CountField(FieldEditor):
-    def __init__(self, low: int, high: int, suffix: str = "") -> None:
+    def __init__(self, low: int, high: int, suffix: str = "", none: str = "") -> None:
         super().__init__()
         layout = QHBoxLayout(self)
         _bare(layout)
         self.spin = QSpinBox()
         self.spin.setRange(low, high)
         self.spin.setSuffix(suffix)
+        if none:  # the lowest value reads as words ("No limit")
+            self.spin.setSpecialValueText(none)
         self.spin.valueChanged.connect(lambda _v: self.edited.emit())
         layout.addWidget(self.spin)
         layout.addStretch(1)
