@@ -401,7 +401,27 @@ def _others_text(w: World, ctx: ServiceContext, stage_id: int) -> str:
 
 def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
     """Every service path that shows a stage's candidates to a panel member, as text."""
-    from recruit_app.services import candidates, packs, panel_pack, results, scoring, slots
+    from recruit_app.services import (
+        applications,
+        candidates,
+        packs,
+        panel_pack,
+        results,
+        scoring,
+        slots,
+    )
+
+    def every_application(w: World, ctx: ServiceContext, stage_id: int) -> str:
+        """Each application at the stage, one by one, as the reader sees it."""
+        listed = candidates.list_candidates(ctx, w.ids.campaign_id, stage_id=stage_id)
+        return "\n".join(
+            repr(
+                applications.show_application(
+                    ctx, w.ids.campaign_id, c.candidate_number, stage_id=stage_id
+                ).to_json()
+            )
+            for c in listed
+        )
 
     def workbook(w: World, ctx: ServiceContext, stage_id: int) -> str:
         path = w.folder / "mine.xlsx"
@@ -422,6 +442,10 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         "candidates.list_candidates": lambda w, ctx, sid: repr(
             candidates.list_candidates(ctx, w.ids.campaign_id, stage_id=sid)
         ),
+        "applications.stage_applications": lambda w, ctx, sid: repr(
+            applications.stage_applications(ctx, sid)
+        ),
+        "applications.show_application": every_application,
         "scoring.scoring_sheet": lambda w, ctx, sid: repr(
             scoring.scoring_sheet(ctx, sid, ctx.actor.person_id or 0)
         ),
@@ -742,6 +766,46 @@ def _candidates_file(w: World) -> None:
     )
 
 
+def _applications_file(w: World) -> None:
+    number = number_of(w, w.ids.interviewees[0])
+    w.prepared["applications"] = _csv(
+        w.folder / "applications.csv",
+        ["Candidate number", "Personal statement"],
+        [[number, "I have built services in Python for six years."]],
+    )
+
+
+def _application_document(w: World) -> None:
+    from recruit_app.services.applications import import_applications
+
+    folder = w.folder / "documents"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{number_of(w, w.ids.interviewees[0])} CV.txt").write_text(
+        "A CV as a text file.", encoding="utf-8"
+    )
+    import_applications(w.admin, w.ids.campaign_id, None, documents=folder)
+    view_of = next(p for p in _application_of(w, w.ids.interviewees[0]).parts if p.has_file)
+    w.prepared["document"] = view_of.id
+
+
+def _statement_part(w: World) -> None:
+    from recruit_app.services.applications import redaction_review
+
+    item = next(
+        i
+        for i in redaction_review(w.admin, w.ids.campaign_id)
+        if i.candidate_id == w.ids.interviewees[0] and i.label == "Personal statement"
+    )
+    assert item.spans, "the demo statement names its writer"
+    w.prepared["part"] = (item.id, item.version)
+
+
+def _application_of(w: World, candidate_id: int) -> Any:
+    from recruit_app.services.applications import show_application
+
+    return show_application(w.admin, w.ids.campaign_id, number_of(w, candidate_id))
+
+
 def number_of(w: World, candidate_id: int) -> str:
     with w.db.session() as session:
         candidate = session.get(Candidate, candidate_id)
@@ -870,6 +934,7 @@ def _use_cases() -> list[UseCase]:
     from recruit_app.domain.library_format import CriterionDef, LevelDef
     from recruit_app.services import (
         adverts,
+        applications,
         audit_trail,
         auth,
         branding,
@@ -1117,6 +1182,93 @@ def _use_cases() -> list[UseCase]:
             "campaigns.show_campaign",
             lambda w, ctx: campaigns.show_campaign(ctx, w.ids.reference),
             VIEW_CAMPAIGN,
+        ),
+        # --- applications -------------------------------------------------------------------
+        UseCase(
+            "applications.import_applications",
+            lambda w, ctx: applications.import_applications(
+                ctx, w.ids.campaign_id, w.prepared["applications"]
+            ),
+            MANAGE,
+            writes=True,
+            values="after",
+            prepare=_applications_file,
+        ),
+        UseCase(
+            "applications.preview_applications",
+            lambda w, ctx: applications.preview_applications(
+                ctx, w.ids.campaign_id, w.prepared["applications"]
+            ),
+            MANAGE,
+            prepare=_applications_file,
+        ),
+        UseCase(
+            "applications.mapping_choices",
+            lambda w, ctx: applications.mapping_choices(ctx, w.ids.campaign_id),
+            MANAGE,
+        ),
+        UseCase(
+            "applications.show_application",
+            lambda w, ctx: applications.show_application(
+                ctx,
+                w.ids.campaign_id,
+                number_of(w, w.ids.interviewees[0]),
+                stage_id=w.ids.interview_id,
+            ),
+            VIEW_STAGE,
+            where="the video interview",
+            postgres=True,
+        ),
+        UseCase(
+            "applications.show_application[no stage named]",
+            lambda w, ctx: applications.show_application(
+                ctx, w.ids.campaign_id, number_of(w, w.ids.interviewees[0])
+            ),
+            VIEW_CAMPAIGN,
+            where="an interviewee, who reached every stage of the campaign's panels",
+        ),
+        UseCase(
+            "applications.stage_applications",
+            lambda w, ctx: applications.stage_applications(ctx, w.ids.interview_id),
+            VIEW_STAGE,
+            where="the video interview",
+            postgres=True,
+        ),
+        UseCase(
+            "applications.document_file",
+            lambda w, ctx: applications.document_file(ctx, w.prepared["document"]),
+            VIEW_CAMPAIGN,
+            where="an interviewee's CV file, at stages without name-blinding",
+            prepare=_application_document,
+        ),
+        UseCase(
+            "applications.redaction_review",
+            lambda w, ctx: applications.redaction_review(ctx, w.ids.campaign_id),
+            MANAGE,
+        ),
+        UseCase(
+            "applications.correct_redaction",
+            lambda w, ctx: applications.correct_redaction(
+                ctx, w.prepared["part"][0], [], expected_version=w.prepared["part"][1]
+            ),
+            MANAGE,
+            writes=True,
+            values="both",
+            prepare=_statement_part,
+        ),
+        UseCase(
+            "applications.search_applications",
+            lambda w, ctx: applications.search_applications(ctx, w.ids.campaign_id, "Git"),
+            MANAGE,
+            where="no stage named: panel members search at a stage without name-blinding",
+        ),
+        UseCase(
+            "applications.search_applications[at a stage]",
+            lambda w, ctx: applications.search_applications(
+                ctx, w.ids.campaign_id, "Git", stage_id=w.ids.interview_id
+            ),
+            VIEW_STAGE,
+            where="the video interview",
         ),
         # --- candidate data (subject access) -----------------------------------------------
         UseCase(
