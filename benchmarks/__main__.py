@@ -8,7 +8,16 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import commands, packs, row_security, scheduling, scoring_jobs, screens, startup
+from benchmarks import (
+    applications,
+    commands,
+    packs,
+    row_security,
+    scheduling,
+    scoring_jobs,
+    screens,
+    startup,
+)
 from benchmarks.harness import Result, print_table, write_json
 
 PG_ENV = "RECRUIT_APP_BENCH_PG"
@@ -21,6 +30,7 @@ SUITES: dict[str, Callable[..., list[Result]]] = {
     "scoring": scoring_jobs.run,
     "screens": screens.run,
     "packs": packs.run,
+    "applications": applications.run,
     "row_security": row_security.run,
 }
 
