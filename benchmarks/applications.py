@@ -15,7 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlmodel import select
 
 from benchmarks.backends import backends
 from benchmarks.baselines.documents import extract_folder_bare
@@ -47,10 +48,15 @@ def run(quick: bool, pg_url: str | None = None) -> list[Result]:
             campaign_id = add_campaign(db, "APPS-1", "Applications", count)
             with db.session() as session:
                 people = [
-                    (c.candidate_number, c.first_name, c.last_name, c.email)
-                    for c in session.exec(  # type: ignore[call-overload]
-                        select(Candidate).where(Candidate.campaign_id == campaign_id)
-                    ).scalars()
+                    (number, first, last, email)
+                    for number, first, last, email in session.exec(
+                        select(
+                            Candidate.candidate_number,
+                            Candidate.first_name,
+                            Candidate.last_name,
+                            Candidate.email,
+                        ).where(Candidate.campaign_id == campaign_id)
+                    ).all()
                 ]
             if not any(cvs.iterdir()):
                 write_cv_pdfs(cvs, [p[0] for p in people], [(p[1], p[2]) for p in people])
