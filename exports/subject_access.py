@@ -102,6 +102,17 @@ def record_flowables(record: CandidateRecord, theme: Theme) -> list[Flowable]:
                 styles.body,
             )
         )
+    if record.application:
+        flow.append(Paragraph("Your application", styles.h1))
+        for part in record.application:
+            heading = str(part["part"])
+            if part["criterion"]:
+                heading = f"{heading} ({part['criterion']})"
+            if part["file"]:
+                heading = f"{heading}: {part['file']}"
+            flow.append(Paragraph(escape(heading), styles.h2))
+            for paragraph in str(part["text"] or "(no text)").split("\n\n"):
+                flow.append(Paragraph(escape(paragraph).replace("\n", "<br/>"), styles.body))
     if record.history:
         flow.append(Paragraph("Changes to your details", styles.h1))
         rows = [["When", "What", "Before", "After"]]

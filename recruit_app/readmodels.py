@@ -662,6 +662,8 @@ class CandidateRecord:
     agreed_scores: tuple[dict[str, object], ...]
     conflicts_declared: int
     history: tuple[dict[str, object], ...]
+    # Their application as they sent it: [{"part", "criterion", "text", "file"}].
+    application: tuple[dict[str, object], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)

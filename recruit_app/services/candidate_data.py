@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from db import audit
 from db.models import (
     AdvertCriterion,
+    ApplicationPart,
     AuditEvent,
     Campaign,
     Candidate,
@@ -34,7 +35,7 @@ from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.retention import events_about
 from recruit_app.services.uow import select_columns, unit_of_work
-from recruit_app.vocabulary import SlotStatus
+from recruit_app.vocabulary import PartKind, SlotStatus
 
 
 def candidate_record(ctx: ServiceContext, candidate_id: int) -> CandidateRecord:
@@ -59,6 +60,7 @@ def candidate_record(ctx: ServiceContext, candidate_id: int) -> CandidateRecord:
                 ).all()
             ),
             history=tuple(_history(session, candidate)),
+            application=tuple(_application(session, candidate)),
         )
 
 
@@ -161,6 +163,31 @@ def _agreed(session: Session, candidate: Candidate) -> list[dict[str, object]]:
     return [
         {"stage": stage, "criterion": code, "agreed_score": value, "rationale": rationale}
         for stage, code, value, rationale in rows
+    ]
+
+
+def _application(session: Session, candidate: Candidate) -> list[dict[str, object]]:
+    """What they sent, as sent (the original text; the files by name)."""
+    rows = session.exec(
+        select_columns(
+            ApplicationPart.kind,
+            ApplicationPart.label,
+            ApplicationPart.text,
+            ApplicationPart.file_name,
+            AdvertCriterion.code,
+        )
+        .outerjoin(AdvertCriterion, col(AdvertCriterion.id) == ApplicationPart.advert_criterion_id)
+        .where(ApplicationPart.candidate_id == candidate.id)
+        .order_by(col(ApplicationPart.kind), col(ApplicationPart.position), col(ApplicationPart.id))
+    )
+    return [
+        {
+            "part": PartKind.label_for(kind) if file_name or kind != PartKind.ANSWER else label,
+            "criterion": code or "",
+            "text": text,
+            "file": file_name,
+        }
+        for kind, label, text, file_name, code in rows
     ]
 
 

@@ -381,3 +381,28 @@ def test_erasing_a_candidate_removes_their_application(ctx, campaign, tmp_path):
         left = {p.candidate_id for p in session.exec(select(ApplicationPart))}
     assert numbers["0001"] not in left and numbers["0002"] in left
     assert apps.show_application(ctx, campaign_id, "0001").parts == ()
+
+
+def test_the_candidates_own_record_holds_their_application_as_sent(ctx, campaign, tmp_path):
+    from pypdf import PdfReader
+
+    from recruit_app.services.candidate_data import candidate_record, export_candidate_record
+
+    campaign_id, _stages, numbers, _ids = campaign
+    apps.import_applications(ctx, campaign_id, _answers(tmp_path), documents=_documents(tmp_path))
+    record = candidate_record(ctx, numbers["0001"])
+    assert [(p["part"], p["criterion"], p["file"]) for p in record.application] == [
+        ("EXP1 example", "EXP1", ""),
+        ("Working in agile teams with version control", "EXP2", ""),
+        ("CV", "", "0001 CV.pdf"),
+        ("Eligibility answer", "", ""),
+        ("Personal statement", "", ""),
+    ]
+    statement = record.application[-1]["text"]
+    assert (
+        statement
+        == "I am Siân O’Brien-Smith (sian.obrien@example.org, 07700 900123). I build services."
+    )
+    pdf = export_candidate_record(ctx, numbers["0001"], tmp_path / "record.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Your application" in text and "I build services." in text
