@@ -11,6 +11,7 @@ DATABASE = "database"
 CANDIDATES = "candidates"
 SCORES = "scores"
 POSTS = "posts"
+APPLICATIONS = "applications"  # imported, or what name-blind reading hides corrected
 
 
 class ChangeBus(QObject):

@@ -186,6 +186,7 @@ class Flag:
     limit: int = 0
     line: int | None = None
     file: str = ""
+    no_text: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"candidate_number": self.candidate_number, "part": self.part}
@@ -194,7 +195,9 @@ class Flag:
         if self.line is not None:
             data["line"] = self.line
         if self.file:
-            data |= {"file": self.file, "reason": NO_TEXT}
+            data["file"] = self.file
+        if self.no_text:
+            data["reason"] = NO_TEXT
         return data
 
 
@@ -246,6 +249,7 @@ class _Known:
 @dataclass
 class _Plan:
     rows: list[dict[str, Any]] = field(default_factory=list)
+    where: list[tuple[int | None, str]] = field(default_factory=list)  # each row's line or file
     skipped: list[ImportProblem] = field(default_factory=list)
     over_limit: list[Flag] = field(default_factory=list)
     no_text: list[Flag] = field(default_factory=list)
@@ -421,6 +425,7 @@ def _plan_table(table: Any, mapping: Mapping[str, str], known: _Known, out: _Pla
                 )
             _flag_limit(row, number, known, out, line=line)
             out.rows.append(row)
+            out.where.append((line, ""))
 
 
 def _whose_row(
@@ -457,7 +462,7 @@ def _flag_limit(
 ) -> None:
     limit = plan.word_limit(row["kind"], known.statement_limit, known.answer_limit)
     if limit and row["words"] > limit:
-        out.over_limit.append(Flag(number, row["label"], row["words"], limit, line=line, file=""))
+        out.over_limit.append(Flag(number, row["label"], row["words"], limit, line=line, file=file))
 
 
 def _plan_documents(batch: DocumentBatch, known: _Known, out: _Plan, rows_taken: set) -> None:
@@ -508,9 +513,10 @@ def _plan_documents(batch: DocumentBatch, known: _Known, out: _Plan, rows_taken:
         )
         out.documents += 1
         if document.no_text:
-            out.no_text.append(Flag(number, label, file=document.path))
+            out.no_text.append(Flag(number, label, file=document.path, no_text=True))
         _flag_limit(row, number, known, out, file=document.path)
         out.rows.append(row)
+        out.where.append((None, document.path))
 
 
 def _read_inputs(
@@ -643,17 +649,20 @@ def import_applications(
 def _recheck(out: _Plan, before: _Known, now: _Known) -> None:
     """Between reading the files and writing, a candidate may have been erased or changed
     their name: drop the parts of the first, hide the new name for the second."""
-    kept = []
-    for row in out.rows:
+    kept, where = [], []
+    for row, (line, file) in zip(out.rows, out.where, strict=True):
         candidate_id = row["candidate_id"]
         if candidate_id not in now.people:
             out.skipped.append(
                 ImportProblem(
                     f"candidate {before.people[candidate_id][0]} was removed or their data "
                     "erased while the import ran",
-                    file=row["file_name"],
+                    line=line,
+                    file=file,
                 )
             )
+            if row["content"] is not None:
+                out.documents -= 1
             continue
         person = now.people[candidate_id][1]
         if person != before.people[candidate_id][1]:
@@ -661,7 +670,8 @@ def _recheck(out: _Plan, before: _Known, now: _Known) -> None:
             row["redacted_text"] = redacted.text
             row["redactions"] = [s.to_json(row["text"]) for s in redacted.spans]
         kept.append(row)
-    out.rows[:] = kept
+        where.append((line, file))
+    out.rows[:], out.where[:] = kept, where
 
 
 def _report(
@@ -1027,6 +1037,7 @@ class SearchHit:
     candidate_number: str
     part: str
     snippet: str
+    part_id: int = 0
 
 
 def search_applications(
@@ -1064,6 +1075,7 @@ def search_applications(
                 ApplicationPart.label,
                 ApplicationPart.kind,
                 ApplicationPart.text,
+                ApplicationPart.id,
             )
             .join(Candidate, col(Candidate.id) == ApplicationPart.candidate_id)
             .where(where, func.lower(ApplicationPart.text).like(pattern, escape="\\"))
@@ -1071,7 +1083,7 @@ def search_applications(
             .limit(SEARCH_LIMIT)
         )
         hits = []
-        for candidate_id, number, label, kind, text in session.exec(query).all():
+        for candidate_id, number, label, kind, text, part_id in session.exec(query).all():
             at = max(0, text.lower().find(wanted.lower()))
             start, end = max(0, at - SNIPPET), at + len(wanted) + SNIPPET
             snippet = (
@@ -1079,5 +1091,7 @@ def search_applications(
                 + " ".join(text[start:end].split())
                 + ("…" if end < len(text) else "")
             )
-            hits.append(SearchHit(candidate_id, number, label or PartKind.label_for(kind), snippet))
+            hits.append(
+                SearchHit(candidate_id, number, label or PartKind.label_for(kind), snippet, part_id)
+            )
         return hits

@@ -218,7 +218,7 @@ def test_the_name_blind_text_hides_the_candidates_own_details(ctx, campaign, tmp
 
 
 def test_documents_from_a_folder_are_matched_by_number_or_e_mail(ctx, campaign, tmp_path):
-    campaign_id, _stages, numbers, _ids = campaign
+    campaign_id, *_ = campaign
     report = apps.import_applications(ctx, campaign_id, None, documents=_documents(tmp_path))
     data = report.to_json()
     assert (data["imported"], data["parts"], data["documents"]) == (3, 3, 3)

@@ -156,8 +156,8 @@ def _fill(world: World, home: str) -> dict[str, int]:
     """People, two campaigns and some scores, all added through the app as their people."""
     from recruit_app.services import auth, people, stages
     from recruit_app.services import scoring as sc
-    from recruit_app.services.campaign_files import create_from_template
     from recruit_app.services.applications import import_applications
+    from recruit_app.services.campaign_files import create_from_template
     from recruit_app.services.candidates import import_candidates
     from recruit_app.services.context import ServiceContext
     from recruit_app.services.database import open_db

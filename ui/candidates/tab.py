@@ -79,6 +79,33 @@ class CandidatesTab(QWidget):
             "&Import candidates…", "importCandidates", self.ask_import
         )
         self.import_button.setToolTip("Add candidates from a CSV or Excel file")
+        # Applications: managers only, so a panel member is not shown them at all.
+        self.import_applications_button = self._button(
+            "Import &applications…", "importApplicationsButton", self.import_applications
+        )
+        self.import_applications_button.setToolTip(
+            "Add the candidates' answers from a CSV or Excel file, and their CVs and other "
+            "documents from a folder or ZIP file"
+        )
+        self.review_redaction_button = self._button(
+            "Check &name-blind text…", "reviewRedactionButton", self.review_redaction
+        )
+        self.review_redaction_button.setToolTip(
+            "See and correct what is hidden from a panel at a name-blind stage"
+        )
+        self.search_applications_button = self._button(
+            "Search app&lications…", "searchApplicationsButton", self.search_applications
+        )
+        self.search_applications_button.setToolTip(
+            "Find words, such as a qualification, in the applications"
+        )
+        self.application_buttons = (
+            self.import_applications_button,
+            self.review_redaction_button,
+            self.search_applications_button,
+        )
+        for button in self.application_buttons:
+            button.setVisible(self.can_manage)
         self.count = QLabel("Loading…")
         self.count.setObjectName("candidateCount")
         self.notice = QLabel()
@@ -158,6 +185,8 @@ class CandidatesTab(QWidget):
         bottom.addWidget(self.count)
         bottom.addStretch(1)
         bottom.addWidget(self.notice)
+        for button in self.application_buttons:
+            bottom.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -364,3 +393,30 @@ class CandidatesTab(QWidget):
         if report.imported:
             self.load()
             self._changed()
+
+    # --- applications (managers only) ----------------------------------------------------
+
+    def import_applications(self) -> None:
+        from ui.applications.import_dialog import ImportApplicationsDialog
+
+        if self.can_manage and self.dialog is None:
+            self._open_applications(ImportApplicationsDialog(self.context, self.campaign_id, self))
+
+    def review_redaction(self) -> None:
+        from ui.applications.review_dialog import ReviewDialog
+
+        if self.can_manage and self.dialog is None:
+            dialog = ReviewDialog(self.context, self.campaign_id, self)
+            self._open_applications(dialog)
+            dialog.load()
+
+    def search_applications(self) -> None:
+        from ui.applications.search import SearchDialog
+
+        if self.can_manage and self.dialog is None:
+            self._open_applications(SearchDialog(self.context, self.campaign_id, self))
+
+    def _open_applications(self, dialog: QDialog) -> None:
+        # Gone once closed: the review holds every part's text, a big campaign's megabytes.
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self._open(dialog)
