@@ -742,7 +742,7 @@ _PART_COLUMNS = (
     ApplicationPart.label,
     ApplicationPart.position,
     ApplicationPart.words,
-    ApplicationPart.file_name,
+    ApplicationPart.media_type,  # not the file's name: hidden from a panel at a name-blind stage
     ApplicationPart.no_text,
     ApplicationPart.note,
     AdvertCriterion.code,
@@ -761,13 +761,13 @@ def _parts(
     )
     found: dict[int, list[tuple[int, int, int, PartView]]] = {}
     for row in session.exec(query).all():
-        (id_, version, candidate, kind, label, position, words, file_name, no_text, note,
+        (id_, version, candidate, kind, label, position, words, media_type, no_text, note,
          code, title, text) = row  # fmt: skip
         limit = plan.word_limit(kind, *limits)
         found.setdefault(candidate, []).append(
             (PART_ORDER.get(kind, 9), position, id_, PartView(
                 id_, version, kind, code or "", title or "", label, text, words, limit,
-                bool(file_name), bool(no_text), note,
+                bool(media_type), bool(no_text), note,
             ))
         )  # fmt: skip
     return {c: [t[3] for t in sorted(parts, key=lambda t: t[:3])] for c, parts in found.items()}

@@ -9,6 +9,7 @@ and tries what they must not do: every attempt must be refused by the server.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shlex
@@ -633,3 +634,25 @@ def test_the_candidates_a_panel_member_sees_agree_with_the_servers_name_blind_vi
         assert (c.first_name, c.email, c.guaranteed_interview, c.adjustments) == ("", "", False, "")
         assert (c.extra_minutes, c.unavailable_dates, dict(c.extra)) == (0, (), {})
         assert set(c.to_json()) == {"candidate_number", "status", "outcomes"}
+
+
+def test_a_panel_member_reads_an_application_name_blind_from_the_command_line(
+    world: World, tmp_path: Path
+) -> None:
+    args = ["--db", world.team_url, "applications", "show", "R-1", "0001", "--json"]
+    done = _run_cli(args, "pat@department.gov.uk", home=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["redacted"] is True
+    assert shown["answers"][0]["text"] == "[name] ([e-mail]) has run payments for years."
+    assert [(d["name"], d["text"]) for d in shown["documents"]] == [
+        ("[e-mail] CV.txt", "[name], CV")
+    ]
+    assert "Zofia" not in done.stdout and "Wiśniewska" not in done.stdout
+    search = _run_cli(
+        ["--db", world.team_url, "applications", "show", "O-1", "0001"],
+        "pat@department.gov.uk",
+        home=str(tmp_path),
+    )
+    assert search.returncode == 1  # not one of Pat's: the server hides it altogether
+    assert "There is no campaign with the reference 'O-1'" in search.stderr
