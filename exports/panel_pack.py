@@ -1,7 +1,9 @@
-"""The panel pack as a PDF: cover, schedule, candidate list, one score sheet per candidate.
+"""The panel pack as a PDF: cover, schedule, candidate list, one score sheet per candidate,
+each followed by the candidate's application where the pack is made with applications.
 
 Everything printed comes from a `PanelPackDocument`; at a name-blind stage that holds no
-names, so nothing here needs to remember to hide them.
+names (and applications only as redacted text), so nothing here needs to remember to
+hide them.
 
 Score sheets are for writing on: a ruled evidence box and a score box for every panel
 member under each criterion. A criterion never parts from its boxes across a page, and
@@ -25,7 +27,14 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from exports import glyphs
 from exports.styles import (
@@ -37,6 +46,7 @@ from exports.styles import (
     MUTED,
     RULE,
     TEXT,
+    TEXT_HEX,
     Styles,
     Theme,
     build_pdf,
@@ -47,6 +57,7 @@ from exports.styles import (
     make_styles,
     paragraphs_from_text,
     table,
+    text_blocks,
     title_block,
 )
 from recruit_app.domain.dates import long_date, short_date
@@ -56,11 +67,12 @@ from recruit_app.readmodels import (
     PackCandidate,
     PackMember,
     PackSlot,
+    PanelApplicationPart,
     PanelPackCriterion,
     PanelPackDocument,
     Progress,
 )
-from recruit_app.vocabulary import PanelRole, Role
+from recruit_app.vocabulary import PanelRole, Redaction, Role
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -94,6 +106,12 @@ NO_CANDIDATES = "No candidates have reached this stage yet, so the pack has no s
 NO_CRITERIA = (
     "{stage} assesses no criteria yet, so the pack has no score sheets: "
     "add criteria to the assessment matrix first."
+)
+NO_APPLICATION = "No application imported."
+APPLICATIONS_GUIDANCE = "Each candidate's application follows their score sheet."
+REDACTED_APPLICATION = (
+    f"Name-blind: the candidate's name, contact details and links are shown as "
+    f"{Redaction.NAME.label}, {Redaction.EMAIL.label}, {Redaction.LINK.label} and the like."
 )
 
 
@@ -619,6 +637,8 @@ def _guidance(doc: PanelPackDocument) -> list[str]:
     ]
     if all(c.pass_mark is None for c in doc.criteria):
         del lines[2]
+    if doc.with_applications and doc.criteria and doc.candidates:
+        lines.insert(1, APPLICATIONS_GUIDANCE)
     return lines
 
 
@@ -719,7 +739,10 @@ def slot_panel_words(slot: PackSlot, *, panels: int) -> str:
 
 
 def _candidate_list(
-    doc: PanelPackDocument, styles: Styles, sheet_pages: dict[int, int] | None
+    doc: PanelPackDocument,
+    styles: Styles,
+    sheet_pages: dict[int, int] | None,
+    application_pages: dict[int, int] | None = None,
 ) -> list[Flowable]:
     if not doc.candidates:
         return []
@@ -746,6 +769,8 @@ def _candidate_list(
         columns.append(("Conflicts declared", 0.22, lambda _, c: c.conflict_names))
     if sheet_pages is not None:
         columns.append(("Sheet", 0.12, lambda i, _: _PageRef(sheet_pages, i, styles)))
+    if application_pages is not None:
+        columns.append(("Application", 0.17, lambda i, _: _PageRef(application_pages, i, styles)))
     rows: list[list[Any]] = [[name for name, _, _ in columns]]
     rows += [[cell(i, c) for _, _, cell in columns] for i, c in enumerate(doc.candidates)]
     story.append(table(rows, [w for _, w, _ in columns], styles=styles))
@@ -980,6 +1005,190 @@ def _score_sheet(
     return story
 
 
+# --- applications --------------------------------------------------------------------
+
+
+class _Continued(Flowable):
+    """Whose application a page holds, over its top right, where the page starts inside
+    one: a loose page still says whose it is. Takes no room elsewhere, except that after
+    a paragraph split across pages (`forced`) it claims the rest of the page, so that it
+    starts the next one."""
+
+    def __init__(self, label: str, *, forced: bool = False, keep_with_next: bool = False):
+        super().__init__()
+        self.label, self.forced = label, forced
+        self.keepWithNext = int(keep_with_next)  # ReportLab's attribute name
+        self.width, self.height = 0.0, 0.0
+
+    def _at_top(self) -> bool:
+        frame = getattr(self, "_frame", None)
+        return bool(frame is not None and getattr(frame, "_atTop", False))
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        if self._at_top():
+            self.height = LABEL_STRIP
+        elif self.forced and getattr(self, "_frame", None) is not None:
+            self.height = availHeight + 1  # too tall here: goes to the next page
+        else:
+            self.height = 0.0
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+    def draw(self) -> None:
+        if self.height:
+            _label_strip(self.canv, self.label, self.height)
+
+
+class _Text(Paragraph):
+    """A paragraph of a candidate's text: split across pages, its second half starts under
+    the candidate's label."""
+
+    label = ""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts: list[Flowable] = list(super().split(availWidth, availHeight))
+        if len(parts) < 2:
+            return parts
+        for part in parts:
+            if isinstance(part, _Text):
+                part.label = self.label
+        return [parts[0], _Continued(self.label, forced=True), *parts[1:]]
+
+
+def _text(markup: str, style: ParagraphStyle, label: str, **kw: Any) -> _Text:
+    paragraph = _Text(markup, style, **kw)
+    paragraph.label = label
+    return paragraph
+
+
+def _part_styles(styles: Styles) -> tuple[ParagraphStyle, ParagraphStyle]:
+    """The line under a part's heading (kept with it), and the text's bullets."""
+    meta = ParagraphStyle(
+        "PanelPartMeta", parent=styles.small, keepWithNext=1, spaceAfter=5, textColor=MUTED
+    )
+    bullets = ParagraphStyle(
+        "PanelPartBullet",
+        parent=styles.body,
+        leftIndent=15,
+        bulletIndent=4,
+        bulletFontName=styles.body.fontName,
+        spaceBefore=0,
+        spaceAfter=3.5,
+    )
+    return meta, bullets
+
+
+def part_meta_markup(part: PanelApplicationPart) -> str:
+    """ "312 words; limit 250: over the limit." (in bold where over), then what else a
+    reader must know: "No text: needs reading in the original." for a scanned document."""
+    sentences = []
+    if part.length:
+        words = escape(part.length) + "."
+        # Over the limit: in bold and in the text's colour, not the muted grey.
+        sentences.append(
+            f'<font color="{TEXT_HEX}"><b>{words}</b></font>' if part.over_limit else words
+        )
+    sentences += [escape(remark) + "." for remark in part.remarks]
+    return " ".join(sentences)
+
+
+def _part_text(
+    text: str, styles: Styles, bullet_style: ParagraphStyle, label: str
+) -> list[Flowable]:
+    """The candidate's words as typed, paragraph by paragraph (see `text_blocks`), each
+    ready to carry the label on to a new page."""
+    flowables: list[Flowable] = []
+
+    def add(markup: str, style: ParagraphStyle, **kw: Any) -> None:
+        if flowables:
+            # Kept with the paragraph after it, so it is laid out on that paragraph's page.
+            flowables.append(_Continued(label, keep_with_next=True))
+        flowables.append(_text(markup, style, label, **kw))
+
+    for kind, pieces in text_blocks(text):
+        if kind == "bullets":
+            for item in pieces:
+                add(escape(item), bullet_style, bulletText="•")
+            flowables.append(Spacer(1, 4))
+        else:
+            add("<br/>".join(escape(line) for line in pieces), styles.body)
+    if flowables and isinstance(flowables[0], _Text):
+        flowables[0] = _whole_if_short(flowables[0])
+    return flowables
+
+
+SHORT_MARKUP = 600  # characters: more than three lines' worth, even of the widest letters
+
+
+def _whole_if_short(paragraph: _Text) -> Flowable:
+    """The paragraph under a part's heading, kept whole where it has three lines or fewer.
+
+    Such a paragraph cannot split (no widows, no orphans), yet the keeping of a heading
+    with the start of what follows (exports.styles) counts two lines as enough: kept
+    whole, it goes to the next page with its heading instead of leaving the heading behind.
+    """
+    if len(paragraph.text) > SHORT_MARKUP:
+        return paragraph
+    _, height = paragraph.wrap(FRAME_WIDTH, FRAME_HEIGHT)
+    return _Whole(paragraph) if height <= 3 * paragraph.style.leading + 1 else paragraph
+
+
+class _Whole(Flowable):
+    """A paragraph that never splits. Not a KeepTogether: ReportLab leaves containers out
+    of a heading's keep-with-next group."""
+
+    def __init__(self, paragraph: Paragraph) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width, self.height = self.paragraph.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 (ReportLab's name)
+        return float(self.paragraph.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 (ReportLab's name)
+        return float(self.paragraph.getSpaceAfter())
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+    def draw(self) -> None:
+        self.paragraph.drawOn(self.canv, 0, 0)
+
+
+def _application(
+    doc: PanelPackDocument, candidate: PackCandidate, styles: Styles
+) -> list[Flowable]:
+    """The candidate's application as the panel reads it, part by part under its heading."""
+    label = f"{candidate.label}: application"
+    story: list[Flowable] = [
+        Paragraph(escape(f"Application · {doc.stage_name}"), styles.kicker),
+        Paragraph(escape(label), styles.h2),
+    ]
+    application = candidate.application
+    if application is None or not application.parts:
+        story.append(Paragraph(escape(NO_APPLICATION), styles.body))
+        return story
+    if application.redacted:
+        story.append(Paragraph(escape(REDACTED_APPLICATION), styles.small))
+    continued = f"{label} (continued)"
+    meta_style, bullet_style = _part_styles(styles)
+    for index, part in enumerate(application.parts):
+        if index:
+            story.append(_Continued(continued, keep_with_next=True))
+        story.append(Paragraph(escape(part.heading), styles.h3))
+        meta = part_meta_markup(part)
+        if meta:
+            story.append(Paragraph(meta, meta_style))
+        story += _part_text(part.text, styles, bullet_style, continued)
+    return story
+
+
 # --- the document --------------------------------------------------------------------
 
 
@@ -989,14 +1198,21 @@ def panel_pack_flowables(
     *,
     reached: Callable[[int, Any], None] | None = None,
     sheet_pages: dict[int, int] | None = None,
+    application_pages: dict[int, int] | None = None,
 ) -> list[Flowable]:
     """The whole pack as flowables; `reached(index, canvas)` is called as each sheet is laid
-    out, and `sheet_pages` (filled in by the caller as sheets are placed) gives the
-    candidate list a column of page numbers."""
+    out, and `sheet_pages` and `application_pages` (filled in by the caller as sheets and
+    applications are placed) give the candidate list columns of page numbers."""
     sheets = bool(doc.criteria and doc.candidates)
+    applications = sheets and doc.with_applications
     story = _cover(doc, styles)
     story += _schedule(doc, styles)
-    story += _candidate_list(doc, styles, sheet_pages if sheets else None)
+    story += _candidate_list(
+        doc,
+        styles,
+        sheet_pages if sheets else None,
+        application_pages if applications else None,
+    )
     if not sheets:
         return story
     parts = _sheet_parts(doc, styles)
@@ -1007,7 +1223,16 @@ def panel_pack_flowables(
         if reached is not None:
             story.append(_Checkpoint(functools.partial(reached, index)))
         story += _score_sheet(doc, candidate, parts, styles)
+        if applications:
+            story.append(PageBreak())
+            if application_pages is not None:
+                story.append(_Checkpoint(functools.partial(_note_page, application_pages, index)))
+            story += _application(doc, candidate, styles)
     return story
+
+
+def _note_page(pages: dict[int, int], index: int, canv: Any) -> None:
+    pages[index] = canv.getPageNumber()
 
 
 def render_panel_pack(
@@ -1025,8 +1250,9 @@ def render_panel_pack(
     # Layout runs twice (the second pass knows the page count), so progress spans both.
     passes = 2
     state: dict[str, Any] = {"canvas": None, "pass": -1}
-    # Where each sheet starts; a pass reads what the pass before it found.
+    # Where each sheet (and application) starts; a pass reads what the pass before found.
     sheet_pages: dict[int, int] = {}
+    application_pages: dict[int, int] = {}
 
     def reached(index: int, canv: Any) -> None:
         if state["canvas"] is not canv:
@@ -1040,13 +1266,20 @@ def render_panel_pack(
 
     if cancelled is not None and cancelled():
         raise Cancelled(CANCELLED_MESSAGE)
-    story = panel_pack_flowables(doc, styles, reached=reached, sheet_pages=sheet_pages)
+    story = panel_pack_flowables(
+        doc,
+        styles,
+        reached=reached,
+        sheet_pages=sheet_pages,
+        application_pages=application_pages,
+    )
     written = build_pdf(
         path,
         story,
         theme,
         title=document_title(doc),
-        subject=f"Panel pack for {clean(doc.stage_name)}: schedule, candidates and score sheets",
+        subject=f"Panel pack for {clean(doc.stage_name)}: schedule, candidates and score sheets"
+        + (", with their applications" if doc.with_applications else ""),
         author=clean(doc.organisation).strip() or theme.organisation or author,
     )
     if progress is not None:

@@ -426,6 +426,63 @@ class PackSlot:
     members: tuple[PackMember, ...]
 
 
+NO_TEXT_WORDS = "No text: needs reading in the original"
+
+
+@dataclass(frozen=True)
+class PanelApplicationPart:
+    """One part of a candidate's application as the stage's panel reads it: at a
+    name-blind stage the redacted text (names, contact details and links replaced by
+    "[name]", "[e-mail]"...) under a heading that never holds a file's original name."""
+
+    kind: str  # a PartKind code
+    criterion: str  # the advert criterion's code ("" when none)
+    heading: str  # "Data management (DATM)", "Personal statement", "CV: [name] CV.pdf"
+    text: str
+    words: int
+    limit: int  # the advert's word limit (0: none)
+    no_text: bool  # a scanned document: no text to read
+    note: str = ""  # a remark kept with a document: "only the first 50 pages were read"
+
+    @property
+    def over_limit(self) -> bool:
+        return bool(self.limit) and self.words > self.limit
+
+    @property
+    def length(self) -> str:
+        """ "312 words; limit 250: over the limit", "180 words; limit 250", "312 words";
+        "" for a document with no text."""
+        if self.no_text:
+            return ""
+        said = f"{self.words:,} {'word' if self.words == 1 else 'words'}"
+        if not self.limit:
+            return said
+        said += f"; limit {self.limit:,}"
+        return f"{said}: over the limit" if self.over_limit else said
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """What a reader must know besides the text: "No text: needs reading in the
+        original", and the document's note, each as a sentence without its full stop."""
+        said = [NO_TEXT_WORDS] if self.no_text else []
+        for remark in self.note.split(";"):
+            remark = remark.strip()
+            if remark and remark.casefold() != NO_TEXT_WORDS.casefold():
+                said.append(remark[:1].upper() + remark[1:])
+        return tuple(said)
+
+
+@dataclass(frozen=True)
+class PanelApplication:
+    """A candidate's application as the stage's panel reads it (packs and workbooks)."""
+
+    redacted: bool  # name-blind: the text is what redaction leaves
+    parts: tuple[PanelApplicationPart, ...]
+
+    def answer_for(self, criterion: str) -> PanelApplicationPart | None:
+        return next((p for p in self.parts if p.criterion == criterion), None)
+
+
 @dataclass(frozen=True)
 class PackCandidate:
     number: str
@@ -441,6 +498,8 @@ class PackCandidate:
         return ", ".join(m.name for m in self.conflicts)
 
     members: tuple[PackMember, ...]  # who assesses them: their slot's panel, else everyone
+    # Their application where the pack is made with applications (None: none imported).
+    application: PanelApplication | None = None
 
 
 @dataclass(frozen=True)
@@ -467,6 +526,8 @@ class PanelPackDocument:
     criteria: tuple[PanelPackCriterion, ...]
     slots: tuple[PackSlot, ...]
     candidates: tuple[PackCandidate, ...]
+    # Each candidate's application follows their score sheet (as the panel reads it).
+    with_applications: bool = False
 
     @property
     def title(self) -> str:

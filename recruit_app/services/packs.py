@@ -92,19 +92,37 @@ def export_pack(
     cancelled: IsCancelled | None = None,
     fmt: str | None = None,
     on_warning: Warn | None = None,
+    with_applications: bool = False,
 ) -> list[Path]:
     """Write one pack; letters go to a folder of files unless `merge`. Returns what was written.
 
     `fmt` is one of the pack's `formats` (by default, what the file name ends in, else
     PDF). `on_warning(sentence)` hears of each name or text that no font shipped for the
-    PDFs can print in full, once a PDF is written.
+    PDFs can print in full, once a PDF is written. `with_applications` follows each score
+    sheet of the panel pack with the candidate's application, as the panel reads it.
     """
     from exports.glyphs import glyph_report
 
     kind = pack_kind(key)
     fmt = pack_format(kind, out, fmt)
+    if with_applications and kind.key != "panel":
+        raise ValidationError(
+            f"Applications go into the panel pack only, not the {kind.name.lower()}.",
+            "with_applications",
+        )
     with glyph_report() as report:
-        written = _export(ctx, campaign_id, kind, out, stage_id, merge, progress, cancelled, fmt)
+        written = _export(
+            ctx,
+            campaign_id,
+            kind,
+            out,
+            stage_id,
+            merge,
+            progress,
+            cancelled,
+            fmt,
+            with_applications=with_applications,
+        )
     # A web page is shown in the reader's own fonts: only a PDF is limited to ours.
     if on_warning is not None and fmt == "pdf":
         for warning in report.warnings:
@@ -136,6 +154,8 @@ def _export(
     progress: Progress | None,
     cancelled: IsCancelled | None,
     fmt: str,
+    *,
+    with_applications: bool = False,
 ) -> list[Path]:
     key = kind.key
     if kind.needs_stage and stage_id is None:
@@ -156,7 +176,16 @@ def _export(
     if key == "panel":
         from recruit_app.services.panel_pack import export_panel_pack
 
-        return [export_panel_pack(ctx, stage_id, out, progress=progress, cancelled=cancelled)]
+        return [
+            export_panel_pack(
+                ctx,
+                stage_id,
+                out,
+                progress=progress,
+                cancelled=cancelled,
+                with_applications=with_applications,
+            )
+        ]
     from recruit_app.services.letters import export_letters
 
     return export_letters(ctx, stage_id, out, merge=merge, progress=progress, cancelled=cancelled)
@@ -170,6 +199,7 @@ def preview_pack(
     stage_id: int | None = None,
     pages: int = 3,
     width: int = 620,
+    with_applications: bool = False,
 ) -> list[bytes]:
     """PNG images of the pack's first pages, made from a throwaway copy."""
     from exports.files import staging_folder
@@ -186,5 +216,7 @@ def preview_pack(
                 raise ValidationError("Choose the stage for the outcome letters.", "stage")
             export_letters(ctx, stage_id, path, merge=True, limit=PREVIEW_LETTERS)
         else:
-            export_pack(ctx, campaign_id, key, path, stage_id=stage_id)
+            export_pack(
+                ctx, campaign_id, key, path, stage_id=stage_id, with_applications=with_applications
+            )
         return page_images(path, pages=pages, width=width)

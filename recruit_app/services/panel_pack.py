@@ -1,14 +1,17 @@
-"""The panel pack for one stage: cover, schedule, candidate list and a score sheet per candidate.
+"""The panel pack for one stage: cover, schedule, candidate list and a score sheet per candidate,
+each followed by the candidate's application where asked.
 
 Read in one short transaction into a frozen read model, then rendered outside it. At a
 name-blind stage the read model never holds a candidate's name, e-mail or phone, so no
-renderer can print them, whoever exports the pack.
+renderer can print them, whoever exports the pack; their applications are the redacted
+text the stage's panel reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import literal
 from sqlmodel import Session, col, select
@@ -27,12 +30,14 @@ from db.models import (
 )
 from recruit_app.domain.dates import london_date, london_time
 from recruit_app.domain.stage_rules import INTERVIEW_KINDS
-from recruit_app.errors import NotFound
+from recruit_app.errors import ConflictError, NotFound
 from recruit_app.readmodels import (
     IsCancelled,
     PackCandidate,
     PackMember,
     PackSlot,
+    PanelApplication,
+    PanelApplicationPart,
     PanelPackCriterion,
     PanelPackDocument,
     Progress,
@@ -44,6 +49,9 @@ from recruit_app.services.permissions import require
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import select_columns, unit_of_work
 from recruit_app.vocabulary import Element, PanelRole, SlotStatus, StageKind, StageMode
+
+if TYPE_CHECKING:
+    from recruit_app.services.applications import StageApplications
 
 # Chair first, then members, then the independent member.
 _ROLE_ORDER = {code: order for order, code in enumerate(PanelRole.codes())}
@@ -148,8 +156,15 @@ def _where(slot_room: str, slot_link: str, stage: Stage) -> str:
     return slot_room or stage.location or slot_link or stage.video_link
 
 
-def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelPackDocument:
-    """The pack's read model from an open session (no permission check: callers check)."""
+def read_panel_pack(
+    session: Session,
+    stage: Stage,
+    organisation: str,
+    applications: Mapping[int, PanelApplication] | None = None,
+) -> PanelPackDocument:
+    """The pack's read model from an open session (no permission check: callers check).
+    With `applications` (by candidate id, as `as_the_panel_reads` gives them) each
+    candidate carries theirs, and the pack prints them."""
     assert stage.id is not None
     campaign = session.get(Campaign, stage.campaign_id)
     if campaign is None:
@@ -263,6 +278,7 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
                 extra_minutes=int(extra or 0) if shows_adjustments else 0,
                 conflicts=tuple(m for m in members if m in conflicts.get(cid, ())),
                 members=booked.members if booked is not None and booked.members else members,
+                application=applications.get(cid) if applications is not None else None,
             )
         )
 
@@ -286,17 +302,64 @@ def read_panel_pack(session: Session, stage: Stage, organisation: str) -> PanelP
         criteria=tuple(_criteria(session, stage.id)),
         slots=tuple(slots),
         candidates=tuple(candidates),
+        with_applications=applications is not None,
     )
 
 
 # --- use cases -----------------------------------------------------------------------
 
 
-def panel_pack_document(ctx: ServiceContext, stage_id: int) -> PanelPackDocument:
-    """The panel pack's content for a stage, for a manager or a member of its panel."""
+CHANGED_WHILE_READING = (
+    "The stage was made name-blind while the export was being made. "
+    "Nothing was written: export it again."
+)
+
+
+def as_the_panel_reads(found: StageApplications) -> dict[int, PanelApplication]:
+    """`stage_applications(..., for_panel=True)` as the read models of the packs and
+    workbooks made for a panel, by candidate id (no reading here: the use case read them)."""
+    return {
+        candidate_id: PanelApplication(
+            view.redacted,
+            tuple(
+                PanelApplicationPart(
+                    kind=part.kind,
+                    criterion=part.criterion,
+                    heading=part.heading,
+                    text=part.text,
+                    words=part.words,
+                    limit=part.limit,
+                    no_text=part.no_text,
+                    note=part.note,
+                )
+                for part in view.parts
+            ),
+        )
+        for candidate_id, view in found.by_candidate.items()
+    }
+
+
+def panel_pack_document(
+    ctx: ServiceContext, stage_id: int, *, with_applications: bool = False
+) -> PanelPackDocument:
+    """The panel pack's content for a stage, for a manager or a member of its panel;
+    `with_applications` adds each candidate's application as the panel reads it."""
+    from recruit_app.services.applications import stage_applications
+
+    applications: dict[int, PanelApplication] | None = None
+    redacted = False
+    if with_applications:
+        # Read first, in its own transaction (the applications service's one read): at a
+        # name-blind stage the redacted text, whoever exports the pack.
+        found = stage_applications(ctx, stage_id, for_panel=True)
+        redacted, applications = found.redacted, as_the_panel_reads(found)
     with unit_of_work(ctx, read_only=True) as session:
         stage = _stage_to_export(session, ctx, stage_id)
-        return read_panel_pack(session, stage, ctx.organisation)
+        document = read_panel_pack(session, stage, ctx.organisation, applications)
+    if applications is not None and document.name_blind and not redacted:
+        # Made name-blind in between: the applications were read with names in them.
+        raise ConflictError(CHANGED_WHILE_READING)
+    return document
 
 
 def export_panel_pack(
@@ -306,12 +369,14 @@ def export_panel_pack(
     *,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
+    with_applications: bool = False,
 ) -> Path:
-    """Write the stage's panel pack as a PDF at `path` (atomically: all or nothing)."""
+    """Write the stage's panel pack as a PDF at `path` (atomically: all or nothing); with
+    `with_applications`, each score sheet is followed by the candidate's application."""
     from exports.panel_pack import render_panel_pack
     from recruit_app.services.branding import document_theme
 
-    document = panel_pack_document(ctx, stage_id)
+    document = panel_pack_document(ctx, stage_id, with_applications=with_applications)
     return render_panel_pack(
         document,
         Path(path),

@@ -939,13 +939,16 @@ def _write_scores(
 
 
 def export_workbook(ctx: ServiceContext, campaign_id: int, assessor_id: int, path: Any) -> Any:
-    """An XLSX a panel member can score offline: a sheet for each stage they sit on."""
+    """An XLSX a panel member can score offline: a sheet for each stage they sit on, and
+    beside it their candidates' applications as the panel reads them (where imported)."""
     from exports.workbooks import (
         WorkbookCriterion,
         WorkbookRow,
         WorkbookSheet,
         write_scoring_workbook,
     )
+    from recruit_app.services.applications import stage_applications
+    from recruit_app.services.panel_pack import CHANGED_WHILE_READING, as_the_panel_reads
 
     require(ctx.actor, "score.enter")
     _may_score_as(ctx, assessor_id)
@@ -967,6 +970,12 @@ def export_workbook(ctx: ServiceContext, campaign_id: int, assessor_id: int, pat
     sheets = []
     for stage_id in stage_ids:
         sheet = scoring_sheet(ctx, stage_id, assessor_id)
+        # As the stage's panel reads them: redacted at a name-blind stage.
+        found = stage_applications(ctx, stage_id, for_panel=True)
+        applications = as_the_panel_reads(found)
+        if sheet.name_blind and not found.redacted:
+            # Made name-blind in between: the applications were read with names in them.
+            raise ConflictError(CHANGED_WHILE_READING)
         rows = tuple(
             WorkbookRow(
                 c.number,
@@ -978,6 +987,7 @@ def export_workbook(ctx: ServiceContext, campaign_id: int, assessor_id: int, pat
                     )
                     for k in sheet.criteria
                 },
+                applications.get(c.id),
             )
             for c in sheet.candidates
             if not c.conflict and not c.submitted

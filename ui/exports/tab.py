@@ -111,6 +111,13 @@ class ExportsTab(QWidget):
         self.stage_combo.currentIndexChanged.connect(lambda _i: self._choice_changed())
         self.merge_box = QCheckBox("One PDF with every letter (otherwise a file each)")
         self.merge_box.setObjectName("mergeBox")
+        self.applications_box = QCheckBox("Include applications")
+        self.applications_box.setObjectName("includeApplications")
+        self.applications_box.setToolTip(
+            "Each candidate's application after their score sheet, as the panel reads it: "
+            "name-blind at a name-blind stage."
+        )
+        self.applications_box.toggled.connect(lambda _on: self._choice_changed())
         self.export_button = QPushButton("&Export…")
         self.export_button.setObjectName("exportButton")
         self.export_button.clicked.connect(self.ask_target)
@@ -124,6 +131,7 @@ class ExportsTab(QWidget):
         form = QFormLayout()
         form.addRow(self.stage_label, self.stage_combo)
         form.addRow("", self.merge_box)
+        form.addRow("", self.applications_box)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(QLabel("Pack"))
@@ -223,6 +231,11 @@ class ExportsTab(QWidget):
             return None
         return self.stage_combo.currentData()
 
+    def with_applications(self) -> bool:
+        """Whether the panel pack is to carry the candidates' applications."""
+        kind = self.kind()
+        return kind is not None and kind.key == "panel" and self.applications_box.isChecked()
+
     def _choice_changed(self) -> None:
         self._update_controls()
         self._preview_timer.start()
@@ -235,6 +248,7 @@ class ExportsTab(QWidget):
         self.stage_label.setVisible(needs_stage)
         self.description.setText(kind.description if kind is not None else "")
         self.merge_box.setVisible(kind is not None and kind.key == "letters")
+        self.applications_box.setVisible(kind is not None and kind.key == "panel")
         ready = kind is not None and (not needs_stage or self.stage_combo.currentData() is not None)
         self.export_button.setEnabled(ready and self.job is None)
         if kind is not None and needs_stage and self.stage_combo.count() == 0:
@@ -255,7 +269,7 @@ class ExportsTab(QWidget):
             return
         self._serial += 1
         serial, key, stage_id = self._serial, kind.key, self.stage_id()
-        campaign_id = self.campaign_id
+        campaign_id, with_applications = self.campaign_id, self.with_applications()
         self.preview_note.setText(f"Making a preview of the {kind.name.lower()}…")
 
         def done(images: list[bytes]) -> None:
@@ -270,7 +284,14 @@ class ExportsTab(QWidget):
                 self.previewed.emit()
 
         self.context.reads.start(
-            lambda: preview_pack(ctx, campaign_id, key, stage_id=stage_id, width=PAGE_WIDTH_PX),
+            lambda: preview_pack(
+                ctx,
+                campaign_id,
+                key,
+                stage_id=stage_id,
+                width=PAGE_WIDTH_PX,
+                with_applications=with_applications,
+            ),
             done,
             failed,
         )
@@ -409,6 +430,7 @@ class ExportsTab(QWidget):
             self._say(exc.message, error=True)
             return
         key, stage_id, merge = kind.key, self.stage_id(), self.merge_box.isChecked()
+        with_applications = self.with_applications()
         job = JobProgress(self, f"Exporting the {kind.name.lower()}")
         self.job = job
         self._update_controls()
@@ -429,6 +451,7 @@ class ExportsTab(QWidget):
                 cancelled=job.cancelled,
                 fmt=fmt,
                 on_warning=warnings.append,
+                with_applications=with_applications,
             )
 
         self.context.exports.start(
