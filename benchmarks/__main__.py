@@ -12,6 +12,7 @@ from benchmarks import (
     applications,
     commands,
     packs,
+    reader,
     row_security,
     scheduling,
     scoring_jobs,
@@ -31,6 +32,7 @@ SUITES: dict[str, Callable[..., list[Result]]] = {
     "screens": screens.run,
     "packs": packs.run,
     "applications": applications.run,
+    "reader": reader.run,
     "row_security": row_security.run,
 }
 

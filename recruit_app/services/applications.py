@@ -55,7 +55,14 @@ log = logging.getLogger(__name__)
 
 NO_TEXT = "no text: needs reading in the original"
 INSERT_CHUNK = 500  # parts per insert: each may carry a file of up to 20 MB
-PART_ORDER = {kind: n for n, kind in enumerate(PartKind.codes())}
+# The order a reader meets the parts in: the statement and CV, the answers in the
+# advert's order, eligibility, then any other document.
+PART_ORDER = {
+    kind: n
+    for n, kind in enumerate(
+        (PartKind.STATEMENT, PartKind.CV, PartKind.ANSWER, PartKind.ELIGIBILITY, PartKind.DOCUMENT)
+    )
+}
 SNIPPET = 60  # characters each side of a search hit
 SEARCH_LIMIT = 500
 NAME_BLIND_SEARCH = (

@@ -207,9 +207,9 @@ def test_a_name_blind_pack_carries_each_application_as_the_panel_reads_it(sift_p
         "Application · CV sift Candidate 0002: application "
         "Name-blind: the candidate's name, contact details and links are shown as [name], "
         "[e-mail], [link] and the like. "
+        "Personal statement 6 words; limit 15. " + FORMULA + " "
         # The scanned CV under its redacted name: the file was named by the e-mail address.
         "CV: [e-mail] CV.pdf No text: needs reading in the original. "
-        "Personal statement 6 words; limit 15. " + FORMULA + " "
         "Back-end or full-stack development in at least one modern web language (such as "
         "Java, C#, Python, PHP or JavaScript with Node.js) and its ecosystem (EXP1) "
         "6,253 words; limit 20: over the limit. Kubernetes and Terraform in production."

@@ -114,7 +114,7 @@ def test_a_dry_run_and_a_mapping(capsys, campaign):
 def test_errors_are_said_in_words_with_exit_1(capsys, campaign, args, message):
     db_url, answers, _documents = campaign
     args = [str(answers) if a == "answers" else a for a in args]
-    code, out, err = run(capsys, "--db", db_url, "applications", "import", *args)
+    code, _out, err = run(capsys, "--db", db_url, "applications", "import", *args)
     assert code == 1 and message in err and "Traceback" not in err, err
     code, _out, err = run(capsys, "--db", db_url, "applications", "show", "APP-9", "0999")
     assert code == 1 and "no candidate numbered '0999'" in err
@@ -169,9 +169,9 @@ def test_an_import_killed_at_any_statement_adds_all_or_nothing(capsys, db_url, t
             counts = dict(
                 connection.execute(
                     text(
-                        "SELECT campaign.reference, count(application_part.id) FROM campaign "
+                        "SELECT campaign.reference, count(a.id) FROM campaign "
                         "JOIN candidate ON candidate.campaign_id = campaign.id "
-                        "LEFT JOIN application_part ON application_part.candidate_id = candidate.id "
+                        "LEFT JOIN application_part a ON a.candidate_id = candidate.id "
                         "GROUP BY campaign.reference"
                     )
                 ).all()

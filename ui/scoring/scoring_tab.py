@@ -6,8 +6,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import RecruitError
+from recruit_app.services.applications import StageApplications, stage_applications
 from recruit_app.services.scoring import ScoringScreen, scoring_screen
 from ui import change_bus
 from ui.context import AppContext
@@ -27,6 +29,7 @@ from ui.errors import error_box
 from ui.scoring.actions import ScoringActions
 from ui.scoring.detail import DetailPanel
 from ui.scoring.drafts import DraftEditing
+from ui.scoring.reader import ApplicationReader
 from ui.scoring.sheet_model import SheetModel, points_words
 from ui.scoring.sheet_view import ScoreTable
 from ui.widgets import MessagePanel, load_waits
@@ -35,8 +38,19 @@ if TYPE_CHECKING:
     from ui.scoring.sheet_model import Key
 
 REFRESH_ON = frozenset(
-    {change_bus.SCORES, change_bus.CANDIDATES, change_bus.STAGES, change_bus.DATABASE}
+    {
+        change_bus.SCORES,
+        change_bus.CANDIDATES,
+        change_bus.STAGES,
+        change_bus.DATABASE,
+        change_bus.APPLICATIONS,
+    }
 )
+# The applications are read again after these; after the first two nothing read before is
+# shown meanwhile (the stage may have become name-blind, or it is another database).
+APPLICATIONS_HIDDEN_ON = frozenset({change_bus.STAGES, change_bus.DATABASE})
+APPLICATIONS_ON = APPLICATIONS_HIDDEN_ON | {change_bus.CANDIDATES, change_bus.APPLICATIONS}
+READING_APPLICATIONS = "Reading the applications…"
 NOTE_STYLE = "color: #5f6368;"
 WARNING_STYLE = "color: #b00020;"
 HOLD_WARNING_S = 4.0  # a refusal stays in the status line this long over routine news
@@ -63,6 +77,7 @@ class ScoringTab(QWidget):
     changed = Signal()  # after a submission, declaration or import is saved and shown
     exported = Signal(object)  # the workbook written
     imported = Signal(object)  # the import report
+    applications_loaded = Signal()  # the stage's applications read and given to the reader
 
     def __init__(
         self, context: AppContext, campaign_id: int, parent: QWidget | None = None
@@ -79,6 +94,11 @@ class ScoringTab(QWidget):
         self._serial = 0
         self._publishing = False
         self._warning_until = 0.0
+        # The stage whose applications the reader has (or is reading), and reads started:
+        # the result of an older one is dropped.
+        self._applications_stage: int | None = None
+        self._applications_stale = False
+        self._applications_serial = 0
         self.commands = ScoringActions(self)
         self.model = SheetModel(self)
         self._build()
@@ -121,6 +141,15 @@ class ScoringTab(QWidget):
             "Enter and Tab move to the next candidate, not the next criterion"
         )
         self.move_down_box.toggled.connect(self._move_down_toggled)
+        self.show_applications_box = QCheckBox("Show &applications")
+        self.show_applications_box.setObjectName("showApplications")
+        self.show_applications_box.setToolTip(
+            "Read the candidate's application beside the sheet: the answer to the criterion "
+            "being scored is highlighted (alone when sifting by criterion)"
+        )
+        self.show_applications_box.setChecked(True)
+        self.show_applications_box.hide()  # until the stage's applications are read
+        self.show_applications_box.toggled.connect(self._show_applications_toggled)
         self.submit_button = self._button(
             "&Submit…", "submitScores", a.ask_submit,
             "Submit the selected candidates' scores (or every complete one); they are then final",
@@ -157,6 +186,11 @@ class ScoringTab(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.message)
         self.detail = DetailPanel()
+        self.reader = ApplicationReader()
+        for keys, step in (("Alt+PgDown", 1), ("Alt+PgUp", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self._page_reader(step))
         self._lay_out()
 
     def _lay_out(self) -> None:
@@ -169,7 +203,7 @@ class ScoringTab(QWidget):
         top.addSpacing(12)
         top.addWidget(self.stage_info, 1)
         tools = QHBoxLayout()
-        for widget in (self.by_criterion_box, self.move_down_box):
+        for widget in (self.by_criterion_box, self.move_down_box, self.show_applications_box):
             tools.addWidget(widget)
         tools.addStretch(1)
         for button in (
@@ -188,10 +222,12 @@ class ScoringTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("scoringSplitter")
         splitter.addWidget(left)
+        splitter.addWidget(self.reader)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(0, False)
-        splitter.setSizes([740, 400])
+        splitter.setSizes([640, 390, 330])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.role_note)
@@ -245,6 +281,8 @@ class ScoringTab(QWidget):
         self._show_sheet_state(data, keep_status=same_sheet)
         self._place_cursor(here)
         self.drafts.show_current()
+        self._read_applications(data)
+        self.show_application()
         self.update_buttons()
         self.loaded.emit()
 
@@ -340,6 +378,8 @@ class ScoringTab(QWidget):
             self.table.scrollTo(index)
 
     def _load_failed(self, exc: BaseException) -> None:
+        if self._applications_stage is None:  # waiting for a sheet that did not come
+            self.reader.set_applications(None)
         if isinstance(exc, RecruitError):
             self.say(f"The scores could not be read: {exc.message}", warning=True)
         else:
@@ -365,6 +405,12 @@ class ScoringTab(QWidget):
         self.table.setFocus()
 
     def _bus_changed(self, topics: frozenset[str]) -> None:
+        if topics & APPLICATIONS_HIDDEN_ON:
+            self._applications_stage = None  # read again at the next fill, shown meanwhile
+            self._applications_serial += 1  # a read on its way is of the old settings
+            self.reader.show_message(READING_APPLICATIONS)
+        elif topics & APPLICATIONS_ON:
+            self._applications_stale = True
         if topics & REFRESH_ON and not self._publishing:
             self.load()
 
@@ -393,7 +439,95 @@ class ScoringTab(QWidget):
     def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self.drafts.flush_evidence()  # the note typed belongs to the cell being left
         self.drafts.show_current()
+        self.show_application()
         self.update_buttons()
+
+    # --- the application beside the sheet ----------------------------------------------------
+
+    def _read_applications(self, data: ScoringScreen) -> None:
+        """Read the stage's applications in a worker when the sheet shows another stage (or
+        they changed); the reader shows them from memory as the cursor moves."""
+        stage_id = data.stage_id if data.sheet is not None else None
+        if stage_id == self._applications_stage and not self._applications_stale:
+            return
+        self._applications_stage, self._applications_stale = stage_id, False
+        self._applications_serial += 1
+        serial = self._applications_serial
+        if stage_id is None:
+            self.reader.set_applications(None)
+            self._applications_shown()
+            return
+        try:
+            ctx = self.context.service_context()
+        except RecruitError as exc:
+            self._applications_stage = None  # tried again at the next fill
+            self.reader.show_message(f"The applications could not be read: {exc.message}")
+            return
+        if self.reader.applications is None or self.reader.applications.stage_id != stage_id:
+            self.reader.show_message(READING_APPLICATIONS)
+
+        def done(found: StageApplications) -> None:
+            if serial != self._applications_serial:
+                return  # read for an earlier stage, or before a change
+            sheet = self.model.sheet
+            panel_member = self.context.actor.role == "panel_member"
+            if panel_member and sheet is not None and sheet.name_blind and not found.redacted:
+                # Never shown: a panel member reads a name-blind stage's redacted text only.
+                self.reader.show_message(
+                    "The applications cannot be shown: this stage is name-blind."
+                )
+            else:
+                self.reader.set_applications(found)
+            self._applications_shown()
+            self.applications_loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if serial != self._applications_serial:
+                return
+            self._applications_stale = True  # tried again at the next fill
+            if isinstance(exc, RecruitError):
+                self.reader.show_message(f"The applications could not be read: {exc.message}")
+            else:
+                self.reader.show_message("The applications could not be read.")
+                self.dialog = error_box(self, exc, "Scoring")
+
+        def read(stage: int = stage_id) -> StageApplications:
+            return stage_applications(ctx, stage)
+
+        # Not busy: the sheet can be scored while the applications are read.
+        self.context.reads.start(read, done, failed, busy=False)
+
+    def _applications_shown(self) -> None:
+        """The toggle only where there is something to show; the reader as it says."""
+        self.show_applications_box.setVisible(self.reader.has_applications)
+        self.reader.setVisible(self.show_applications_box.isChecked())
+
+    def show_application(self) -> None:
+        """Put the current cell's candidate in the reader, with its criterion's answer."""
+        model, index = self.model, self.table.currentIndex()
+        if model.sheet is None or not 0 <= index.row() < model.rowCount():
+            self.reader.show_candidate(None, None, one_criterion=False)
+            return
+        candidate, criterion = model.candidate_at(index.row()), model.criterion_at(index.column())
+        self.reader.show_candidate(
+            candidate.id,
+            criterion.code if criterion is not None else None,
+            one_criterion=self.data is not None and self.data.by_criterion,
+            label=candidate.label,
+        )
+
+    def _show_applications_toggled(self, on: bool) -> None:
+        self.reader.setVisible(on)
+        self.table.setFocus()
+
+    def _page_reader(self, step: int) -> None:
+        """Scroll the application a page without the keyboard leaving the sheet."""
+        if self.reader.isVisible():
+            self.reader.text.verticalScrollBar().triggerAction(
+                QAbstractSlider.SliderAction.SliderPageStepAdd
+                if step > 0
+                else QAbstractSlider.SliderAction.SliderPageStepSub
+            )
 
     def update_buttons(self) -> None:
         sheet, model = self.model.sheet, self.model
