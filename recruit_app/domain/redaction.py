@@ -77,14 +77,16 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\.?,?\s+\d{{4}}"
     rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
 )
+# What a link is made of as written in text: not spaces, quotes, brackets or commas.
+_URL_CHARS = r"[^\s\"'<>\[\]{}|\\^`,]"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (Redaction.EMAIL, re.compile(r"[\w.+'\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)),
     (
         Redaction.LINK,
         re.compile(
-            r"(?:https?://|www\.)\S+"
+            rf"(?:https?://|www\.){_URL_CHARS}+"
             r"|\b(?:[a-z0-9\-]+\.)*(?:linkedin|github|gitlab|twitter|x|facebook|instagram"
-            r"|behance|medium|about\.me)\.(?:com|me|io)/\S*",
+            rf"|behance|medium|about\.me)\.(?:com|me|io)/{_URL_CHARS}*",
             re.IGNORECASE,
         ),
     ),

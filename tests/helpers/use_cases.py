@@ -429,6 +429,12 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         scoring.export_workbook(ctx, w.ids.campaign_id, ctx.actor.person_id, path)
         return file_text(path, sheets=_stage_name(w, stage_id))
 
+    def applications_sheet(w: World, ctx: ServiceContext, stage_id: int) -> str:
+        path = w.folder / "mine-applications.xlsx"
+        assert ctx.actor.person_id is not None
+        scoring.export_workbook(ctx, w.ids.campaign_id, ctx.actor.person_id, path)
+        return file_text(path, sheets=f"Applications – {_stage_name(w, stage_id)}")
+
     def calendars(w: World, ctx: ServiceContext, stage_id: int) -> str:
         written = slots.export_calendars(ctx, stage_id, w.folder / "calendars")
         return "\n".join(f"{p.name}\n{p.read_text(encoding='utf-8')}" for p in written)
@@ -450,6 +456,7 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
             scoring.scoring_sheet(ctx, sid, ctx.actor.person_id or 0)
         ),
         "scoring.export_workbook": workbook,
+        "scoring.export_workbook[applications sheet]": applications_sheet,
         "results.stage_results": lambda w, ctx, sid: repr(results.stage_results(ctx, sid)),
         "results.export_results[csv]": lambda w, ctx, sid: file_text(
             results.export_results(ctx, sid, w.folder / "results.csv")
@@ -462,6 +469,11 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         ),
         "panel_pack.export_panel_pack": lambda w, ctx, sid: file_text(
             panel_pack.export_panel_pack(ctx, sid, w.folder / "panel.pdf")
+        ),
+        "panel_pack.export_panel_pack[with applications]": lambda w, ctx, sid: file_text(
+            panel_pack.export_panel_pack(
+                ctx, sid, w.folder / "panel-applications.pdf", with_applications=True
+            )
         ),
         "packs.export_pack": pack,
         "slots.list_slots": lambda w, ctx, sid: repr(slots.list_slots(ctx, sid)),
