@@ -391,9 +391,9 @@ def test_search_finds_a_word_and_opens_the_application(
     assert opened == [str(path)]
     assert path.read_text(encoding="utf-8") == "PRINCE2 Practitioner, 2019."
     shown = [viewer.parts.item(n).text() for n in range(viewer.parts.count())]
-    assert shown[:2] == ["CV: 0002 CV.txt", "Personal statement"]
+    assert shown[:2] == ["Personal statement", "CV: 0002 CV.txt"]
     assert shown[2].endswith("(EXP1)") and len(shown) == 3
-    viewer.parts.setCurrentRow(1)  # the statement came as text: no file to open
+    viewer.parts.setCurrentRow(0)  # the statement came as text: no file to open
     assert not viewer.open_button.isEnabled()
     _click(qtbot, viewer.close_button)
     assert not path.exists()  # the copy with personal data is gone

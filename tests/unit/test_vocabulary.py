@@ -17,6 +17,8 @@ from recruit_app.vocabulary import (
     Element,
     Outcome,
     PanelRole,
+    PartKind,
+    Redaction,
     Role,
     ScoreStatus,
     SlotStatus,
@@ -50,6 +52,9 @@ STORED_CODES: dict[type[Vocabulary], tuple[str, ...]] = {
     Element: ("ABI", "BEH", "STR", "EXP", "TEC"),
     Role: ("administrator", "recruiting_manager", "panel_member"),
     PanelRole: ("chair", "member", "independent"),
+    PartKind: ("cv", "statement", "answer", "eligibility", "document"),
+    # Stored in each application part's list of what is hidden.
+    Redaction: ("name", "email", "phone", "postcode", "link", "birth", "age", "address", "manual"),
 }
 VOCABULARIES = list(STORED_CODES)
 ROOT = Path(__file__).resolve().parents[2]
