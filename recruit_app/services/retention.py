@@ -75,6 +75,7 @@ CANDIDATE_ENTITIES: dict[str, type[SQLModel]] = {
 }
 # The tables erasure rewrites; vacuumed afterwards on PostgreSQL.
 TOUCHED_TABLES = (
+    "application_part",  # deleted, with their files
     "audit_event",
     "candidate",
     "conflict_declaration",

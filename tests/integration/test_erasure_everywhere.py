@@ -45,6 +45,7 @@ MARKS = (
 OTHER_NAME = "Bartholomew Ekwueme-Lindqvist"  # another candidate: never erased here
 # The tables an erasure rewrites, so their old row versions need vacuuming on PostgreSQL.
 REWRITTEN = (
+    "application_part",
     "audit_event",
     "candidate",
     "conflict_declaration",
