@@ -335,6 +335,9 @@ class AdvertCriterion(Versioned, table=True):
     level: int | None = Field(default=None)
     weight: float = Field(default=1.0)
     lead: bool = Field(default=False)
+    # Where there are several lead criteria, their order in the tie-break (1 first); 0 for
+    # a criterion that is not a lead, or a lead whose order follows the advert's.
+    lead_rank: int = Field(default=0)
     position: int = Field(default=0)
 
 
@@ -375,6 +378,9 @@ class Stage(Versioned, table=True):
     # How the chair settled a tie at the progression cut-off: a note and who progresses.
     tie_note: str = Field(default="", sa_type=Text)
     tie_progress: list[int] = Field(default_factory=list, sa_type=JSON)
+    # The chair's script for an interview-like stage: how to open and how to close.
+    welcome_script: str = Field(default="", sa_type=Text)
+    close_script: str = Field(default="", sa_type=Text)
 
 
 class StageCriterion(Versioned, table=True):
@@ -391,6 +397,41 @@ class StageCriterion(Versioned, table=True):
     weight: float = Field(default=1.0)
     pass_mark: int | None = None
     position: int = Field(default=0)
+    # The scale this cell is scored on ("": the stage's): behaviours on 1 to 7 and a
+    # strength on its 1 to 4 guide in one interview; "custom" takes custom_scale's points.
+    scale: str = Field(default="", max_length=40)
+    custom_scale: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+
+
+class PlanQuestion(Versioned, table=True):
+    """A question of a stage's interview plan: asked of every candidate, for one cell of
+    the assessment matrix, in order, with its probes and the minutes it is given."""
+
+    __tablename__ = "plan_question"
+    __table_args__ = (CheckConstraint("minutes >= 0", name="minutes_not_negative"),)
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = _fk("stage.id")
+    stage_criterion_id: int = _fk("stage_criterion.id")
+    # Taken from the question bank (kept as written here if the bank's changes later).
+    question_id: int | None = _fk("question.id", ondelete="SET NULL", nullable=True)
+    position: int = Field(default=0)
+    text: str = Field(sa_type=Text)
+    probes: list[str] = Field(default_factory=list, sa_type=JSON)
+    minutes: int = Field(default=0)
+    unseen: bool = Field(default=False)  # a strength question: not sent in advance
+    sent_on: date | None = None  # a presentation topic sent to candidates in advance
+
+
+class PlanDeviation(SQLModel, table=True):
+    """A departure from the plan with one candidate (a question not asked, one added)."""
+
+    __tablename__ = "plan_deviation"
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = _fk("stage.id")
+    candidate_id: int = _fk("candidate.id")
+    note: str = Field(sa_type=Text)
+    recorded_by: str = Field(default="", max_length=200)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Person(Versioned, table=True):
@@ -617,6 +658,19 @@ class ApplicationPart(Versioned, table=True):
     note: str = Field(default="", max_length=300)
     source: str = Field(default="", max_length=255)  # the file it was imported from
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OverallOverride(Versioned, table=True):
+    """The chair's override of a candidate's overall score at a stage, with why (the CSJ
+    interview form's override flag and score); shown in the results and the trail."""
+
+    __tablename__ = "overall_override"
+    __table_args__ = (UniqueConstraint("stage_id", "candidate_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = _fk("stage.id")
+    candidate_id: int = _fk("candidate.id")
+    value: float
+    reason: str = Field(sa_type=Text)
 
 
 # --- bookkeeping -------------------------------------------------------------------

@@ -109,6 +109,9 @@ class StageKind(Vocabulary):
     OFFER = "offer", "Offer"
     PRE_EMPLOYMENT_CHECKS = "pre_employment_checks", "Pre-employment checks"
     CUSTOM = "custom", "Custom"
+    # When applications are many: a first sift on the lead criteria alone; only those who
+    # meet the lead pass mark are scored on the rest at the next stage (DOMAIN.md 1.10).
+    LEAD_SIFT = "lead_sift", "Pre-sift on the lead criteria"
 
 
 class StageMode(Vocabulary):

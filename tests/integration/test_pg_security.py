@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 MIGRATION = ROOT / "db" / "migrations" / "versions" / "0008_team_security_on_postgresql.py"
 APPLICATIONS_MIGRATION = ROOT / "db" / "migrations" / "versions" / "0011_applications.py"
+PLANS_MIGRATION = (
+    ROOT / "db" / "migrations" / "versions" / "0012_interview_plans_cell_scales_leads.py"
+)
 DATABASE = "recruit"
 PASSWORDS = {
     "ada@department.gov.uk": "ada-secret-2026",
@@ -534,7 +537,11 @@ def _migration(path: Path = MIGRATION) -> Any:
 
 
 def test_every_table_has_row_level_security_policies_and_a_grant_decision(world: World) -> None:
-    decided = _migration().GRANTS | _migration(APPLICATIONS_MIGRATION).GRANTS
+    decided = (
+        _migration().GRANTS
+        | _migration(APPLICATIONS_MIGRATION).GRANTS
+        | _migration(PLANS_MIGRATION).GRANTS
+    )
     with world.owner() as owner:
         tables = dict(
             owner.execute(

@@ -47,6 +47,7 @@ STORED_CODES: dict[type[Vocabulary], tuple[str, ...]] = {
         "offer",
         "pre_employment_checks",
         "custom",
+        "lead_sift",
     ),
     StageMode: ("", "in_person", "video", "telephone", "online"),
     Element: ("ABI", "BEH", "STR", "EXP", "TEC"),
