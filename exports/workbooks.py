@@ -38,6 +38,9 @@ _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 class WorkbookCriterion:
     code: str
     title: str
+    # The points it is scored on, where they are not the sheet's (a strength's 1 to 4 at
+    # an interview scored 1 to 7): () for the sheet's scale.
+    scale: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,6 @@ def write_scoring_workbook(
 ) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
@@ -215,18 +217,14 @@ def write_scoring_workbook(
                 value, evidence = row.values.get(criterion.code, (None, ""))
                 line += [value, evidence]
             sheet.append(xlsx_row(sheet, line))
-        choices = ",".join(str(v) for v in spec.scale)
-        validation = DataValidation(
-            type="list",
-            formula1=f'"{choices}"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Not on the scale",
-            error=f"Choose one of {choices}.",
-        )
-        sheet.add_data_validation(validation)
+        validations: dict[tuple[int, ...], Any] = {}
         last = max(2, len(spec.rows) + 1)
-        for index in range(len(spec.criteria)):
+        for index, criterion in enumerate(spec.criteria):
+            points = criterion.scale or spec.scale
+            validation = validations.get(points)
+            if validation is None:
+                validation = validations[points] = _score_validation(points)
+                sheet.add_data_validation(validation)
             column = sheet.cell(row=1, column=3 + 2 * index).column_letter
             validation.add(f"{column}2:{column}{last}")
             sheet.column_dimensions[column].width = 9
@@ -242,6 +240,33 @@ def write_scoring_workbook(
     with atomic_output(path) as handle:
         workbook.save(handle)
     return path
+
+
+def _score_validation(points: tuple[int, ...]) -> Any:
+    """A score column's check: a list of the points, or for a long run of whole numbers
+    (a percentile's 0 to 100, too long for Excel's 255-character list) the range."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if len(points) > 12 and list(points) == list(range(points[0], points[-1] + 1)):
+        return DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(points[0]),
+            formula2=str(points[-1]),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Not on the scale",
+            error=f"Type a whole number from {points[0]} to {points[-1]}.",
+        )
+    choices = ",".join(str(v) for v in points)
+    return DataValidation(
+        type="list",
+        formula1=f'"{choices}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Not on the scale",
+        error=f"Choose one of {choices}.",
+    )
 
 
 def is_scoring_workbook(path: Path) -> bool:

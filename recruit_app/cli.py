@@ -635,15 +635,23 @@ def cmd_stages_list(args: argparse.Namespace) -> int:
         overview = stages_overview(ctx, campaign_id_for(ctx, args.reference))
     finally:
         ctx.db.dispose()
+    lead = list(overview.lead)
     if args.json:
-        _print_json([s.to_json() for s in overview.stages])
+        # A list of stages, as before; each carries the campaign's ordered lead criteria.
+        _print_json([{**s.to_json(), "lead": lead} for s in overview.stages])
         return 0
+    if lead:
+        print(f"lead criteria, in tie-break order: {', '.join(lead)}")
     for stage in overview.stages:
         dates = " to ".join(d.isoformat() for d in (stage.starts_on, stage.ends_on) if d)
         blind = ", name-blind" if stage.name_blind else ""
         kind = StageKind.label_for(stage.kind)
         print(f"{stage.position + 1}. {stage.name} ({kind}{blind}) {dates}".rstrip())
-        print(f"   assesses: {', '.join(c.code for c in stage.cells) or 'nothing yet'}")
+        assessed = ", ".join(
+            c.code + (f" (on {c.scale})" if c.scale and c.scale != stage.scale else "")
+            for c in stage.cells
+        )
+        print(f"   assesses: {assessed or 'nothing yet'}")
         panel = "; ".join(
             f"{p.name} ({PanelRole.phrase_for(p.role)}, panel {p.panel_number})"
             for p in stage.panel

@@ -215,11 +215,6 @@ def _criteria(doc: AdvertDocument) -> list[Finding]:
                 "Add at least one essential criterion: candidates are judged against them.",
             )
         )
-    leads = [c for c in doc.criteria if c.lead]
-    if len(leads) > 1:
-        found.append(
-            _error("criteria", "criteria", "Only one criterion can be the lead criterion.")
-        )
     expected = grade_level(doc.grade)
     for c in doc.criteria:
         if c.element == "BEH" and expected is not None and c.level not in (None, expected):
@@ -249,26 +244,27 @@ def _criteria(doc: AdvertDocument) -> list[Finding]:
 
 
 def _stages(doc: AdvertDocument) -> list[Finding]:
-    lead = next((c for c in doc.criteria if c.lead), None)
-    if lead is None:
-        return []
+    """Each lead criterion (a campaign may name several, in order) is assessed at the
+    first scoring stage."""
+    found = []
     scoring = [s for s in doc.stages if s.criteria]
-    if not scoring:
-        return [
-            _warning(
-                "lead", "criteria", f"No stage assesses the lead criterion ({lead.title}) yet."
+    for lead in (c for c in doc.criteria if c.lead):
+        if not scoring:
+            found.append(
+                _warning(
+                    "lead", "criteria", f"No stage assesses the lead criterion ({lead.title}) yet."
+                )
             )
-        ]
-    if lead.code not in scoring[0].criteria:
-        return [
-            _warning(
-                "lead",
-                "criteria",
-                f"The lead criterion ({lead.title}) is not assessed at the first "
-                f"scoring stage, {scoring[0].name}.",
+        elif lead.code not in scoring[0].criteria:
+            found.append(
+                _warning(
+                    "lead",
+                    "criteria",
+                    f"The lead criterion ({lead.title}) is not assessed at the first "
+                    f"scoring stage, {scoring[0].name}.",
+                )
             )
-        ]
-    return []
+    return found
 
 
 # Choices offered in the advert form (users may still type their own).

@@ -42,17 +42,91 @@ class CriterionSpec:
     lead: bool = False
     essential: bool = True
     standard: float | None = None
+    # The ends of the scale this criterion is scored on (None: the stage's); see
+    # StageRules.scale_range for how a total puts criteria on different scales together.
+    low: float | None = None
+    high: float | None = None
+    lead_rank: int = 0  # among the leads: 1 first, 2 next...; 0 after them, in matrix order
 
 
 @dataclass(frozen=True)
 class StageRules:
-    criteria: tuple[CriterionSpec, ...]  # in matrix order, which is the tie-break order
+    criteria: tuple[CriterionSpec, ...]  # in matrix order, the tie-break order after leads
     pass_mark_total: float | None = None
     min_assessors: int = 2
     moderation_spread: int = 2
     progress_rule: str = "all_passing"  # "all_passing" | "top_n"
     progress_count: int | None = None
     is_sift: bool = False
+    # The ends of the stage's scale. Where a criterion is scored on another scale, its
+    # score counts towards the total put on this one, end to end (a strength's 1 to 4 as
+    # 1, 3, 5 and 7 on the 1 to 7 scale); its own score and pass mark stay on its scale,
+    # and so does its moderation spread, in proportion (see spread_for).
+    scale_range: tuple[float, float] | None = None
+
+    def spread_for(self, spec: CriterionSpec) -> float:
+        """The spread that calls for moderation on the criterion's own scale."""
+        factor = _factor(self, spec)
+        return self.moderation_spread if factor is None else self.moderation_spread / factor
+
+    @property
+    def mixed_scales(self) -> bool:
+        """Some criterion is scored on a scale other than the stage's."""
+        return any(_factor(self, spec) is not None for spec in self.criteria)
+
+
+def _factor(rules: StageRules, spec: CriterionSpec) -> float | None:
+    """How much one point of the criterion's scale is worth on the stage's, or None when
+    it is scored on the stage's scale (or a scale with the same ends)."""
+    if rules.scale_range is None or spec.low is None or spec.high is None:
+        return None
+    low, high = rules.scale_range
+    if (spec.low, spec.high) == (low, high) or spec.high <= spec.low:
+        return None
+    return (high - low) / (spec.high - spec.low)
+
+
+def on_stage_scale(rules: StageRules, spec: CriterionSpec, score: float) -> float:
+    """A criterion's score as it counts towards the total: on the stage's scale."""
+    factor = _factor(rules, spec)
+    if factor is None or rules.scale_range is None or spec.low is None:
+        return score
+    return rules.scale_range[0] + (score - spec.low) * factor
+
+
+def totals_note(rules: StageRules, names: Mapping[str, str] | None = None) -> str:
+    """How the total puts criteria on different scales together, in words ("" if they
+    share one): what the results, letters and reports say."""
+    if rules.scale_range is None:
+        return ""
+    low, high = rules.scale_range
+    parts = []
+    for spec in rules.criteria:
+        if _factor(rules, spec) is None or spec.low is None or spec.high is None:
+            continue
+        points = _points(spec.low, spec.high)
+        counted = ", ".join(_num(on_stage_scale(rules, spec, p)) for p in points)
+        name = (names or {}).get(spec.code, spec.code)
+        parts.append(
+            f"{name}'s {_num(spec.low)} to {_num(spec.high)} counts as {counted}"
+            if len(points) <= 11
+            else f"{name}'s {_num(spec.low)} to {_num(spec.high)} counts as "
+            f"{_num(low)} to {_num(high)}, in proportion"
+        )
+    if not parts:
+        return ""
+    return (
+        f"Totals put each criterion on the {_num(low)} to {_num(high)} scale: "
+        + "; ".join(parts)
+        + ". Each criterion's own score and pass mark stay on its scale."
+    )
+
+
+def _points(low: float, high: float) -> list[float]:
+    """The whole points from low to high (the ends only where they are not whole)."""
+    if low != int(low) or high != int(high):
+        return [low, high]
+    return [float(v) for v in range(int(low), int(high) + 1)]
 
 
 class Summary(NamedTuple):
@@ -78,6 +152,9 @@ class CandidateScores:
     submitted: Mapping[str, tuple[float, ...] | Summary] = field(default_factory=dict)
     agreed: Mapping[str, float] = field(default_factory=dict)
     resolved_tie: bool = False  # a recorded decision puts this candidate through at a tie
+    # The chair's override of the overall score (the CSJ form's override flag and score),
+    # with the reason: it stands for the total in the merit order.
+    override: tuple[float, str] | None = None
 
 
 # --- outputs ---------------------------------------------------------------------------
@@ -100,6 +177,13 @@ class CandidateResult:
     # Criteria scored below their pass mark (the failed ones) or, for a desirable criterion
     # without one, below the standard: shown as below, in matrix order.
     below_criteria: tuple[str, ...] = ()
+    # Where the chair overrode the overall score: the total worked out from the scores.
+    computed_total: float | None = None
+    overridden: bool = False
+    override_reason: str = ""
+
+
+OVERRIDE_FLAG = "overall score overridden by the chair"
 
 
 @dataclass(frozen=True)
@@ -130,6 +214,7 @@ class _Scored:
     progresses: bool | None = False
     guaranteed: bool = False
     tied: bool = False
+    computed: float | None = None
 
 
 # --- results ---------------------------------------------------------------------------
@@ -177,7 +262,19 @@ def _score(rules: StageRules, candidate: CandidateScores) -> _Scored:
         item.scores[spec.code] = _criterion(rules, spec, candidate, item)
     values = [v for v in item.scores.values() if v is not None]
     if len(values) == len(item.scores):
-        item.total = sum(spec.weight * v for spec, v in zip(rules.criteria, values, strict=True))
+        if rules.scale_range is None:
+            item.total = sum(
+                spec.weight * v for spec, v in zip(rules.criteria, values, strict=True)
+            )
+        else:
+            item.total = sum(
+                spec.weight * on_stage_scale(rules, spec, v)
+                for spec, v in zip(rules.criteria, values, strict=True)
+            )
+    item.computed = item.total
+    if candidate.override is not None:
+        item.total = candidate.override[0]
+        item.flags.append(f"{OVERRIDE_FLAG}: {candidate.override[1]}")
     item.passed = _passes(rules, item)
     if item.passed:
         item.key = _merit_key(rules, item)
@@ -201,8 +298,9 @@ def _criterion(
             score = given.mean if count else None
         else:
             count, score, spread = _stats(given)
-        if count < rules.min_assessors or spread >= rules.moderation_spread - _ROUNDING_MARGIN:
-            _check_submitted(rules, code, candidate.candidate_id, count, spread, item)
+        needed = rules.moderation_spread if spec.low is None else rules.spread_for(spec)
+        if count < rules.min_assessors or spread >= needed - _ROUNDING_MARGIN:
+            _check_submitted(rules, code, candidate.candidate_id, count, spread, item, needed)
     if score is None:
         return score
     mark = spec.pass_mark
@@ -230,13 +328,20 @@ def _stats(given: Summary | Sequence[float]) -> tuple[int, float | None, float]:
 
 
 def _check_submitted(
-    rules: StageRules, code: str, cid: int, count: int, spread: float, item: _Scored
+    rules: StageRules,
+    code: str,
+    cid: int,
+    count: int,
+    spread: float,
+    item: _Scored,
+    needed: float | None = None,
 ) -> None:
     need = rules.min_assessors
     if count < need:
         item.missing.append((cid, code, count, need))
         item.flags.append(f"{code} has {count} of {need} assessors")
-    if count and round(spread, _PLACES) >= rules.moderation_spread:
+    limit = rules.moderation_spread if needed is None else needed
+    if count and round(spread, _PLACES) >= round(limit, _PLACES):
         item.moderation.append((cid, code, spread))
         item.flags.append(f"{code} needs an agreed score (scores differ by {_num(spread)})")
 
@@ -265,7 +370,11 @@ def _merit_key(rules: StageRules, item: _Scored) -> tuple[float, ...]:
 
 
 def _lead_positions(rules: StageRules) -> tuple[int, ...]:
-    return tuple(n for n, c in enumerate(rules.criteria) if c.lead)
+    """The leads in the campaign's order (lead_rank 1, 2...), then any other lead in
+    matrix order."""
+    leads = [(n, c) for n, c in enumerate(rules.criteria) if c.lead]
+    ranked = sorted((c.lead_rank, n) for n, c in leads if c.lead_rank >= 1)
+    return (*(n for _r, n in ranked), *(n for n, c in leads if c.lead_rank < 1))
 
 
 def _merit_order(rules: StageRules, passing: list[_Scored]) -> list[_Scored]:
@@ -409,6 +518,9 @@ def _result(item: _Scored) -> CandidateResult:
         guaranteed_interview_progress=item.guaranteed,
         flags=tuple(item.flags),
         below_criteria=tuple(item.below),
+        computed_total=item.computed,
+        overridden=item.source.override is not None,
+        override_reason=item.source.override[1] if item.source.override is not None else "",
     )
 
 

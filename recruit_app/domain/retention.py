@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from recruit_app.domain.results import reserve_expiry
+from recruit_app.domain.results import OVERRIDE_FLAG, reserve_expiry
 from recruit_app.errors import ValidationError
 
 DEFAULT_MONTHS = 24
@@ -73,6 +73,9 @@ MERIT_ORDER_KEYS = frozenset(
         "outcome",
         "flags",
         "scores_withheld",  # always false here: finalising is a manager's
+        "overridden",  # the chair's override of the overall score: the reason is blanked
+        "override_reason",
+        "total_from_scores",
     }
 )
 
@@ -199,4 +202,13 @@ def merit_entry_kept(entry: Any) -> Any:
     """An erased candidate's line of a recorded merit order: number, scores and outcome."""
     if not isinstance(entry, dict):
         return entry
-    return {k: v for k, v in entry.items() if k in MERIT_ORDER_KEYS}
+    kept = {k: v for k, v in entry.items() if k in MERIT_ORDER_KEYS}
+    # The chair's reason for overriding the overall score may speak of the candidate.
+    if kept.get("override_reason"):
+        kept["override_reason"] = ""
+    if isinstance(kept.get("flags"), list):
+        kept["flags"] = [
+            OVERRIDE_FLAG if isinstance(f, str) and f.startswith(f"{OVERRIDE_FLAG}:") else f
+            for f in kept["flags"]
+        ]
+    return kept

@@ -86,10 +86,18 @@ SCALES: dict[str, Scale] = {
         (3, "Potential Strength", "Clear enthusiasm, with some skill and some use."),
         (4, "Strength", "Clear enthusiasm, real skill and frequent use."),
     ),
+    # An ability test's result (CSJ turns the raw score into a percentile against a norm
+    # group); the pass mark is the vacancy's cut-off.
+    "percentile": Scale(
+        "percentile",
+        "Percentile",
+        tuple(ScalePoint(v, f"Percentile {v}") for v in range(0, 101)),
+    ),
 }
 # The mark that meets a criterion on each built-in scale ("Acceptable demonstration" on
-# the 1 to 7 scale). Only essential criteria get it as their pass mark by default.
-DEFAULT_PASS_MARK = {"sp7": 4, "zero3": 2, "pass_fail": 1, "strengths4": 3}
+# the 1 to 7 scale). Only essential criteria get it as their pass mark by default; a
+# percentile's is a common cut-off, to be set to the vacancy's own.
+DEFAULT_PASS_MARK = {"sp7": 4, "zero3": 2, "pass_fail": 1, "strengths4": 3, "percentile": 50}
 CUSTOM_MIN, CUSTOM_MAX = 0, 100
 
 
@@ -146,6 +154,18 @@ def default_pass_mark(
     """A new matrix cell's pass mark: the standard for an essential criterion; none for a
     desirable one, which counts towards the total and the tie-breaks but fails nobody."""
     return standard_mark(scale, custom) if essential else None
+
+
+def cell_scale_code(cell_scale: str, stage_scale: str) -> str:
+    """The scale a matrix cell is scored on: its own, else ("") the stage's."""
+    return cell_scale or stage_scale
+
+
+def clean_cell_scale(value: Any) -> str:
+    """A matrix cell's scale: "" for the stage's, a built-in one, or "custom"."""
+    if not isinstance(value, str) or value not in ("", *SCALES, "custom"):
+        raise ValidationError(f"{value!r} is not a scoring scale.", "scale")
+    return value
 
 
 def scale_for(code: str, custom: Sequence[Mapping[str, object]] | None = None) -> Scale:
@@ -247,6 +267,9 @@ class MatrixCriterion:
     lead: bool = False
 
 
+LEAD_SIFT_KINDS = frozenset({StageKind.LEAD_SIFT})
+
+
 @dataclass(frozen=True)
 class MatrixStage:
     name: str
@@ -318,6 +341,8 @@ def _stage_criteria(
             )
         )
     known = [by_code[code] for code in stage.criteria if code in by_code]
+    if stage.kind in LEAD_SIFT_KINDS:
+        found += _lead_sift(field, stage, known, by_code)
     if stage.kind == "sift" and known and not any(c.essential for c in known):
         found.append(
             _warning(
@@ -348,6 +373,34 @@ def _stage_criteria(
         if code in by_code and not by_code[code].essential and code in stage.criteria
     ]
     return found
+
+
+def _lead_sift(
+    field: str,
+    stage: MatrixStage,
+    known: Sequence[MatrixCriterion],
+    by_code: Mapping[str, MatrixCriterion],
+) -> list[Finding]:
+    """A pre-sift assesses the lead criteria alone: the rest wait for those who pass."""
+    if not any(c.lead for c in by_code.values()):
+        return [
+            _warning(
+                "lead",
+                field,
+                f"{stage.name} is a pre-sift on the lead criteria, but the advert marks no "
+                "criterion as lead.",
+            )
+        ]
+    return [
+        _warning(
+            "lead",
+            f"cell:{field.split(':')[1]}:{c.code}",
+            f"{stage.name} is a pre-sift on the lead criteria, but it also assesses "
+            f"{_named(c)}, which is not a lead criterion.",
+        )
+        for c in known
+        if not c.lead
+    ]
 
 
 # --- a stage's settings ----------------------------------------------------------------

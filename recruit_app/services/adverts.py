@@ -82,6 +82,12 @@ class CriterionRow:
     framework: str = ""
     level_range: tuple[int, int] | None = None
     id: int | None = None
+    # Among several lead criteria, their order for tie-breaks: 1 first, 2 next; 0 after the
+    # ordered ones, in the advert's order (the Home Office pack's "two lead competencies").
+    lead_rank: int = 0
+
+
+LEAD_RANK_MAX = 20
 
 
 @dataclass(frozen=True)
@@ -215,6 +221,7 @@ def _form(session: Session, campaign: Campaign, advert: Advert) -> AdvertForm:
             description=c.description,
             weight=c.weight,
             lead=c.lead,
+            lead_rank=c.lead_rank,
             criterion_id=c.criterion_id,
             framework=info[c.criterion_id][0] if c.criterion_id in info else "",
             level_range=info[c.criterion_id][1:] if c.criterion_id in info else None,
@@ -284,8 +291,33 @@ def clean_criteria(
             raise ValidationError(f"The code {code} is used by two criteria.", "criteria")
         codes.add(code.casefold())
         cleaned.append(replace(row, code=code, title=title, weight=weight))
-    if sum(r.lead for r in cleaned) > 1:
-        raise ValidationError("Only one criterion can be the lead criterion.", "criteria")
+    return _check_lead_order(cleaned)
+
+
+def _check_lead_order(rows: list[CriterionRow]) -> list[CriterionRow]:
+    """Several criteria may be lead, each with its place in the tie-break order (or none:
+    after the ordered ones). A criterion that is not lead has no place."""
+    seen: dict[int, str] = {}
+    cleaned = []
+    for row in rows:
+        rank = row.lead_rank
+        if isinstance(rank, bool) or not isinstance(rank, int) or not 0 <= rank <= LEAD_RANK_MAX:
+            raise ValidationError(
+                f"{row.code}: the lead order must be a whole number from 0 to {LEAD_RANK_MAX}.",
+                "criteria",
+            )
+        if not row.lead:
+            cleaned.append(replace(row, lead_rank=0) if rank else row)
+            continue
+        if rank and rank in seen:
+            raise ValidationError(
+                f"{seen[rank]} and {row.code} are both lead criterion {rank}; give each "
+                "lead its own place in the order.",
+                "criteria",
+            )
+        if rank:
+            seen[rank] = row.code
+        cleaned.append(row)
     return cleaned
 
 
@@ -382,6 +414,7 @@ def _replace_criteria(
             "description",
             "weight",
             "lead",
+            "lead_rank",
             "criterion_id",
         ):
             setattr(target, name, getattr(row, name))

@@ -41,6 +41,7 @@ from recruit_app.domain.report import (
     summary_sentences,
 )
 from recruit_app.domain.results import reserve_expired
+from recruit_app.domain.stage_rules import scale_for
 from recruit_app.errors import Cancelled, ValidationError
 from recruit_app.readmodels import (
     CampaignReportDocument,
@@ -233,6 +234,8 @@ class _Cell(NamedTuple):
     code: str
     title: str
     pass_mark: float | None
+    scale: str = ""  # its own scale, "" for the stage's
+    custom_scale: Any = ()
 
 
 def _cells(session: Session, campaign_id: int) -> list[_Cell]:
@@ -244,6 +247,8 @@ def _cells(session: Session, campaign_id: int) -> list[_Cell]:
             AdvertCriterion.code,
             AdvertCriterion.title,
             StageCriterion.pass_mark,
+            StageCriterion.scale,
+            StageCriterion.custom_scale,
         )
         .join(AdvertCriterion, col(AdvertCriterion.id) == StageCriterion.advert_criterion_id)
         .join(Stage, col(Stage.id) == StageCriterion.stage_id)
@@ -335,22 +340,29 @@ def _distributions(
         scored = [c for c in by_stage.get(id_of(stage), []) if groups.get(c.id)]
         if not scored:
             continue
-        try:
-            scale = stage_scale(stage)
-        except ValidationError:
-            # A custom scale broken since scoring cannot place the scores; leave it out.
-            continue
-        criteria = tuple(
-            distribution(c.code, c.title, c.pass_mark, scale.values, groups[c.id]) for c in scored
-        )
-        found.append(
-            StageDistribution(
-                stage=stage.name,
-                scale_name=scale.name,
-                scale_points=tuple((p.value, p.label) for p in scale.points),
-                criteria=criteria,
+        # One table per scale: a strength scored 1 to 4 beside behaviours scored 1 to 7
+        # gets its own, named after the stage and its scale.
+        on_scale: dict[str, list[_Cell]] = {}
+        for c in scored:
+            on_scale.setdefault(c.scale if c.scale and c.scale != stage.scale else "", []).append(c)
+        for code, group in on_scale.items():
+            try:
+                scale = scale_for(code, group[0].custom_scale or []) if code else stage_scale(stage)
+            except ValidationError:
+                # A custom scale broken since scoring cannot place the scores; leave it out.
+                continue
+            criteria = tuple(
+                distribution(c.code, c.title, c.pass_mark, scale.values, groups[c.id])
+                for c in group
             )
-        )
+            found.append(
+                StageDistribution(
+                    stage=f"{stage.name} ({scale.name})" if code else stage.name,
+                    scale_name=scale.name,
+                    scale_points=tuple((p.value, p.label) for p in scale.points),
+                    criteria=criteria,
+                )
+            )
     return tuple(found)
 
 
@@ -397,7 +409,20 @@ def _scored_merit_order(session: Session, ctx: ServiceContext, stage: Stage) -> 
         )
         for r in shown
     )
-    return MeritOrder(stage.name, stage.name_blind, finalised, True, rows, len(view.rows))
+    overridden = [
+        f"candidate {r.number}'s overall score was overridden by the chair "
+        f"(from {r.computed_total:g}): {r.override_reason}"
+        if r.computed_total is not None
+        else f"candidate {r.number}'s overall score was overridden by the chair: "
+        f"{r.override_reason}"
+        for r in shown
+        if r.overridden
+    ]
+    said = f"In this order, {'; '.join(overridden)}." if overridden else ""
+    note = " ".join(n for n in (view.totals_note, said) if n)
+    return MeritOrder(
+        stage.name, stage.name_blind, finalised, True, rows, len(view.rows), note=note
+    )
 
 
 def _outcomes_only(session: Session, stage: Stage, decided: int) -> MeritOrder:

@@ -32,7 +32,7 @@ from recruit_app.readmodels import (
 from recruit_app.services.access import stage_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.results import results_in
+from recruit_app.services.results import ResultCriterion, results_in
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import check_version, select_columns, touch, unit_of_work
 from recruit_app.vocabulary import Outcome as OutcomeKind
@@ -113,6 +113,13 @@ def _at_least(value: float, mark: float) -> bool:
     return round(value, _PLACES) >= round(mark, _PLACES)
 
 
+def _titled(criterion: ResultCriterion, mixed: bool) -> str:
+    """A criterion's title, with the scale it was scored on where the stage mixes scales."""
+    if not mixed or criterion.low is None or criterion.high is None:
+        return criterion.title
+    return f"{criterion.title} (scored {criterion.low:g} to {criterion.high:g})"
+
+
 def _scale_range(stage: Stage) -> tuple[int | None, int | None]:
     try:
         values = stage_scale(stage).values
@@ -166,6 +173,9 @@ def letters_document(
         by_candidate = {r.candidate_id: r for r in view.rows} if view else {}
         criteria = view.criteria if view else ()
         low, high = _scale_range(stage)
+        if any(c.own_scale for c in criteria):
+            # Criteria on different scales: each line says its own, not one for them all.
+            low = high = None
         today = today or date.today()
         later = _later_stages(session, stage)
         warnings = _date_warnings(later, today)
@@ -186,7 +196,7 @@ def letters_document(
                 scores = tuple(
                     ScoreLine(
                         c.code,
-                        c.title,
+                        _titled(c, low is None and any(k.own_scale for k in criteria)),
                         result.criterion_scores.get(c.code),
                         c.pass_mark,
                         None

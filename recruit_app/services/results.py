@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
-from math import fsum
+from math import fsum, isfinite
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from db.models import (
     Candidate,
     ModeratedScore,
     Outcome,
+    OverallOverride,
     PanelAssignment,
     Person,
     Score,
@@ -45,8 +46,15 @@ from recruit_app.domain.results import (
     compute_results,
     reserve_expired,
     reserve_expiry,
+    totals_note,
 )
-from recruit_app.domain.stage_rules import SCORING_KINDS, ScalePoint, scale_for, standard_mark
+from recruit_app.domain.stage_rules import (
+    SCORING_KINDS,
+    Scale,
+    ScalePoint,
+    scale_for,
+    standard_mark,
+)
 from recruit_app.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from recruit_app.services.access import (
     NAME_BLIND_RULE,
@@ -59,7 +67,7 @@ from recruit_app.services.access import (
 from recruit_app.services.candidates import StageCandidate, candidate_rows_at_stage
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import ALLOWED, require
-from recruit_app.services.scoring import stage_scale
+from recruit_app.services.scoring import cell_scale
 from recruit_app.services.uow import (
     STALE_MESSAGE,
     check_version,
@@ -68,6 +76,7 @@ from recruit_app.services.uow import (
     touch,
     unit_of_work,
 )
+from recruit_app.vocabulary import StageKind
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StageView
@@ -85,6 +94,16 @@ class ResultCriterion:
     lead: bool
     essential: bool = True
     standard: float | None = None  # a desirable score under it shows as below, failing no one
+    # The scale it is scored on (its cell's, else the stage's): code, name and ends. Its
+    # scores and pass mark are on it; the total puts it on the stage's (ResultsView.totals_note).
+    scale: str = ""
+    scale_name: str = ""
+    low: float | None = None
+    high: float | None = None
+    own_scale: bool = False  # scored on a scale other than the stage's
+    # Its place among the lead criteria for tie-breaks (the advert's lead_rank): 1 first; 0
+    # after the ordered ones. Not "rank": that word is the merit order's.
+    lead_place: int = 0
 
 
 # Not frozen: tens of thousands are made per results run, and a frozen dataclass is
@@ -110,12 +129,24 @@ class ResultRow:
     # Independence: the person acting has not yet submitted their own scores for this
     # candidate, so sees nothing worked out from anyone's (access.score_sight).
     withheld: bool = False
+    # The chair's override of the overall score: `total` is then the override, and
+    # `computed_total` the total the scores give.
+    overridden: bool = False
+    override_reason: str = ""
+    computed_total: float | None = None
+    override_id: int | None = None
+    override_version: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "rank": self.rank,
             "candidate_number": self.number,
             "total": None if self.total is None else round(self.total, 2),
+            "overridden": self.overridden,
+            "override_reason": self.override_reason,
+            "total_from_scores": None
+            if self.computed_total is None
+            else round(self.computed_total, 2),
             "passed": None if self.withheld else self.passed,
             "criteria": {
                 code: None if v is None else round(v, 2)
@@ -144,6 +175,10 @@ class ResultsView:
     merit_order_shown: bool = True  # False: a panel member who still owes scores here
     details_hidden: bool = False  # name-blind: no scheme flags either (access.py)
     notice: str = ""  # the rules that hide something from the person acting, in words
+    # How the total puts criteria scored on different scales together, "" when they share one.
+    totals_note: str = ""
+    # The lead criteria's codes in tie-break order (by lead rank, then matrix order).
+    lead: tuple[str, ...] = ()
 
 
 # Not frozen: one is made per candidate and criterion (70,000 for a big sift), and a frozen
@@ -195,6 +230,12 @@ class ResultsScreen:
     assessors: tuple[AssessorView, ...]
     assessors_note: str
     scale: tuple[ScalePoint, ...]
+    # A matrix cell scored on its own scale -> that scale's points (agreed scores use them).
+    cell_scales: Mapping[int, tuple[ScalePoint, ...]] = field(default_factory=dict)
+
+    def scale_for(self, cell_id: int) -> tuple[ScalePoint, ...]:
+        """The points a pair's agreed score is chosen from: its cell's, else the stage's."""
+        return self.cell_scales.get(cell_id, self.scale)
 
     def stage(self) -> StageView | None:
         return next((s for s in self.stages if s.id == self.stage_id), None)
@@ -255,6 +296,9 @@ def results_screen(
             assessors, assessors_note = tuple(_consistency(session, managed, scan)), ""
         else:
             assessors, assessors_note = (), CONSISTENCY_REFUSED
+        cell_scales = {
+            cell_id: scale.points for cell_id, scale in _own_scales(session, stage).items()
+        }
     try:
         scale = scale_for(chosen.scale, chosen.custom_scale).points
     except ValidationError:  # custom points still being written: nothing to agree on yet
@@ -272,6 +316,7 @@ def results_screen(
         assessors,
         assessors_note,
         scale,
+        cell_scales,
     )
 
 
@@ -289,20 +334,104 @@ def _criteria(session: Session, stage: Stage) -> list[ResultCriterion]:
         .where(StageCriterion.stage_id == stage.id)
         .order_by(col(StageCriterion.position))
     )
-    standard = standard_mark(stage.scale, stage.custom_scale)
-    return [
-        ResultCriterion(
-            id_of(cell),
-            a.code,
-            a.title,
-            cell.weight,
-            cell.pass_mark,
-            a.lead,
-            a.essential,
-            standard,
+    found = []
+    stage_ends = _ends(stage.scale, stage.custom_scale)
+    for cell, a in rows:
+        code = cell.scale or stage.scale
+        custom = cell.custom_scale if cell.scale else stage.custom_scale
+        low, high = _ends(code, custom)
+        found.append(
+            ResultCriterion(
+                id_of(cell),
+                a.code,
+                a.title,
+                cell.weight,
+                cell.pass_mark,
+                a.lead,
+                a.essential,
+                standard_mark(code, custom),
+                code,
+                _scale_name(code, custom),
+                low,
+                high,
+                bool(cell.scale) and (low, high) != stage_ends,
+                a.lead_rank,
+            )
         )
-        for cell, a in rows
-    ]
+    return found
+
+
+def _ends(code: str, custom: Sequence[Mapping[str, Any]]) -> tuple[float | None, float | None]:
+    try:
+        scale = scale_for(code, custom)
+    except ValidationError:  # a custom scale still being written
+        return None, None
+    return float(scale.minimum), float(scale.maximum)
+
+
+def _scale_name(code: str, custom: Sequence[Mapping[str, Any]]) -> str:
+    try:
+        return scale_for(code, custom).name
+    except ValidationError:
+        return "Custom scale"
+
+
+def _own_scales(session: Session, stage: Stage) -> dict[int, Scale]:
+    """The stage's matrix cells scored on a scale of their own, with it."""
+    found = {}
+    for cell in session.exec(
+        select(StageCriterion).where(
+            StageCriterion.stage_id == stage.id, StageCriterion.scale != ""
+        )
+    ):
+        try:
+            found[id_of(cell)] = cell_scale(stage, cell)
+        except ValidationError:  # custom points still being written
+            continue
+    return found
+
+
+def stage_rules(stage: Stage, criteria: Sequence[ResultCriterion]) -> StageRules:
+    """The rules results are worked out by: the stage's settings and its cells' scales.
+
+    A pre-sift on the lead criteria puts through everyone who meets the lead pass marks
+    (a lead cell without one needs its scale's standard mark), whatever the stage's
+    progression rule says."""
+    lead_sift = stage.kind == StageKind.LEAD_SIFT
+    low, high = _ends(stage.scale, stage.custom_scale)
+    return StageRules(
+        criteria=tuple(
+            CriterionSpec(
+                c.code,
+                c.weight,
+                c.standard if lead_sift and c.lead and c.pass_mark is None else c.pass_mark,
+                c.lead,
+                c.essential,
+                c.standard,
+                c.low if c.own_scale else None,
+                c.high if c.own_scale else None,
+                c.lead_place,
+            )
+            for c in criteria
+        ),
+        pass_mark_total=stage.pass_mark_total,
+        min_assessors=stage.min_assessors,
+        moderation_spread=stage.moderation_spread,
+        progress_rule="all_passing" if lead_sift else stage.progress_rule,
+        progress_count=None if lead_sift else stage.progress_count,
+        is_sift=stage.kind in (StageKind.SIFT, StageKind.LEAD_SIFT),
+        scale_range=None if low is None or high is None else (low, high),
+    )
+
+
+def _cell_spreads(stage: Stage, criteria: Sequence[ResultCriterion]) -> dict[int, float]:
+    """The spread that calls for moderation on each cell scored on its own scale."""
+    rules = stage_rules(stage, criteria)
+    return {
+        c.cell_id: rules.spread_for(spec)
+        for c, spec in zip(criteria, rules.criteria, strict=True)
+        if c.own_scale
+    }
 
 
 def _submitted(
@@ -378,26 +507,19 @@ def _compute(
     stage: Stage,
     scan: _Scan | None = None,
     agreed: dict[int, dict[int, _Agreed]] | None = None,
+    overrides: Mapping[int, OverallOverride] | None = None,
 ) -> tuple[list[ResultCriterion], list[Any], StageResults]:
-    """The stage's results; from `scan` and `agreed` where the caller has read them."""
+    """The stage's results; from `scan`, `agreed` and `overrides` where the caller has
+    read them."""
     criteria = _criteria(session, stage)
     codes = {c.cell_id: c.code for c in criteria}
     people = candidate_rows_at_stage(session, stage)
     submitted = scan.summaries(codes) if scan else _submitted(session, stage, codes)
     if agreed is None:
         agreed = _agreed(session, stage)
-    rules = StageRules(
-        criteria=tuple(
-            CriterionSpec(c.code, c.weight, c.pass_mark, c.lead, c.essential, c.standard)
-            for c in criteria
-        ),
-        pass_mark_total=stage.pass_mark_total,
-        min_assessors=stage.min_assessors,
-        moderation_spread=stage.moderation_spread,
-        progress_rule=stage.progress_rule,
-        progress_count=stage.progress_count,
-        is_sift=stage.kind == "sift",
-    )
+    rules = stage_rules(stage, criteria)
+    if overrides is None:
+        overrides = _overrides(session, stage)
     resolved = set(stage.tie_progress) if stage.tie_note else set()
     none: dict[str, Summary] = {}
     no_agreed: dict[str, float] = {}
@@ -413,10 +535,19 @@ def _compute(
             if p.id in agreed
             else no_agreed,
             resolved_tie=p.id in resolved,
+            override=(overrides[p.id].value, overrides[p.id].reason) if p.id in overrides else None,
         )
         for p in people
     ]
     return criteria, people, compute_results(rules, scores)
+
+
+def _overrides(session: Session, stage: Stage) -> dict[int, OverallOverride]:
+    """candidate -> the chair's override of their overall score at the stage."""
+    return {
+        o.candidate_id: o
+        for o in session.exec(select(OverallOverride).where(OverallOverride.stage_id == stage.id))
+    }
 
 
 def _label(candidate: Candidate | StageCandidate, hidden: bool) -> str:
@@ -443,7 +574,8 @@ def results_in(
     person acting may see them: independence and name-blind (access.py) decide."""
     stage_id = stage.id
     assert stage_id is not None
-    criteria, people, computed = _compute(session, stage, scan, agreed)
+    overrides = _overrides(session, stage)
+    criteria, people, computed = _compute(session, stage, scan, agreed, overrides)
     hidden = details_hidden(ctx, stage)
     sight = score_sight(session, ctx, stage)
     by_id = {p.id: p for p in people}
@@ -499,6 +631,11 @@ def results_in(
                 outcome.version if outcome else 0,
                 outcome.reserve_expires_on if outcome else None,
                 result.below_criteria,
+                overridden=result.overridden,
+                override_reason=result.override_reason,
+                computed_total=result.computed_total,
+                override_id=overrides[result.candidate_id].id if result.overridden else None,
+                override_version=overrides[result.candidate_id].version if result.overridden else 0,
             )
         )
     blockers = list(computed.blockers)
@@ -523,7 +660,16 @@ def results_in(
         merit_order_shown=sight.merit_order,
         details_hidden=hidden,
         notice=notice,
+        totals_note=totals_note(stage_rules(stage, criteria), {c.code: c.title for c in criteria}),
+        lead=lead_codes(criteria),
     )
+
+
+def lead_codes(criteria: Sequence[ResultCriterion]) -> tuple[str, ...]:
+    """The lead criteria's codes in tie-break order: by lead rank, then matrix order."""
+    leads = [(n, c) for n, c in enumerate(criteria) if c.lead]
+    ranked = sorted((c.lead_place, n, c.code) for n, c in leads if c.lead_place >= 1)
+    return (*(code for _r, _n, code in ranked), *(c.code for _n, c in leads if c.lead_place < 1))
 
 
 def _withheld(
@@ -560,7 +706,9 @@ def _number_key(number: str) -> tuple[int, str]:
 # --- moderation ----------------------------------------------------------------------
 
 
-def _may_moderate(session: Session, ctx: ServiceContext, stage: Stage) -> None:
+def _may_moderate(
+    session: Session, ctx: ServiceContext, stage: Stage, what: str = "record agreed scores"
+) -> None:
     """The stage's chair, or a recruiting manager or administrator."""
     require(ctx.actor, "results.moderate")
     if ctx.actor.role != "panel_member":
@@ -574,7 +722,7 @@ def _may_moderate(session: Session, ctx: ServiceContext, stage: Stage) -> None:
     ).first()
     if chair is None:
         raise PermissionDenied(
-            f"As a panel member, {ctx.actor.name} may not record agreed scores: "
+            f"As a panel member, {ctx.actor.name} may not {what}: "
             f"only the chair of {stage.name} can."
         )
 
@@ -629,6 +777,7 @@ class _Scan:
         agreed: Mapping[int, Mapping[int, _Agreed]],
         spread_needed: int,
         every_pair: bool,
+        cell_spread: Mapping[int, float] | None = None,
     ) -> None:
         # pair -> count, mean, lowest and highest submitted score
         self.summary: dict[tuple[int, int], Summary] = {}
@@ -659,7 +808,8 @@ class _Scan:
                 total, low, high = sum(values), min(values), max(values)
                 summary[key] = Summary(count, total / count, float(low), float(high))
                 settled = agreed[key[0]].get(key[1]) if key[0] in agreed else None
-                if every_pair or settled or (count > 1 and high - low >= spread_needed):
+                needed = cell_spread.get(key[1], spread_needed) if cell_spread else spread_needed
+                if every_pair or settled or (count > 1 and high - low >= needed - 1e-9):
                     pairs[key] = tuple(given)
                 if count == 1:
                     scores[given[0][0]].append(values[0])
@@ -730,7 +880,8 @@ def _scan(
         query = query.where(Score.stage_criterion_id == cell_id)
     order = (Score.stage_criterion_id, Score.candidate_id, Score.assessor_id)
     rows = plain_rows(session, query.order_by(*(col(c) for c in order)))
-    return _Scan(rows, agreed, stage.moderation_spread, every_pair)
+    spreads = _cell_spreads(stage, _criteria(session, stage))
+    return _Scan(rows, agreed, stage.moderation_spread, every_pair, spreads)
 
 
 def _evidence(
@@ -784,6 +935,7 @@ def _pairs(
     # The same scores recur (three assessors, seven points): each tuple of lines made once.
     made: dict[tuple[tuple[int, int], ...], tuple[tuple[str, int | None, str], ...]] = {}
     spread_needed = stage.moderation_spread
+    spreads = _cell_spreads(stage, criteria)
     found = []
     pairs = scan.pairs
     for person in people:
@@ -820,7 +972,8 @@ def _pairs(
                     criterion.code,
                     scores,
                     spread,
-                    spread >= spread_needed and len(given) > 1,
+                    spread >= spreads.get(criterion.cell_id, spread_needed) - 1e-9
+                    and len(given) > 1,
                     moderated.value if moderated else None,
                     moderated.rationale if moderated else "",
                     moderated.id if moderated else None,
@@ -847,16 +1000,16 @@ def record_agreed_score(
         _may_moderate(session, ctx, stage)
         if stage.finalised_at is not None:
             raise ValidationError(f"The results of {stage.name} are final.")
-        if value not in stage_scale(stage).values:
-            raise ValidationError(f"{value} is not on this stage's scale.", "value")
+        cell = session.get(StageCriterion, cell_id)
+        if cell is None or cell.stage_id != stage_id:
+            raise NotFound("That criterion is not assessed at this stage.")
+        if value not in cell_scale(stage, cell).values:
+            raise ValidationError(f"{value} is not on this criterion's scale.", "value")
         rationale = rationale.strip()
         if not rationale:
             raise ValidationError("Say why the panel agreed this score.", "rationale")
         if len(rationale) > 5000:
             raise ValidationError("Keep the rationale to 5,000 characters.", "rationale")
-        cell = session.get(StageCriterion, cell_id)
-        if cell is None or cell.stage_id != stage_id:
-            raise NotFound("That criterion is not assessed at this stage.")
         row = session.exec(
             select(ModeratedScore).where(
                 ModeratedScore.stage_criterion_id == cell_id,
@@ -1297,7 +1450,12 @@ def export_results(ctx: ServiceContext, stage_id: int, path: Path) -> Path:
         "Candidate",
         "Total",
         "Passed",
-        *[f"{c.code} {c.title}" for c in view.criteria],
+        *[
+            f"{c.code} {c.title}" + (f" ({_ends_words(c)})" if c.own_scale else "")
+            for c in view.criteria
+        ],
+        "Overridden",
+        "Override reason",
         *scheme,
         "Progresses",
         "Outcome",
@@ -1313,6 +1471,8 @@ def export_results(ctx: ServiceContext, stage_id: int, path: Path) -> Path:
                 "" if (score := r.criterion_scores.get(c.code)) is None else round(score, 2)
                 for c in view.criteria
             ],
+            "yes" if r.overridden else "no",
+            r.override_reason,
             *(["yes" if r.guaranteed_interview else "no"] if scheme else []),
             _progress_words(view, r),
             r.outcome or "",
@@ -1320,10 +1480,18 @@ def export_results(ctx: ServiceContext, stage_id: int, path: Path) -> Path:
         ]
         for r in view.rows
     ]
-    if view.notice:
+    for note in (view.totals_note, view.notice):
         # The rule in words, under the table, where the panel member reads the file.
-        rows += [[""] * len(headers), [view.notice, *[""] * (len(headers) - 1)]]
+        if note:
+            rows += [[""] * len(headers), [note, *[""] * (len(headers) - 1)]]
     return write_table(path, headers, rows, title=f"{view.stage_name} results")
+
+
+def _ends_words(criterion: ResultCriterion) -> str:
+    low, high = criterion.low, criterion.high
+    if low is None or high is None:
+        return criterion.scale_name
+    return f"{low:g} to {high:g}"
 
 
 WITHHELD = "after yours"  # a withheld row's pass or fail: shown once you have submitted
@@ -1333,3 +1501,172 @@ def _progress_words(view: ResultsView, row: ResultRow) -> str:
     if not view.merit_order_shown:
         return "not shown yet"
     return {True: "yes", False: "no", None: "to decide"}[row.progresses]
+
+
+# --- the chair's override of an overall score ------------------------------------------
+
+OVERRIDE_REASON_LIMIT = 2000
+
+
+def override_overall(
+    ctx: ServiceContext,
+    stage_id: int,
+    candidate_id: int,
+    value: float,
+    reason: str,
+    expected_version: int | None = None,
+) -> ResultsView:
+    """The chair (or a recruiting manager) overrides a candidate's overall score, with the
+    reason: the CSJ interview form's override. It stands for the total in the merit order;
+    the total from the scores is kept beside it, and the trail records both.
+
+    `expected_version` is the override's version the screen showed (0: none), or None to
+    skip the check."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not isfinite(value):
+        raise ValidationError("The overall score must be a number.", "value")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the overall score is overridden.", "reason")
+    if len(reason) > OVERRIDE_REASON_LIMIT:
+        raise ValidationError(f"Keep the reason to {OVERRIDE_REASON_LIMIT:,} characters.", "reason")
+    with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
+        stage = _stage(session, ctx, stage_id, "view")
+        _may_moderate(session, ctx, stage, "override overall scores")
+        if stage.finalised_at is not None:
+            raise ValidationError(f"The results of {stage.name} are final.")
+        view = results_in(session, ctx, stage)
+        row = next((r for r in view.rows if r.candidate_id == candidate_id), None)
+        if row is None:
+            raise NotFound("That candidate did not reach this stage.")
+        highest = _highest_total(stage, view.criteria)
+        if value < 0 or (highest is not None and value > highest + 1e-9):
+            top = f"{highest:g}" if highest is not None else "the highest total"
+            raise ValidationError(
+                f"The overall score must be from 0 to {top}, the highest total at {stage.name}.",
+                "value",
+            )
+        override = session.exec(
+            select(OverallOverride).where(
+                OverallOverride.stage_id == stage_id,
+                OverallOverride.candidate_id == candidate_id,
+            )
+        ).first()
+        before: dict[str, Any] | None = None
+        if override is None:
+            if expected_version:
+                raise ConflictError(STALE_MESSAGE)
+            override = OverallOverride(
+                stage_id=stage_id,
+                candidate_id=candidate_id,
+                value=float(value),
+                reason=reason,
+                updated_by=ctx.actor.name,
+            )
+            session.add(override)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise ConflictError(STALE_MESSAGE) from None
+        else:
+            check_version(override, expected_version, "The overridden score")
+            before = {"value": override.value, "reason": override.reason}
+            override.value, override.reason = float(value), reason
+            touch(override, ctx)
+        _audit_override(
+            session,
+            ctx,
+            stage,
+            row,
+            "results.override",
+            f"Overrode the overall score of candidate {row.number} at {stage.name}",
+            before,
+            {
+                "value": float(value),
+                "reason": reason,
+                "total_from_scores": row.computed_total if row.overridden else row.total,
+            },
+        )
+        session.flush()
+        return results_in(session, ctx, stage)
+
+
+def clear_override(
+    ctx: ServiceContext, stage_id: int, candidate_id: int, expected_version: int | None = None
+) -> ResultsView:
+    """Take the chair's override away: the total from the scores stands again."""
+    with unit_of_work(ctx) as session:
+        lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
+        stage = _stage(session, ctx, stage_id, "view")
+        _may_moderate(session, ctx, stage, "override overall scores")
+        if stage.finalised_at is not None:
+            raise ValidationError(f"The results of {stage.name} are final.")
+        override = session.exec(
+            select(OverallOverride).where(
+                OverallOverride.stage_id == stage_id,
+                OverallOverride.candidate_id == candidate_id,
+            )
+        ).first()
+        if override is None:
+            raise NotFound("That candidate's overall score is not overridden.")
+        check_version(override, expected_version, "The overridden score")
+        number = session.exec(
+            select(Candidate.candidate_number).where(Candidate.id == candidate_id)
+        ).first()
+        before = {"value": override.value, "reason": override.reason}
+        session.delete(override)
+        session.flush()
+        view = results_in(session, ctx, stage)
+        row = next((r for r in view.rows if r.candidate_id == candidate_id), None)
+        _audit_override(
+            session,
+            ctx,
+            stage,
+            row,
+            "results.override_clear",
+            f"Took away the override of candidate {number or candidate_id}'s overall score "
+            f"at {stage.name}",
+            before,
+            {"total_from_scores": row.total if row else None},
+            candidate_id=candidate_id,
+        )
+        return view
+
+
+def _highest_total(stage: Stage, criteria: Sequence[ResultCriterion]) -> float | None:
+    """The most a candidate can score in total at the stage (each cell on the stage's
+    scale, weighted), or None when the stage's scale is not known yet."""
+    _low, high = _ends(stage.scale, stage.custom_scale)
+    if high is None or not criteria:
+        return None
+    return fsum(c.weight * high for c in criteria)
+
+
+def _audit_override(
+    session: Session,
+    ctx: ServiceContext,
+    stage: Stage,
+    row: ResultRow | None,
+    action: str,
+    summary: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    *,
+    candidate_id: int | None = None,
+) -> None:
+    """Filed under the candidate, so erasing them blanks the reason here too
+    (retention.events_about)."""
+    campaign = session.get(Campaign, stage.campaign_id)
+    audit.record(
+        session,
+        actor_name=ctx.actor.name,
+        actor_id=ctx.actor.person_id,
+        action=action,
+        entity="candidate",
+        entity_id=row.candidate_id if row else candidate_id,
+        campaign_id=stage.campaign_id,
+        campaign_reference=campaign.reference if campaign else "",
+        summary=summary,
+        before=before,
+        after={"stage": stage.name, **after},
+    )

@@ -38,6 +38,7 @@ from db.models import (
     InterviewSlot,
     ModeratedScore,
     Outcome,
+    OverallOverride,
     Score,
     Stage,
     TimetableEvent,
@@ -310,7 +311,8 @@ def erase_rows(session: Session, ids: list[int], *, actor: str = "") -> None:
     set-based updates (thousands at once), keeping their numbers, scores and outcomes.
 
     Their own rows lose names, contact details, adjustments, dates, other information,
-    evidence notes, agreed-score rationales, outcome reasons, feedback and conflict notes;
+    evidence notes, agreed-score rationales, override reasons, outcome reasons, feedback
+    and conflict notes;
     the audit events filed under them, their outcomes or their agreed scores lose their
     values; a recorded merit order keeps only their number, scores and outcome; and their
     names, e-mail addresses and phone numbers are blanked from the free text of their
@@ -378,6 +380,11 @@ def _blank_rows(session: Session, chunk: list[int], actor: str) -> None:
         update(Outcome)
         .where(col(Outcome.candidate_id).in_(chunk))
         .values(reason="", feedback="", version=Outcome.version + 1, **stamp)
+    )
+    session.execute(
+        update(OverallOverride)
+        .where(col(OverallOverride.candidate_id).in_(chunk))
+        .values(reason="", version=OverallOverride.version + 1, **stamp)
     )
     session.execute(
         update(ConflictDeclaration)

@@ -7,7 +7,7 @@ anyone else's scores for that candidate. Name-blind stages show candidate number
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -71,6 +71,9 @@ class SheetCriterion:
     weight: float
     lead: bool
     indicators: tuple[str, ...]
+    # The scale this criterion is scored on: the cell's own, else the stage's (the
+    # sheet's `scale`); None where the stage's applies (see ScoringSheet.scale_of).
+    scale: Scale | None = None
 
 
 class SheetCandidate(NamedTuple):
@@ -117,6 +120,14 @@ class ScoringSheet:
     def score(self, candidate_id: int, cell_id: int) -> MyScore:
         return self.scores.get((candidate_id, cell_id), MyScore(None, 0, None, "", ""))
 
+    def scale_of(self, criterion: SheetCriterion) -> Scale:
+        """The scale the criterion is scored on: its cell's own, else the stage's."""
+        return criterion.scale or self.scale
+
+    @property
+    def mixed_scales(self) -> bool:
+        return any(c.scale is not None and c.scale != self.scale for c in self.criteria)
+
 
 @dataclass(frozen=True)
 class PanelMember:
@@ -135,6 +146,24 @@ def _stage(session: Session, ctx: ServiceContext, stage_id: int, use: Use) -> St
 
 def stage_scale(stage: Stage) -> Scale:
     return scale_for(stage.scale, stage.custom_scale)
+
+
+def cell_scale(stage: Stage, cell: StageCriterion) -> Scale:
+    """The scale a matrix cell is scored on: its own ("custom": its points), else the
+    stage's."""
+    if not cell.scale:
+        return stage_scale(stage)
+    return scale_for(cell.scale, cell.custom_scale)
+
+
+def own_scale(stage: Stage, cell: StageCriterion) -> Scale | None:
+    """The cell's scale where it has one of its own, else None (the stage's)."""
+    if not cell.scale:
+        return None
+    try:
+        return scale_for(cell.scale, cell.custom_scale)
+    except ValidationError:  # a custom scale without its points yet: the stage's
+        return None
 
 
 def _seat(session: Session, stage: Stage, person_id: int) -> PanelAssignment:
@@ -289,6 +318,7 @@ def criteria_of_stage(session: Session, stage: Stage) -> list[SheetCriterion]:
             cell.weight,
             a.lead,
             indicators.get((a.criterion_id or -1, a.level or -1), ()),
+            own_scale(stage, cell),
         )
         for cell, a in rows
     ]
@@ -536,12 +566,13 @@ def save_score(
         stage = _stage(session, ctx, stage_id, "view")
         _check_open(stage)
         seat = _seat(session, stage, assessor_id)
-        if value is not None and value not in stage_scale(stage).values:
-            points = ", ".join(str(v) for v in stage_scale(stage).values)
-            raise ValidationError(f"{value} is not on this stage's scale ({points}).", "value")
         cell = session.get(StageCriterion, cell_id)
         if cell is None or cell.stage_id != stage_id:
             raise NotFound("That criterion is not assessed at this stage.")
+        scale = cell_scale(stage, cell)
+        if value is not None and value not in scale.values:
+            whose = "this criterion's" if cell.scale else "this stage's"
+            raise ValidationError(f"{value} is not on {whose} scale ({_points(scale)}).", "value")
         if not may_score(session, stage, seat, candidate_id):
             raise PermissionDenied("That candidate is not one of yours at this stage.")
         if _conflicted(session, assessor_id, [candidate_id]):
@@ -805,7 +836,9 @@ def import_scores(
             )
         }
         candidates = {c.candidate_number: c.id for c in candidate_rows_at_stage(session, stage)}
-        clean, problems = _check_score_rows(rows, cells, people, candidates, scale)
+        clean, problems = _check_score_rows(
+            rows, cells, people, candidates, scale, _cell_scales(session, stage)
+        )
         if problems:
             listed = "\n".join(f"- line {p.line}: {p.message}" for p in problems)
             raise ValidationError(
@@ -828,17 +861,44 @@ def import_scores(
         return ScoreImportReport(len(clean), replaced)
 
 
+def _points(scale: Scale) -> str:
+    """The scale's points in words: each one, or the ends of a long one ("0 to 100")."""
+    values = scale.values
+    if len(values) > 12 and list(values) == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]} to {values[-1]}"
+    return ", ".join(str(v) for v in values)
+
+
+def _cell_scales(session: Session, stage: Stage) -> dict[int, Scale]:
+    """Each matrix cell of the stage with a scale of its own (the rest use the stage's)."""
+    found = {}
+    for cell in session.exec(
+        select(StageCriterion).where(
+            StageCriterion.stage_id == stage.id, StageCriterion.scale != ""
+        )
+    ):
+        found[id_of(cell)] = cell_scale(stage, cell)
+    return found
+
+
 def _check_score_rows(
     rows: list[tuple[int, dict[str, str]]],
     cells: dict[str, int],
     people: dict[str, int],
     candidates: dict[str, int],
     scale: Scale,
+    cell_scales: Mapping[int, Scale] | None = None,
 ) -> tuple[list[tuple[int, int, int, int, str]], list[ScoreRowProblem]]:
     """Every row checked (100,000 in a big import): lookups prepared once, messages only
-    built for the rows that are wrong."""
+    built for the rows that are wrong. A cell in `cell_scales` is scored on its own scale,
+    the rest on `scale`."""
     allowed = {str(v): v for v in scale.values}
-    points = ", ".join(allowed)
+    points = _points(scale)
+    # cell id -> its own scale's allowed texts and points in words
+    own = {
+        cell: ({str(v): v for v in own_scale.values}, _points(own_scale))
+        for cell, own_scale in (cell_scales or {}).items()
+    }
     clean: list[tuple[int, int, int, int, str]] = []
     problems: list[ScoreRowProblem] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -848,10 +908,13 @@ def _check_score_rows(
         email = (row.get("assessor") or "").strip().casefold()
         text = (row.get("score") or "").strip()
         evidence = (row.get("evidence") or "").strip()
-        value = allowed.get(text)
+        on_scale, words = allowed, points
+        if own and code in cells and cells[code] in own:
+            on_scale, words = own[cells[code]]
+        value = on_scale.get(text)
         # "05" is 5; isdigit() alone passes "²", and a thousand digits stop int() itself.
         if value is None and text.isascii() and text.isdigit() and len(text) <= 20:
-            value = allowed.get(str(int(text)))
+            value = on_scale.get(str(int(text)))
         key = (number, code, email)
         if (
             number in candidates
@@ -872,7 +935,7 @@ def _check_score_rows(
         if email not in people:
             wrong.append(f"{row.get('assessor', '')!r} is not on this stage's panel")
         if value is None:
-            wrong.append(f"score {text!r} is not on the scale ({points})")
+            wrong.append(f"score {text!r} is not on the scale ({words})")
         if len(evidence) > EVIDENCE_LIMIT:
             wrong.append("the evidence is too long")
         if not wrong:
@@ -996,7 +1059,12 @@ def export_workbook(ctx: ServiceContext, campaign_id: int, assessor_id: int, pat
             WorkbookSheet(
                 sheet.stage_name,
                 tuple(sheet.scale.values),
-                tuple(WorkbookCriterion(k.code, k.title) for k in sheet.criteria),
+                tuple(
+                    WorkbookCriterion(
+                        k.code, k.title, tuple(k.scale.values) if k.scale is not None else ()
+                    )
+                    for k in sheet.criteria
+                ),
                 rows,
             )
         )
@@ -1039,6 +1107,7 @@ def import_workbook(ctx: ServiceContext, campaign_id: int, path: Any) -> ScoreIm
                 },
                 {c.candidate_number: c.id for c in candidate_rows_at_stage(session, stage)},
                 stage_scale(stage),
+                _cell_scales(session, stage),
             )
             problems += [ScoreRowProblem(p.line, f"{stage_name}: {p.message}") for p in bad]
             cleaned += clean

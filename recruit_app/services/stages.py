@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -29,15 +30,19 @@ from recruit_app.domain.stage_rules import (
     MatrixStage,
     PanelSeat,
     can_remove_stage,
+    cell_scale_code,
     check_matrix,
     check_panel,
     check_stage,
     check_stage_name_free,
+    clean_cell_scale,
     clean_pass_mark,
     clean_stage_changes,
     clean_stage_name,
     clean_weight,
+    scale_for,
 )
+from recruit_app.domain.stage_rules import custom_scale as custom_scale_points
 from recruit_app.domain.stage_rules import default_pass_mark as domain_default_pass_mark
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import Use, campaign_for, stage_for
@@ -48,6 +53,7 @@ from recruit_app.vocabulary import PanelRole, StageKind
 
 DEFAULT_MODES = {
     "sift": "online",
+    "lead_sift": "online",
     "online_test": "online",
     "technical_exercise": "online",
     "telephone_interview": "telephone",
@@ -67,6 +73,10 @@ class MatrixCell:
     code: str
     weight: float
     pass_mark: int | None
+    # The scale it is scored on: its own ("custom" with custom_scale's points), else
+    # ("") the stage's; see `scale_code` for the one in force.
+    scale: str = ""
+    custom_scale: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,14 @@ class StageView:
             "progress_count": self.progress_count,
             "finalised": self.finalised,
             "criteria": [
-                {"code": c.code, "weight": c.weight, "pass_mark": c.pass_mark} for c in self.cells
+                {
+                    "code": c.code,
+                    "weight": c.weight,
+                    "pass_mark": c.pass_mark,
+                    "scale": c.scale or self.scale,
+                    "own_scale": bool(c.scale),
+                }
+                for c in self.cells
             ],
             "panel": [
                 {"name": s.name, "email": s.email, "role": s.role, "panel": s.panel_number}
@@ -139,6 +156,7 @@ class CriterionColumn:
     element: str
     essential: bool
     lead: bool
+    lead_rank: int = 0  # the lead criteria's order for tie-breaks: 1 first; 0 unordered
 
 
 @dataclass(frozen=True)
@@ -148,6 +166,17 @@ class StagesOverview:
     stages: tuple[StageView, ...]
     criteria: tuple[CriterionColumn, ...]
     findings: tuple[Finding, ...]
+
+    @property
+    def lead(self) -> tuple[str, ...]:
+        """The lead criteria's codes in tie-break order: by lead rank, then advert order."""
+        return lead_order(self.criteria)
+
+
+def lead_order(criteria: Sequence[CriterionColumn]) -> tuple[str, ...]:
+    leads = [(n, c) for n, c in enumerate(criteria) if c.lead]
+    ranked = sorted((c.lead_rank, n, c.code) for n, c in leads if c.lead_rank >= 1)
+    return (*(code for _r, _n, code in ranked), *(c.code for _n, c in leads if c.lead_rank < 1))
 
 
 @dataclass(frozen=True)
@@ -245,7 +274,15 @@ def stage_view(session: Session, stage: Stage, *, has_scores: bool | None = None
         invitations_on=stage.invitations_on,
         notice_days=stage.notice_days,
         cells=tuple(
-            MatrixCell(c.advert_criterion_id, code, c.weight, c.pass_mark) for c, code in cells
+            MatrixCell(
+                c.advert_criterion_id,
+                code,
+                c.weight,
+                c.pass_mark,
+                c.scale,
+                tuple(c.custom_scale),
+            )
+            for c, code in cells
         ),
         panel=tuple(
             SeatView(id_of(p), p.name, p.email, a.panel_role, a.panel_number) for a, p in seats
@@ -260,7 +297,7 @@ def _overview(session: Session, campaign: Campaign) -> StagesOverview:
     scored = _scored_stage_ids(session, [s.id for s in stages if s.id is not None])
     views = tuple(stage_view(session, s, has_scores=s.id in scored) for s in stages)
     criteria = tuple(
-        CriterionColumn(id_of(c), c.code, c.title, c.element, c.essential, c.lead)
+        CriterionColumn(id_of(c), c.code, c.title, c.element, c.essential, c.lead, c.lead_rank)
         for c in _criteria(session, campaign.id)
     )
     findings = check_matrix(
@@ -348,7 +385,7 @@ def add_stage(
             name=name,
             kind=kind,
             mode=DEFAULT_MODES.get(kind, ""),
-            name_blind=kind == "sift",
+            name_blind=kind in ("sift", "lead_sift"),
             min_assessors=3 if kind in INTERVIEW_KINDS else 2,
             updated_by=ctx.actor.name,
         )
@@ -472,6 +509,9 @@ class CellChoice:
     criterion_id: int
     weight: float = 1.0
     pass_mark: int | None = None
+    # The cell's scale: "" for the stage's, a built-in scale, or "custom" with its points.
+    scale: str = ""
+    custom_scale: tuple[dict[str, Any], ...] = ()
 
 
 def save_matrix(
@@ -493,6 +533,7 @@ def save_matrix(
                 raise NotFound("A stage or criterion in the matrix no longer exists; reload.")
             clean_weight(choice.weight)
             clean_pass_mark(choice.pass_mark)
+            _check_cell_scale(choice, stages[choice.stage_id], criteria[choice.criterion_id])
         for stage_id, stage in stages.items():
             if stage_id in expected_versions:
                 check_version(stage, expected_versions[stage_id], f"The stage {stage.name}")
@@ -516,7 +557,13 @@ def save_matrix(
             before={"cells": before},
             after={
                 "cells": [
-                    [stages[c.stage_id].name, criteria[c.criterion_id].code, c.weight, c.pass_mark]
+                    [
+                        stages[c.stage_id].name,
+                        criteria[c.criterion_id].code,
+                        c.weight,
+                        c.pass_mark,
+                        *([c.scale] if c.scale else []),
+                    ]
                     for c in cells
                 ]
             },
@@ -535,10 +582,36 @@ def _matrix_cells(
         .order_by(col(StageCriterion.stage_id), col(StageCriterion.position))
     )
     return [
-        [stages[c.stage_id].name, criteria[c.advert_criterion_id].code, c.weight, c.pass_mark]
+        [
+            stages[c.stage_id].name,
+            criteria[c.advert_criterion_id].code,
+            c.weight,
+            c.pass_mark,
+            *([c.scale] if c.scale else []),
+        ]
         for c in rows
         if c.advert_criterion_id in criteria
     ]
+
+
+def _check_cell_scale(choice: CellChoice, stage: Stage, criterion: AdvertCriterion) -> None:
+    """A cell's scale is a known one, with its points if custom, and its pass mark on it."""
+    code = clean_cell_scale(choice.scale)
+    custom = list(choice.custom_scale) if code else list(stage.custom_scale)
+    if code == "custom":
+        custom_scale_points(custom)
+    if choice.pass_mark is None:
+        return
+    try:
+        scale = scale_for(cell_scale_code(code, stage.scale), custom)
+    except ValidationError:  # the stage's own custom scale still being written
+        return
+    if not scale.minimum <= choice.pass_mark <= scale.maximum:
+        raise ValidationError(
+            f"The pass mark for {criterion.code} at {stage.name} is {choice.pass_mark}, off "
+            f"its scale ({scale.name}, {scale.minimum} to {scale.maximum}).",
+            "pass_mark",
+        )
 
 
 def _replace_cells(
@@ -575,13 +648,36 @@ def _replace_cells(
                 stage_id=id_of(stage), advert_criterion_id=criterion_id, updated_by=ctx.actor.name
             )
             session.add(cell)
-        if (cell.weight, cell.pass_mark) != (choice.weight, choice.pass_mark) or cell.id is None:
+        custom = list(choice.custom_scale) if choice.scale == "custom" else []
+        if (cell.weight, cell.pass_mark, cell.scale, cell.custom_scale) != (
+            choice.weight,
+            choice.pass_mark,
+            choice.scale,
+            custom,
+        ) or cell.id is None:
+            if cell.id is not None and (cell.scale, cell.custom_scale) != (choice.scale, custom):
+                _refuse_rescale(session, stage, criteria[criterion_id], cell)
             cell.weight, cell.pass_mark = choice.weight, choice.pass_mark
+            cell.scale, cell.custom_scale = choice.scale, custom
             touch(cell, ctx)
             changed = True
         cell.position = order.index(criterion_id)
     if changed:
         touch(stage, ctx)
+
+
+def _refuse_rescale(
+    session: Session, stage: Stage, criterion: AdvertCriterion, cell: StageCriterion
+) -> None:
+    """Scores already given on a cell's scale would mean something else on another."""
+    scores = session.exec(
+        select(func.count()).select_from(Score).where(Score.stage_criterion_id == cell.id)
+    ).one()
+    if scores:
+        raise ValidationError(
+            f"{stage.name} already has scores for {criterion.code}, so its scale cannot change.",
+            "scale",
+        )
 
 
 def default_pass_mark(

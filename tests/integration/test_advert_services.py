@@ -206,7 +206,14 @@ def test_bad_fields_are_refused_and_nothing_changes(ctx, campaign, fields, messa
     [
         (lambda c: [*c, replace(c[0], id=None)], "The code EXP1 is used by two criteria"),
         (lambda c: [replace(c[0], code=""), *c[1:]], "give a code of up to 40 characters"),
-        (lambda c: [c[0], replace(c[1], lead=True), *c[2:]], "Only one criterion can be the lead"),
+        (
+            lambda c: [
+                replace(c[0], lead=True, lead_rank=1),
+                replace(c[1], lead=True, lead_rank=1),
+                *c[2:],
+            ],
+            "both lead criterion 1",
+        ),
         (lambda c: [*c[:2], replace(c[2], level=7), *c[3:]], "PROG: the level must be from 2 to 6"),
         (lambda c: [replace(c[0], element="XYZ"), *c[1:]], "choose the Success Profiles element"),
     ],

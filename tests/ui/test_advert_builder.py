@@ -334,3 +334,31 @@ def test_exporting_names_what_the_pdf_cannot_print(qtbot, builder, tmp_path):
     html = tmp_path / "advert.html"
     builder.export_to(html, "html")
     qtbot.waitUntil(lambda: builder.status.text() == f"Exported to {html}", timeout=10_000)
+
+
+def test_several_lead_criteria_break_ties_in_the_order_ticked(qtbot):
+    from recruit_app.services.adverts import CriterionRow
+    from ui.adverts.criteria import LEAD, CriteriaModel
+
+    model = CriteriaModel()
+    model.set_rows([CriterionRow(code, code, "BEH") for code in ("B1", "B2", "B3")])
+
+    def tick(row: int, on: bool) -> None:
+        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+        assert model.setData(model.index(row, LEAD), state.value, Qt.ItemDataRole.CheckStateRole)
+
+    tick(2, True)
+    tick(0, True)
+    assert [(r.code, r.lead, r.lead_rank) for r in model.rows] == [
+        ("B1", True, 2),
+        ("B2", False, 0),
+        ("B3", True, 1),
+    ]
+    assert [model.index(n, LEAD).data() for n in range(3)] == ["2", None, "1"]
+    tick(1, True)
+    tick(2, False)  # the others close up
+    assert [(r.code, r.lead, r.lead_rank) for r in model.rows] == [
+        ("B1", True, 1),
+        ("B2", True, 2),
+        ("B3", False, 0),
+    ]

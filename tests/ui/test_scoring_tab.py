@@ -598,3 +598,39 @@ def test_a_stage_of_two_thousand_candidates_loads_and_paints(qtbot, qtmodelteste
         qtmodeltester.check(tab.model)
     finally:
         context.shutdown()
+
+
+def test_each_column_takes_the_points_of_its_criterions_scale(qtbot):
+    """Behaviours on 1 to 7 and a strength on its 1 to 4 guide, side by side."""
+    from recruit_app.domain.stage_rules import SCALES
+    from ui.scoring.sheet_model import SheetModel
+
+    def criterion(cell_id: int, code: str, scale=None) -> sc.SheetCriterion:
+        return sc.SheetCriterion(cell_id, code, code, "BEH", None, None, 1.0, False, (), scale)
+
+    sheet = sc.ScoringSheet(
+        stage_id=1,
+        stage_name="Interview",
+        name_blind=False,
+        finalised=False,
+        assessor_id=1,
+        assessor_name="Hannah Lee",
+        scale=SCALES["sp7"],
+        criteria=(criterion(10, "B1"), criterion(11, "S1", SCALES["strengths4"])),
+        candidates=(sc.SheetCandidate(5, "0001", "0001 Ann Lee", False, False),),
+        scores={},
+        others={},
+        criterion_order=(10, 11),
+        candidate_order=(5,),
+        seed=None,
+    )
+    assert sheet.mixed_scales
+    model = SheetModel()
+    model.set_sheet(sheet)
+    assert model.enter(0, 2, "5") == "5 is not on the scale: type a score from 1 to 4."
+    with qtbot.waitSignal(model.entered, timeout=1000) as entered:
+        assert model.enter(0, 1, "5") is None
+    assert entered.args == [(5, 10), 5]
+    with qtbot.waitSignal(model.entered, timeout=1000) as entered:
+        assert model.enter(0, 2, "4") is None
+    assert entered.args == [(5, 11), 4]

@@ -455,6 +455,34 @@ def test_unticking_the_lead_at_the_sift_warns_at_once_and_saves(qtbot, make_cont
     assert tab.checks.count() == 1  # the lead warning, as saved
 
 
+def test_a_cell_takes_a_scale_of_its_own(qtbot, context):
+    """A strength on its 1 to 4 guide at an interview scored 1 to 7: the pass mark follows."""
+    campaign = _campaign(context)
+    tab = _open(qtbot, MatrixTab, context, campaign.id)
+    tab.table.setCurrentIndex(_cell(tab, "PROG", EXERCISE))
+    editor = tab.cell_editor
+    assert editor.scale.currentText() == "Stage's scale"
+    assert (editor.pass_mark.minimum(), editor.pass_mark.maximum()) == (0, 7)
+    editor.scale.setCurrentIndex(editor.scale.findData("strengths4"))
+    # The scale's standard mark for an essential criterion, and the range of its points.
+    assert (editor.pass_mark.minimum(), editor.pass_mark.maximum()) == (0, 4)
+    assert editor.pass_mark.value() == 3
+    assert "Strengths scale (1 to 4). Candidates need at least 3 (Potential Strength)" in (
+        editor.meaning.text()
+    )
+    assert _cell(tab, "PROG", EXERCISE).data() == "×1 ≥3 /4"
+    _save(qtbot, tab)
+    cells = {c.code: c for c in _overview(context, campaign.id).stages[EXERCISE].cells}
+    assert (cells["PROG"].scale, cells["PROG"].pass_mark) == ("strengths4", 3)
+    assert (cells["SWDN"].scale, cells["SWDN"].pass_mark) == ("", 4)
+    # Back to the stage's scale: its standard mark again.
+    tab.table.setCurrentIndex(_cell(tab, "PROG", EXERCISE))
+    assert editor.scale.currentData() == "strengths4"
+    editor.scale.setCurrentIndex(editor.scale.findData(""))
+    assert editor.pass_mark.value() == 4
+    assert _cell(tab, "PROG", EXERCISE).data() == "×1 ≥4"
+
+
 def test_a_pass_mark_on_a_desirable_cell_is_warned_about_beside_it(qtbot, context):
     campaign = create_from_template(
         context.service_context(), "DVLA-DEVTEST", title="Developer/Tester", reference="DT-1"

@@ -57,7 +57,8 @@ def test_other_built_in_scales():
         (3, "Potential Strength"),
         (4, "Strength"),
     ]
-    assert set(SCALES) == {"sp7", "zero3", "pass_fail", "strengths4"}
+    assert set(SCALES) == {"sp7", "zero3", "pass_fail", "strengths4", "percentile"}
+    assert SCALES["percentile"].values == tuple(range(101))
 
 
 def test_scale_helpers_and_pass_marks():
@@ -67,7 +68,13 @@ def test_scale_helpers_and_pass_marks():
     assert sp7.label(4) == "Acceptable demonstration"
     with pytest.raises(ValidationError):
         sp7.label(0)
-    assert DEFAULT_PASS_MARK == {"sp7": 4, "zero3": 2, "pass_fail": 1, "strengths4": 3}
+    assert DEFAULT_PASS_MARK == {
+        "sp7": 4,
+        "zero3": 2,
+        "pass_fail": 1,
+        "strengths4": 3,
+        "percentile": 50,
+    }
     for code, mark in DEFAULT_PASS_MARK.items():
         assert mark in SCALES[code].values
 

@@ -45,6 +45,21 @@ CODE, TITLE, ELEMENT, LEVEL, ESSENTIAL, LEAD, WEIGHT = range(len(COLUMNS))
 CHECKS = {ESSENTIAL: "essential", LEAD: "lead"}
 
 
+def lead_order(rows: list[CriterionRow], number: int, on: bool) -> list[CriterionRow]:
+    """Tick or untick row `number` as a lead criterion. Several may be lead (the Home
+    Office pack's "two lead competencies"): they break ties in the order ticked, so a new
+    lead goes last and the others close up when one is unticked."""
+    changed = list(rows)
+    changed[number] = replace(changed[number], lead=on, lead_rank=0)
+    ordered = sorted(
+        (r.lead_rank or 10**6, n) for n, r in enumerate(changed) if r.lead and n != number
+    )
+    places = [n for _rank, n in ordered] + ([number] if on else [])
+    for place, n in enumerate(places, start=1):
+        changed[n] = replace(changed[n], lead_rank=place)
+    return changed
+
+
 class CriteriaModel(QAbstractTableModel):
     """The advert's criteria in order; edits replace the immutable rows."""
 
@@ -112,6 +127,8 @@ class CriteriaModel(QAbstractTableModel):
             return row.level or 0 if editing else (str(row.level) if row.level else "")
         if column == WEIGHT:
             return row.weight if editing else f"{row.weight:g}"
+        if column == LEAD and row.lead and row.lead_rank and not editing:
+            return str(row.lead_rank)  # its place in the tie-break order
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -121,12 +138,10 @@ class CriteriaModel(QAbstractTableModel):
         row = self.rows[number]
         if role == Qt.ItemDataRole.CheckStateRole and column in CHECKS:
             on = Qt.CheckState(value) == Qt.CheckState.Checked
-            if column == LEAD and on:  # one lead criterion at most
-                self.rows = [replace(r, lead=False) for r in self.rows]
-            checked = self.rows[number]
-            self.rows[number] = (
-                replace(checked, lead=on) if column == LEAD else replace(checked, essential=on)
-            )
+            if column == LEAD:
+                self.rows = lead_order(self.rows, number, on)
+            else:
+                self.rows[number] = replace(row, essential=on)
         elif role == Qt.ItemDataRole.EditRole:
             changed = self._edited(row, column, value)
             if changed is None:

@@ -150,7 +150,12 @@ class ResultsActions:
             return
         title = next((c.title for c in view.criteria if c.cell_id == pair.cell_id), "")
         dialog = AgreeScoreDialog(
-            self.context, view.stage_id, pair, title, self.tab.data.scale, self.tab
+            self.context,
+            view.stage_id,
+            pair,
+            title,
+            self.tab.data.scale_for(pair.cell_id),
+            self.tab,
         )
         self._open(
             dialog, (change_bus.SCORES,), f"Agreed score saved for {pair.label}, {pair.code}."

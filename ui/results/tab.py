@@ -393,7 +393,7 @@ class ResultsTab(QWidget):
         self.moderation_hint.setText(sentences.moderation_hint(data, model.flagged, model.to_agree))
         self.consistency_hint.setText(sentences.consistency_hint(data))
         self.merit_summary.setText(sentences.merit_summary(data))
-        notice = view.notice if view else ""
+        notice = " ".join(n for n in (view.notice, view.totals_note) if n) if view else ""
         self.merit_notice.setText(notice)
         self.merit_notice.setVisible(bool(notice))
         # Name-blind: no scheme column for a panel member at all.

@@ -88,7 +88,7 @@ class DraftEditing(QObject):
             CellView(
                 candidate.label,
                 criterion,
-                sheet.scale,
+                sheet.scale_of(criterion),
                 model.shown_value(key),
                 wanted[1] if wanted else model.score(key).evidence,
                 model.lock_words(index.row()),

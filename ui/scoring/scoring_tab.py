@@ -325,6 +325,12 @@ class ScoringTab(QWidget):
             f"{len(sheet.candidates)} candidates",
             f"{len(sheet.criteria)} criteria",
             f"scores {points_words(sheet.scale.values)}",
+            # Criteria on a scale of their own: a strength's 1 to 4 beside behaviours' 1 to 7.
+            *(
+                f"{c.code} {points_words(c.scale.values)}"
+                for c in sheet.criteria
+                if c.scale is not None and c.scale != sheet.scale
+            ),
         ]
         pass_marks = {c.pass_mark for c in sheet.criteria if c.pass_mark is not None}
         if len(pass_marks) == 1:

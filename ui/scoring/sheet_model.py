@@ -65,6 +65,8 @@ class SheetModel(QAbstractTableModel):
         self._typing: tuple[int, int, str] | None = None
         self._values: frozenset[int] = frozenset()
         self._texts: dict[int, str] = {}
+        # A criterion scored on a scale of its own (a strength's 1 to 4): its cell's points.
+        self._own_values: dict[int, frozenset[int]] = {}
         self._final = False
 
     # --- filling -----------------------------------------------------------------------
@@ -85,7 +87,11 @@ class SheetModel(QAbstractTableModel):
             self._columns = [cells[i] for i in sheet.criterion_order if i in cells]
             self._scores = dict(sheet.scores)
             self._values = frozenset(sheet.scale.values)
-            self._texts = {v: str(v) for v in sheet.scale.values}
+            self._own_values = {
+                c.cell_id: frozenset(c.scale.values) for c in sheet.criteria if c.scale
+            }
+            every = self._values.union(*self._own_values.values())
+            self._texts = {v: str(v) for v in every}
         self._row_of = {c.id: row for row, c in enumerate(self._rows)}
         self._column_of = {c.cell_id: col for col, c in enumerate(self._columns, start=1)}
         # Nothing is pending after a reset, so the counts come straight from the saved scores.
@@ -223,7 +229,14 @@ class SheetModel(QAbstractTableModel):
             value = int(self._typing[2]) if self._typing is not None else None
         except ValueError:
             return None
-        return value if value in self._values else None
+        criterion = self.criterion_at(self._typing[1]) if self._typing is not None else None
+        return value if value in self._values_for(criterion) else None
+
+    def _values_for(self, criterion: Any) -> frozenset[int]:
+        """The points a criterion's column takes: its own scale's, else the stage's."""
+        if criterion is None:
+            return self._values
+        return self._own_values.get(criterion.cell_id, self._values)
 
     def enter(self, row: int, column: int, text: str) -> str | None:
         """Take a typed score (blank clears it); returns why it was refused, or None."""
@@ -238,8 +251,8 @@ class SheetModel(QAbstractTableModel):
                 value = int(text)
             except ValueError:
                 value = None
-            if value not in self._values:
-                words = points_words(self.sheet.scale.values)
+            if value not in self._values_for(criterion):
+                words = points_words(self.sheet.scale_of(criterion).values)
                 return f"{text} is not on the scale: type a score from {words}."
         key = (self._rows[row].id, criterion.cell_id)
         if value == self.shown_value(key):

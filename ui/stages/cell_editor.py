@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -15,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.stages.labels import scale_of
-from ui.stages.matrix_model import Cell
+from recruit_app.domain.stage_rules import SCALES, default_pass_mark
+from ui.stages.matrix_model import Cell, cell_scale_of
+
+STAGE_SCALE_TEXT = "Stage's scale"
 
 NO_MARK_TEXT = "No pass mark"
 WARNING_STYLE = "background: #fff1d6; border: 1px solid #e6c36a; padding: 4px;"
@@ -33,6 +36,8 @@ class CellEditor(QGroupBox):
         self._filling = False
         self._default = Cell()
         self._desirable = False
+        self._stage: Any = None
+        self._criterion: Any = None
         self.where = QLabel("Choose a cell in the grid.")
         self.where.setObjectName("cellWhere")
         self.where.setWordWrap(True)
@@ -44,6 +49,13 @@ class CellEditor(QGroupBox):
         self.weight.setDecimals(1)
         self.weight.setSingleStep(0.5)
         self.weight.setMaximumWidth(160)
+        # Behaviours on 1 to 7 and a strength on its 1 to 4 guide in one interview.
+        self.scale = QComboBox()
+        self.scale.setObjectName("cellScale")
+        self.scale.addItem(STAGE_SCALE_TEXT, "")
+        for code, scale in SCALES.items():
+            self.scale.addItem(scale.name, code)
+        self._custom: tuple[dict[str, Any], ...] = ()
         self.pass_mark = QSpinBox()
         self.pass_mark.setObjectName("cellPassMark")
         self.pass_mark.setSpecialValueText(NO_MARK_TEXT)
@@ -61,11 +73,13 @@ class CellEditor(QGroupBox):
         form.addRow(self.where)
         form.addRow(self.assessed)
         form.addRow("&Weight", self.weight)
+        form.addRow("S&cale", self.scale)
         form.addRow("&Pass mark", self.pass_mark)
         form.addRow(self.meaning)
         form.addRow(self.warning)
         self.assessed.toggled.connect(self._edited)
         self.weight.valueChanged.connect(self._edited)
+        self.scale.currentIndexChanged.connect(self._rescaled)
         self.pass_mark.valueChanged.connect(self._edited)
         self.show_cell(None, None, None, Cell())
 
@@ -81,19 +95,60 @@ class CellEditor(QGroupBox):
             self.where.setText(
                 f"{criterion.code} at {stage.name}" if usable else "Choose a cell in the grid."
             )
-            scale = scale_of(stage.scale, stage.custom_scale) if stage is not None else None
-            low, high = (scale.minimum, scale.maximum) if scale else (0, 100)
-            # One below the scale stands for "no pass mark", shown in words.
-            self.pass_mark.setRange(low - 1, high)
             shown = cell or default
+            self._custom = shown.custom_scale
+            self._criterion = criterion
+            custom = self.scale.findData("custom")
+            if shown.scale == "custom" and custom < 0:
+                self.scale.addItem("Custom scale", "custom")
+            elif shown.scale != "custom" and custom >= 0:
+                self.scale.removeItem(custom)
+            self.scale.setCurrentIndex(max(0, self.scale.findData(shown.scale)))
+            self._set_range(stage, shown)
             self.assessed.setChecked(cell is not None)
             self.weight.setValue(shown.weight)
+            low = self.pass_mark.minimum() + 1
             self.pass_mark.setValue(low - 1 if shown.pass_mark is None else shown.pass_mark)
             self.weight.setEnabled(cell is not None)
+            self.scale.setEnabled(cell is not None)
             self.pass_mark.setEnabled(cell is not None)
         finally:
             self._filling = False
         self._explain()
+
+    def _set_range(self, stage: Any, cell: Cell) -> None:
+        scale = cell_scale_of(stage, cell) if stage is not None else None
+        low, high = (scale.minimum, scale.maximum) if scale else (0, 100)
+        # One below the scale stands for "no pass mark", shown in words.
+        self.pass_mark.setRange(low - 1, high)
+
+    def _current(self) -> Cell:
+        code = str(self.scale.currentData() or "")
+        mark = self.pass_mark.value()
+        return Cell(
+            self.weight.value(),
+            None if mark < self.pass_mark.minimum() + 1 else mark,
+            code,
+            self._custom if code == "custom" else (),
+        )
+
+    def _rescaled(self, *_args: Any) -> None:
+        """A new scale: the pass mark starts again at its standard (essential) or none."""
+        if self._filling or self._stage is None:
+            return
+        stage = self._stage
+        self._filling = True
+        try:
+            cell = self._current()
+            self._set_range(stage, cell)
+            code = cell.scale or stage.scale
+            custom = list(cell.custom_scale if cell.scale else stage.custom_scale)
+            essential = self._criterion is not None and self._criterion.essential
+            mark = default_pass_mark(code, essential=essential, custom=custom)
+            self.pass_mark.setValue(self.pass_mark.minimum() if mark is None else mark)
+        finally:
+            self._filling = False
+        self._edited()
 
     def show_warning(self, text: str | None) -> None:
         self.warning.setText(f"⚠ {text}" if text else "")
@@ -101,7 +156,7 @@ class CellEditor(QGroupBox):
 
     def _explain(self) -> None:
         stage = self._stage
-        scale = scale_of(stage.scale, stage.custom_scale) if stage is not None else None
+        scale = cell_scale_of(stage, self._current()) if stage is not None else None
         if scale is None:
             self.meaning.setText("")
             return
@@ -122,14 +177,12 @@ class CellEditor(QGroupBox):
             return
         on = self.assessed.isChecked()
         self.weight.setEnabled(on)
+        self.scale.setEnabled(on)
         self.pass_mark.setEnabled(on)
         if not on:
             self.changed.emit(None)
             return
-        mark = self.pass_mark.value()
-        self.changed.emit(
-            Cell(self.weight.value(), None if mark < self.pass_mark.minimum() + 1 else mark)
-        )
+        self.changed.emit(self._current())
 
     def focus_first(self) -> None:
         (self.weight if self.assessed.isChecked() else self.assessed).setFocus()

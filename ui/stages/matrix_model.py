@@ -28,13 +28,27 @@ OUT_OF_SCALE = QColor("#b00020")
 class Cell:
     weight: float = 1.0
     pass_mark: int | None = None
+    scale: str = ""  # "" for the stage's scale, else a built-in one (or "custom")
+    custom_scale: tuple[dict[str, Any], ...] = ()
 
 
 Key = tuple[int, int]  # (stage id, criterion id)
 
 
 def cells_of(stages: Any) -> dict[Key, Cell]:
-    return {(s.id, c.criterion_id): Cell(c.weight, c.pass_mark) for s in stages for c in s.cells}
+    return {
+        (s.id, c.criterion_id): Cell(c.weight, c.pass_mark, c.scale, tuple(c.custom_scale))
+        for s in stages
+        for c in s.cells
+    }
+
+
+def cell_scale_of(stage: Any, cell: Cell | None) -> Any:
+    """The scale a cell is scored on (its own, else the stage's), or None while custom
+    points are unfinished."""
+    if cell is not None and cell.scale:
+        return scale_of(cell.scale, cell.custom_scale)
+    return scale_of(stage.scale, stage.custom_scale)
 
 
 def number(value: float) -> str:
@@ -145,10 +159,13 @@ class MatrixModel(QAbstractTableModel):
             self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
         )
 
-    def choices(self) -> list[tuple[int, int, float, int | None]]:
-        """(stage id, criterion id, weight, pass mark) for every ticked cell, in grid order."""
+    def choices(
+        self,
+    ) -> list[tuple[int, int, float, int | None, str, tuple[dict[str, Any], ...]]]:
+        """(stage id, criterion id, weight, pass mark, scale, custom points) for every
+        ticked cell, in grid order."""
         return [
-            (stage.id, criterion.id, cell.weight, cell.pass_mark)
+            (stage.id, criterion.id, cell.weight, cell.pass_mark, cell.scale, cell.custom_scale)
             for stage in self.stages
             for criterion in self.criteria
             if (cell := self.cells.get((stage.id, criterion.id))) is not None
@@ -261,12 +278,16 @@ class MatrixModel(QAbstractTableModel):
             return None
         mark = "" if cell.pass_mark is None else f" ≥{cell.pass_mark}"
         warning = self.cell_warning(index)
+        own = cell_scale_of(stage, cell) if cell.scale else None
         if role == Qt.ItemDataRole.DisplayRole:
             # The sign beside the cell, so the warning does not rest on colour alone.
-            return f"×{number(cell.weight)}{mark}" + (" ⚠" if warning else "")
+            on = f" /{own.maximum}" if own is not None else ""
+            return f"×{number(cell.weight)}{mark}{on}" + (" ⚠" if warning else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             passes = "no pass mark" if cell.pass_mark is None else f"pass mark {cell.pass_mark}"
             text = f"Assessed at {stage.name}: weight {number(cell.weight)}, {passes}"
+            if own is not None:
+                text += f", scored on the {own.name}"
             return f"{text}\n{warning}" if warning else text
         if role == Qt.ItemDataRole.BackgroundRole and warning:
             return QBrush(WARNING_BACKGROUND)
@@ -276,7 +297,7 @@ class MatrixModel(QAbstractTableModel):
 
     @staticmethod
     def _on_scale(stage: Any, cell: Cell) -> bool:
-        scale = scale_of(stage.scale, stage.custom_scale)
+        scale = cell_scale_of(stage, cell)
         return (
             scale is None
             or cell.pass_mark is None

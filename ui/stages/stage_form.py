@@ -244,7 +244,7 @@ class StageForm(QWidget):
             self.edited.emit()
 
     def _kind_chosen(self, _index: int) -> None:
-        if self.kind_combo.currentData() == "sift":
+        if self.kind_combo.currentData() in ("sift", "lead_sift"):
             # Sifts are name-blind unless the manager says otherwise.
             self.name_blind.setChecked(True)
         self._changed()
