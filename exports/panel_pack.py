@@ -29,6 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     Flowable,
+    KeepTogether,
     PageBreak,
     Paragraph,
     Spacer,
@@ -66,6 +67,7 @@ from recruit_app.readmodels import (
     IsCancelled,
     PackCandidate,
     PackMember,
+    PackPlanQuestion,
     PackSlot,
     PanelApplicationPart,
     PanelPackCriterion,
@@ -1005,6 +1007,138 @@ def _score_sheet(
     return story
 
 
+# --- the question plan ---------------------------------------------------------------
+
+NOTE_LINES = 5  # ruled lines for notes under each question
+CHAIR_BRIEF_INTRO = (
+    "For the chair: the running order, what to say at the start and the end, and how long "
+    "each question is given. Every candidate is asked the same questions in the same order; "
+    "record any departure from the plan."
+)
+QUESTIONS_INTRO = (
+    "Ask these questions in this order, using the probes where the answer needs more. "
+    "Note what the candidate says under each question."
+)
+
+
+class _Ruled(Flowable):
+    """Ruled lines across the frame, for handwritten notes."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return FRAME_WIDTH, self.lines * LINE_SPACING
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.4)
+        for line in range(self.lines):
+            y = line * LINE_SPACING + 0.5
+            canv.line(0, y, FRAME_WIDTH, y)
+
+
+def minutes_words(minutes: int) -> str:
+    return _plural(minutes, "minute")
+
+
+def question_meta(question: PackPlanQuestion) -> str:
+    """ "7 minutes · unseen: not sent to candidates in advance"."""
+    said = [minutes_words(question.minutes)]
+    if question.unseen:
+        said.append("unseen: not sent to candidates in advance")
+    if question.sent_on is not None:
+        said.append(f"sent to candidates on {long_date(question.sent_on)}")
+    return " · ".join(said)
+
+
+def timing_words(doc: PanelPackDocument) -> str:
+    """ "49 minutes of questions; the slots are 60 minutes long."."""
+    said = f"{minutes_words(doc.plan_minutes)} of questions"
+    if doc.slot_minutes:
+        said += f"; the slots are {minutes_words(doc.slot_minutes)} long"
+    return said + "."
+
+
+def _script(heading: str, text: str, styles: Styles) -> list[Flowable]:
+    if not text.strip():
+        return []
+    return [Paragraph(escape(heading), styles.h3), *paragraphs_from_text(text, styles.body)]
+
+
+def _chair_brief(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
+    """Once, after the schedule: the running order, the scripts and the timing guide."""
+    if not doc.has_chair_brief:
+        return []
+    story: list[Flowable] = [PageBreak(), Paragraph("Chair's brief", styles.h1)]
+    story.append(Paragraph(escape(CHAIR_BRIEF_INTRO), styles.body))
+    booked = [s for s in doc.slots if s.candidate_number]
+    if booked:
+        story.append(Paragraph("Running order", styles.h3))
+        panels = len(doc.panels)
+        rows: list[list[Any]] = [["Day", "Time", "Candidate"]]
+        widths = [0.25, 0.2, 0.55]
+        if panels > 1:
+            rows[0].append("Panel")
+            widths = [0.22, 0.16, 0.47, 0.15]
+        for slot in booked:
+            row = [_day_words(slot.day), f"{slot.starts}–{slot.ends}", slot.candidate_label]
+            if panels > 1:
+                row.append(str(slot.panel_number))
+            rows.append(row)
+        story.append(table(rows, widths, styles=styles))
+    story += _script("Welcome", doc.welcome_script, styles)
+    if doc.plan:
+        story.append(Paragraph("Timing guide", styles.h3))
+        rows = [["Question", "Criterion", "Minutes", "Running total"]]
+        elapsed = 0
+        for criterion in doc.plan:
+            for question in criterion.questions:
+                elapsed += question.minutes
+                rows.append(
+                    [str(question.number), criterion.code, str(question.minutes), str(elapsed)]
+                )
+        story.append(table(rows, [0.2, 0.4, 0.2, 0.2], styles=styles))
+        story.append(Paragraph(escape(timing_words(doc)), styles.small))
+        for warning in doc.plan_warnings:
+            story.append(_notice(styles, "Timing", warning))
+    story += _script("Close", doc.close_script, styles)
+    return story
+
+
+def _questions(doc: PanelPackDocument, candidate: PackCandidate, styles: Styles) -> list[Flowable]:
+    """The plan's questions for one candidate, in order, with probes and room for notes."""
+    label = f"{candidate.label}: questions"
+    # Part of the candidate's sheet: headed like it, but not a bookmark of its own.
+    heading = ParagraphStyle("RecruitPlanHeading", parent=styles.h2)
+    story: list[Flowable] = [
+        Paragraph(escape(f"Interview questions · {doc.stage_name}"), styles.kicker),
+        Paragraph(escape(label), heading),
+        Paragraph(escape(QUESTIONS_INTRO + " " + timing_words(doc)), styles.small),
+    ]
+    for criterion in doc.plan:
+        for index, question in enumerate(criterion.questions):
+            # A page that starts with a question still says whose notes it holds; the
+            # criterion's heading stays with its first question.
+            parts: list[Flowable] = [_Continued(f"{label} (continued)")]
+            if index == 0:
+                parts.append(Paragraph(escape(f"{criterion.code} {criterion.title}"), styles.h3))
+            parts.append(
+                Paragraph(f"<b>{question.number}.</b> {escape(question.text)}", styles.body)
+            )
+            parts.append(Paragraph(escape(question_meta(question)), styles.small))
+            if question.probes:
+                parts.append(Paragraph("Probes", styles.label))
+                parts += bullet_list(question.probes, styles.bullet)
+            parts.append(Paragraph("Notes", styles.label))
+            parts.append(_Ruled(NOTE_LINES))
+            parts.append(Spacer(1, BLOCK_GAP))
+            story.append(KeepTogether(parts))
+    return story
+
+
 # --- applications --------------------------------------------------------------------
 
 
@@ -1207,6 +1341,7 @@ def panel_pack_flowables(
     applications = sheets and doc.with_applications
     story = _cover(doc, styles)
     story += _schedule(doc, styles)
+    story += _chair_brief(doc, styles)
     story += _candidate_list(
         doc,
         styles,
@@ -1223,6 +1358,9 @@ def panel_pack_flowables(
         if reached is not None:
             story.append(_Checkpoint(functools.partial(reached, index)))
         story += _score_sheet(doc, candidate, parts, styles)
+        if doc.plan:
+            story.append(PageBreak())
+            story += _questions(doc, candidate, styles)
         if applications:
             story.append(PageBreak())
             if application_pages is not None:

@@ -662,6 +662,37 @@ def cmd_stages_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stages_plan(args: argparse.Namespace) -> int:
+    from recruit_app.services.plans import stage_plan
+
+    ctx = _context(args)
+    try:
+        plan = stage_plan(ctx, _stage_id(ctx, args.reference, args.stage))
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        _print_json(plan.to_json())
+        return 0
+    print(f"Question plan: {plan.stage_name}")
+    number = 0
+    for cell in plan.cells:
+        print(f"{cell.code} {cell.title}")
+        if not cell.questions:
+            print("   no questions yet")
+        for question in cell.questions:
+            number += 1
+            unseen = ", unseen" if question.unseen else ""
+            sent = f", sent {question.sent_on.isoformat()}" if question.sent_on else ""
+            print(f"   {number}. {question.text} ({question.minutes} min{unseen}{sent})")
+            for probe in question.probes:
+                print(f"      - {probe}")
+    slots = f"; slots {plan.slot_minutes} minutes" if plan.slot_minutes else ""
+    print(f"Total: {plan.total_minutes} minutes{slots}")
+    for finding in plan.findings:
+        print(f"{finding.severity}: {finding.message}")
+    return 0
+
+
 def cmd_timetable(args: argparse.Namespace) -> int:
     from recruit_app.services.adverts import campaign_id_for
     from recruit_app.services.timetable import get_timetable
@@ -1192,6 +1223,11 @@ def build_parser() -> argparse.ArgumentParser:
     s_list.add_argument("reference", metavar="REF")
     s_list.add_argument("--json", action="store_true", help="print JSON")
     s_list.set_defaults(handler=cmd_stages_list)
+    s_plan = s_commands.add_parser("plan", help="a stage's question plan, with its timing")
+    s_plan.add_argument("reference", metavar="REF")
+    s_plan.add_argument("--stage", required=True, metavar="NAME")
+    s_plan.add_argument("--json", action="store_true", help="print JSON")
+    s_plan.set_defaults(handler=cmd_stages_plan)
 
     timetable = commands.add_parser("timetable", help="a campaign's key dates, checked")
     timetable.add_argument("reference", metavar="REF")

@@ -503,6 +503,29 @@ class PackCandidate:
 
 
 @dataclass(frozen=True)
+class PackPlanQuestion:
+    """A question of the stage's plan, asked of every candidate in this order."""
+
+    number: int  # 1, 2, ... through the whole plan
+    text: str
+    probes: tuple[str, ...]
+    minutes: int
+    unseen: bool  # a strength question: not sent to candidates in advance
+    sent_on: date | None  # a presentation topic: the day it was sent
+
+
+@dataclass(frozen=True)
+class PackPlanCriterion:
+    code: str
+    title: str
+    questions: tuple[PackPlanQuestion, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(q.minutes for q in self.questions)
+
+
+@dataclass(frozen=True)
 class PanelPackDocument:
     """Everything a panel pack prints, ready to render. At a name-blind stage it holds no
     candidate's name, e-mail or phone, so no renderer can print them."""
@@ -528,6 +551,21 @@ class PanelPackDocument:
     candidates: tuple[PackCandidate, ...]
     # Each candidate's application follows their score sheet (as the panel reads it).
     with_applications: bool = False
+    # The question plan, criterion by criterion (those with questions), and the chair's
+    # script; the timing against the slot length, in words, where it does not fit.
+    plan: tuple[PackPlanCriterion, ...] = ()
+    welcome_script: str = ""
+    close_script: str = ""
+    slot_minutes: int | None = None
+    plan_warnings: tuple[str, ...] = ()
+
+    @property
+    def plan_minutes(self) -> int:
+        return sum(c.minutes for c in self.plan)
+
+    @property
+    def has_chair_brief(self) -> bool:
+        return bool(self.plan or self.welcome_script or self.close_script)
 
     @property
     def title(self) -> str:

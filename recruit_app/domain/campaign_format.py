@@ -21,6 +21,13 @@ from pydantic import BaseModel, ConfigDict
 
 from recruit_app.domain.advert_fields import clean_fields
 from recruit_app.domain.library_format import CODE_MAX, clean_criterion, lower_first
+from recruit_app.domain.plans import (
+    QUESTIONS_MAX,
+    clean_minutes,
+    clean_probes,
+    clean_script,
+    clean_text,
+)
 from recruit_app.domain.stage_rules import (
     check_stage,
     check_stage_name_free,
@@ -76,6 +83,19 @@ class ScalePointEntry(_Shape):
     descriptor: str = ""
 
 
+class PlanQuestionEntry(_Shape):
+    text: str
+    probes: list[str] = []
+    minutes: int = 0
+    unseen: bool = False
+    sent_on: str | None = None
+
+
+class PlanCellEntry(_Shape):
+    criterion: str
+    questions: list[PlanQuestionEntry] = []
+
+
 class StageEntry(_Shape):
     # What a missing setting means; a stage added on the screen starts the same way.
     name: str
@@ -92,6 +112,10 @@ class StageEntry(_Shape):
     starts_on: str | None = None
     ends_on: str | None = None
     criteria: list[CellEntry] = []
+    # The question plan of an interview-like stage, by criterion, and the chair's script.
+    plan: list[PlanCellEntry] = []
+    welcome_script: str = ""
+    close_script: str = ""
 
 
 class EventEntry(_Shape):
@@ -158,11 +182,29 @@ class CampaignCell:
 
 
 @dataclass(frozen=True)
+class CampaignPlanQuestion:
+    text: str
+    probes: tuple[str, ...]
+    minutes: int
+    unseen: bool
+    sent_on: date | None
+
+
+@dataclass(frozen=True)
+class CampaignPlanCell:
+    code: str  # one of the stage's cells
+    questions: tuple[CampaignPlanQuestion, ...]
+
+
+@dataclass(frozen=True)
 class CampaignStage:
     settings: Mapping[str, Any]  # STAGE_FILE_FIELDS, checked by the stage screen's rules
     starts_on: date | None
     ends_on: date | None
     cells: tuple[CampaignCell, ...]
+    plan: tuple[CampaignPlanCell, ...] = ()
+    welcome_script: str = ""
+    close_script: str = ""
 
 
 @dataclass(frozen=True)
@@ -384,7 +426,55 @@ def _stage(
                 settings["scale"], essential=essential[code], custom=settings["custom_scale"]
             )
         cells.append(CampaignCell(code, weight, pass_mark))
-    return CampaignStage(settings, starts_on, ends_on, tuple(cells))
+    scripts = {}
+    for name in ("welcome_script", "close_script"):
+        try:
+            scripts[name] = clean_script(getattr(stage, name), name)
+        except ValidationError as exc:
+            raise where.error((*at, name), exc.message) from None
+    return CampaignStage(
+        settings,
+        starts_on,
+        ends_on,
+        tuple(cells),
+        _plan(stage, at, [c.code for c in cells], where),
+        **scripts,
+    )
+
+
+def _plan(
+    stage: StageEntry, at: tuple[Any, ...], assessed: list[str], where: _Where
+) -> tuple[CampaignPlanCell, ...]:
+    """The stage's question plan, each entry for one of the criteria it assesses."""
+    codes = {code.casefold(): code for code in assessed}
+    found: list[CampaignPlanCell] = []
+    count = 0
+    for number, entry in enumerate(stage.plan):
+        spot = (*at, "plan", number)
+        code = codes.get(entry.criterion.casefold())
+        if code is None:
+            raise where.error(
+                (*spot, "criterion"),
+                f"{_shown(entry.criterion)} is not one of the criteria this stage assesses.",
+            )
+        if any(c.code == code for c in found):
+            raise where.error((*at, "plan"), f"{code} has two entries in the plan.")
+        questions = []
+        for index, question in enumerate(entry.questions):
+            place = (*spot, "questions", index)
+            try:
+                text = clean_text(question.text, "text")
+                probes = clean_probes(question.probes, "probes")
+                minutes = clean_minutes(question.minutes, "minutes")
+            except ValidationError as exc:
+                raise where.error((*place, exc.field or ""), exc.message) from None
+            sent_on = _day(question.sent_on, (*place, "sent_on"), where)
+            questions.append(CampaignPlanQuestion(text, probes, minutes, question.unseen, sent_on))
+        count += len(questions)
+        if count > QUESTIONS_MAX:
+            raise where.error((*at, "plan"), f"A plan can hold at most {QUESTIONS_MAX} questions.")
+        found.append(CampaignPlanCell(code, tuple(questions)))
+    return tuple(found)
 
 
 def _day(text: str | None, at: tuple[Any, ...], where: _Where) -> date | None:
@@ -440,6 +530,15 @@ LABELS = {
     "expected_start_on": "the expected start date",
     "events": "the events",
     "note": "the note",
+    "plan": "the question plan",
+    "questions": "the questions",
+    "text": "the question",
+    "probes": "the probes",
+    "minutes": "the minutes",
+    "unseen": "unseen",
+    "sent_on": "the day it was sent",
+    "welcome_script": "the welcome script",
+    "close_script": "the close script",
 }
 PROBLEMS = {
     "string_type": "must be text",
@@ -454,7 +553,7 @@ PROBLEMS = {
     "missing": "is missing",
 }
 _SCALARS = (str, int, float, bool)
-DATE_FIELDS = ("starts_on", "ends_on", "decisions_on", "expected_start_on")
+DATE_FIELDS = ("starts_on", "ends_on", "decisions_on", "expected_start_on", "sent_on")
 
 
 class _Where:
@@ -480,6 +579,12 @@ class _Where:
                 return f"{words}, criterion {_code_of(cell, loc[3])}", loc[4:]
             if len(loc) > 3 and loc[2] == "custom_scale" and isinstance(loc[3], int):
                 return f"{words}, scale point {loc[3] + 1}", loc[4:]
+            if len(loc) > 3 and loc[2] == "plan" and isinstance(loc[3], int):
+                entry = self._child(stage, "plan", loc[3])
+                words += f", plan for {_criterion_of(entry, loc[3])}"
+                if len(loc) > 5 and loc[4] == "questions" and isinstance(loc[5], int):
+                    return f"{words}, question {loc[5] + 1}", loc[6:]
+                return words, loc[4:]
             return words, loc[2:]
         if top == "criteria" and len(loc) > 1 and isinstance(loc[1], int):
             return f"Criterion {_code_of(self._item('criteria', loc[1]), loc[1])}", loc[2:]
@@ -527,6 +632,13 @@ def _name_of(item: Any, key: str, index: int) -> str:
     name = item.get(key) if isinstance(item, dict) else None
     if isinstance(name, str) and name.strip():
         return _shown(" ".join(name.split()))
+    return str(index + 1)
+
+
+def _criterion_of(item: Any, index: int) -> str:
+    code = item.get("criterion") if isinstance(item, dict) else None
+    if isinstance(code, str) and code.strip() and len(code) <= CODE_MAX:
+        return code.strip()
     return str(index + 1)
 
 

@@ -1,9 +1,9 @@
 """Campaign definitions: building one from a role template, and sharing one as a JSON file.
 
-A campaign definition is its advert, criteria and stages (with the assessment matrix),
-and its timetable (key dates, events and bank holiday region), never its candidates or
-scores. The file format `recruit-campaign/1` is documented in the README; export then
-import gives back exactly the same definition.
+A campaign definition is its advert, criteria and stages (with the assessment matrix and
+the question plans), and its timetable (key dates, events and bank holiday region), never
+its candidates or scores. The file format `recruit-campaign/1` is documented in the
+README; export then import gives back exactly the same definition.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from db.models import (
     Campaign,
     Criterion,
     Framework,
+    PlanQuestion,
     Stage,
     StageCriterion,
     TimetableEvent,
@@ -248,6 +249,9 @@ def campaign_definition(session: Session, campaign: Campaign) -> dict[str, Any]:
                     }
                     for c in cells
                 ],
+                "plan": _plan(session, stage, cells, codes),
+                "welcome_script": stage.welcome_script,
+                "close_script": stage.close_script,
             }
         )
     advert_fields = {}
@@ -270,6 +274,37 @@ def campaign_definition(session: Session, campaign: Campaign) -> dict[str, Any]:
         "stages": stages,
         "timetable": _timetable(session, campaign),
     }
+
+
+def _plan(
+    session: Session, stage: Stage, cells: Any, codes: dict[int | None, str]
+) -> list[dict[str, Any]]:
+    """The stage's question plan by criterion, in the matrix's order; each criterion's
+    questions in the order they are asked."""
+    by_cell: dict[int, list[PlanQuestion]] = {}
+    for row in session.exec(
+        select(PlanQuestion)
+        .where(PlanQuestion.stage_id == stage.id)
+        .order_by(col(PlanQuestion.position), col(PlanQuestion.id))
+    ):
+        by_cell.setdefault(row.stage_criterion_id, []).append(row)
+    return [
+        {
+            "criterion": codes[cell.advert_criterion_id],
+            "questions": [
+                {
+                    "text": q.text,
+                    "probes": list(q.probes or ()),
+                    "minutes": q.minutes,
+                    "unseen": q.unseen,
+                    "sent_on": _iso(q.sent_on),
+                }
+                for q in by_cell[id_of(cell)]
+            ],
+        }
+        for cell in cells
+        if by_cell.get(id_of(cell))
+    ]
 
 
 def _timetable(session: Session, campaign: Campaign) -> dict[str, Any]:
@@ -426,14 +461,34 @@ def _load_definition(
         )
         session.add(stage)
         session.flush()
+        cell_of: dict[str, StageCriterion] = {}
         for cell_position, cell in enumerate(s.cells):
-            session.add(
-                StageCriterion(
-                    stage_id=id_of(stage),
-                    advert_criterion_id=id_of(by_code[cell.code.casefold()]),
-                    weight=cell.weight,
-                    pass_mark=cell.pass_mark,
-                    position=cell_position,
-                    updated_by=ctx.actor.name,
-                )
+            row = StageCriterion(
+                stage_id=id_of(stage),
+                advert_criterion_id=id_of(by_code[cell.code.casefold()]),
+                weight=cell.weight,
+                pass_mark=cell.pass_mark,
+                position=cell_position,
+                updated_by=ctx.actor.name,
             )
+            session.add(row)
+            cell_of[cell.code] = row
+        session.flush()
+        stage.welcome_script, stage.close_script = s.welcome_script, s.close_script
+        position = 0
+        for entry in s.plan:
+            for q in entry.questions:
+                session.add(
+                    PlanQuestion(
+                        stage_id=id_of(stage),
+                        stage_criterion_id=id_of(cell_of[entry.code]),
+                        position=position,
+                        text=q.text,
+                        probes=list(q.probes),
+                        minutes=q.minutes,
+                        unseen=q.unseen,
+                        sent_on=q.sent_on,
+                        updated_by=ctx.actor.name,
+                    )
+                )
+                position += 1

@@ -38,6 +38,7 @@ from recruit_app.services.campaign_files import apply_template
 from recruit_app.services.candidates import candidates_at_stage
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.demo_applications import add_demo_applications
+from recruit_app.services.demo_plans import add_demo_plan
 from recruit_app.services.library import library_frameworks
 from recruit_app.services.permissions import require
 from recruit_app.services.results import finalise_in
@@ -275,6 +276,7 @@ def _build(
         _score_and_finalise(session, ctx, campaign, plan, today)
     _add_feedback(session, campaign, data)
     _add_interview_slots(session, ctx, campaign, data, shift)
+    add_demo_plan(session, ctx, campaign, data["interviews"]["stage"])
     return campaign
 
 

@@ -35,6 +35,8 @@ from recruit_app.readmodels import (
     IsCancelled,
     PackCandidate,
     PackMember,
+    PackPlanCriterion,
+    PackPlanQuestion,
     PackSlot,
     PanelApplication,
     PanelApplicationPart,
@@ -46,6 +48,7 @@ from recruit_app.services.access import stage_for
 from recruit_app.services.candidates import at_stage_query
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
+from recruit_app.services.plans import read_plan
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import select_columns, unit_of_work
 from recruit_app.vocabulary import Element, PanelRole, SlotStatus, StageKind, StageMode
@@ -141,6 +144,24 @@ def _criteria(session: Session, stage_id: int) -> list[PanelPackCriterion]:
             )
         )
     return criteria
+
+
+def _plan(session: Session, stage: Stage) -> tuple[tuple[PackPlanCriterion, ...], Any]:
+    """The stage's plan as the pack prints it, numbered through, and the plan itself."""
+    plan = read_plan(session, stage)
+    number = 0
+    criteria = []
+    for cell in plan.cells:
+        if not cell.questions:
+            continue
+        questions = []
+        for q in cell.questions:
+            number += 1
+            questions.append(
+                PackPlanQuestion(number, q.text, q.probes, q.minutes, q.unseen, q.sent_on)
+            )
+        criteria.append(PackPlanCriterion(cell.code, cell.title, tuple(questions)))
+    return tuple(criteria), plan
 
 
 def _name(first: str, last: str, name_blind: bool) -> str:
@@ -282,6 +303,7 @@ def read_panel_pack(
             )
         )
 
+    plan_criteria, plan = _plan(session, stage)
     return PanelPackDocument(
         organisation=organisation,
         campaign_reference=campaign.reference,
@@ -303,6 +325,11 @@ def read_panel_pack(
         slots=tuple(slots),
         candidates=tuple(candidates),
         with_applications=applications is not None,
+        plan=plan_criteria,
+        welcome_script=plan.welcome_script,
+        close_script=plan.close_script,
+        slot_minutes=plan.slot_minutes,
+        plan_warnings=tuple(f.message for f in plan.findings if f.kind == "timing"),
     )
 
 

@@ -39,6 +39,7 @@ from db.models import (
     ModeratedScore,
     Outcome,
     OverallOverride,
+    PlanDeviation,
     Score,
     Stage,
     TimetableEvent,
@@ -83,6 +84,8 @@ TOUCHED_TABLES = (
     "interview_slot",
     "moderated_score",
     "outcome",
+    "overall_override",
+    "plan_deviation",
     "score",
     "stage",
     "timetable_event",
@@ -390,6 +393,10 @@ def _blank_rows(session: Session, chunk: list[int], actor: str) -> None:
         update(ConflictDeclaration)
         .where(col(ConflictDeclaration.candidate_id).in_(chunk))
         .values(note="")
+    )
+    # What a panel noted about departing from the plan with them.
+    session.execute(
+        update(PlanDeviation).where(col(PlanDeviation.candidate_id).in_(chunk)).values(note="")
     )
     # Their application (answers, statement, CV, files) goes altogether.
     session.execute(delete(ApplicationPart).where(col(ApplicationPart.candidate_id).in_(chunk)))

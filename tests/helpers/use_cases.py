@@ -944,6 +944,7 @@ def _slot_time(day: int, hour: int) -> datetime:
 
 def _use_cases() -> list[UseCase]:
     from recruit_app.domain.library_format import CriterionDef, LevelDef
+    from recruit_app.domain.plans import PlanItem
     from recruit_app.services import (
         adverts,
         applications,
@@ -965,6 +966,7 @@ def _use_cases() -> list[UseCase]:
         packs,
         panel_pack,
         people,
+        plans,
         posts,
         results,
         retention,
@@ -1281,6 +1283,54 @@ def _use_cases() -> list[UseCase]:
             ),
             VIEW_STAGE,
             where="the video interview",
+        ),
+        # --- question plans (the video interview: Tom chairs it) ----------------------------
+        UseCase(
+            "plans.stage_plan",
+            lambda w, ctx: plans.stage_plan(ctx, w.ids.interview_id),
+            VIEW_STAGE,
+            where="the video interview",
+            postgres=True,
+        ),
+        UseCase(
+            "plans.bank_questions",
+            lambda w, ctx: plans.bank_questions(ctx, w.ids.interview_id, w.ids.cells[0][0]),
+            VIEW_STAGE,
+            where="the video interview's first criterion",
+        ),
+        UseCase(
+            "plans.save_plan",
+            lambda w, ctx: plans.save_plan(
+                ctx,
+                w.ids.interview_id,
+                [
+                    PlanItem(
+                        w.ids.cells[0][0],
+                        "Tell us about a piece of work you are proud of.",
+                        ("What was your part?",),
+                        10,
+                    )
+                ],
+                welcome_script="Welcome.",
+                close_script="Thank you.",
+                expected_version=None,
+            ),
+            MANAGE,
+            writes=True,
+            values="both",
+            where="the video interview",
+            postgres=True,
+        ),
+        UseCase(
+            "plans.record_deviation",
+            lambda w, ctx: plans.record_deviation(
+                ctx, w.ids.interview_id, w.ids.interviewees[0], "The second question was skipped."
+            ),
+            VIEW_STAGE,
+            writes=True,
+            values="after",
+            where="the video interview",
+            postgres=True,
         ),
         # --- candidate data (subject access) -----------------------------------------------
         UseCase(
@@ -1795,6 +1845,43 @@ def _use_cases() -> list[UseCase]:
             VIEW_STAGE,
             writes=True,
             values="after",
+            where="the video interview, Tom chairs it",
+        ),
+        UseCase(
+            "results.override_overall",
+            lambda w, ctx: results.override_overall(
+                ctx,
+                w.ids.interview_id,
+                w.ids.interviewees[0],
+                5,
+                "The chair weighed the presentation above the interview scores.",
+            ),
+            VIEW_STAGE,
+            writes=True,
+            values="after",
+            where="the video interview, Tom chairs it",
+            postgres=True,
+        ),
+        UseCase(
+            "results.override_overall[member]",
+            lambda w, ctx: results.override_overall(
+                ctx, w.ids.interview_id, w.ids.interviewees[0], 5, "Overridden."
+            ),
+            MANAGE,
+            writes=True,
+            values="after",
+            where="the video interview, Hannah is a member, not the chair",
+            acting={"panel_on": "hannah"},
+        ),
+        UseCase(
+            "results.clear_override",
+            lambda w, ctx: results.clear_override(ctx, w.ids.interview_id, w.ids.interviewees[0]),
+            VIEW_STAGE,
+            writes=True,
+            values="before",
+            prepare=lambda w: results.override_overall(
+                w.admin, w.ids.interview_id, w.ids.interviewees[0], 5, "Prepared."
+            ),
             where="the video interview, Tom chairs it",
         ),
         UseCase(

@@ -133,15 +133,16 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
     assert [(depth, title) for depth, title, _ in outline] == [
         (0, "Cover"),
         (0, "Schedule"),
+        (0, "Chair's brief"),
         (0, "Candidates"),
         (0, "Score sheets"),
         *[(1, label) for label in labels],
     ]
-    listing = body(texts[outline[2][2]])
+    listing = body(texts[outline[3][2]])
     assert listing.startswith(
         "Candidates 8 candidates reached this stage. Number Name Interview Adjustments Sheet "
-        "0001 Siân Evans Mon 7 Dec, 09:30 Yes; 15 minutes extra time Page 5 "
-        f"0003 Zoë 😀 {hostile} Mon 7 Dec, 10:45 Page 13"
+        "0001 Siân Evans Mon 7 Dec, 09:30 Yes; 15 minutes extra time Page 6 "
+        f"0003 Zoë 😀 {hostile} Mon 7 Dec, 10:45 Page 18"
     )
     assert "0018 Amélie Dubois Tue 8 Dec, 10:45 Yes Page" in listing
     sheet_pages = dict(re.findall(r"(\d{4}) .*?Page (\d+)", listing))

@@ -74,6 +74,14 @@ class StagesTab(QWidget):
         self.up_button = button("Move &up", "moveStageUp", lambda: self.move_selected(-1))
         self.down_button = button("Move do&wn", "moveStageDown", lambda: self.move_selected(1))
         self.remove_button = button("&Remove…", "removeStage", self.ask_remove)
+        self.plan_button = button("Question &plan…", "planButton", self.open_plan)
+        self.plan_button.setToolTip(
+            "The questions the panel asks every candidate, with probes and minutes"
+        )
+        from recruit_app.services.permissions import ALLOWED
+
+        self.can_manage = context.actor.role in ALLOWED["campaign.manage"]
+        self.plan_button.setVisible(self.can_manage)
         self.editor = StageEditor(context, campaign_id)
         self.editor.dirty_changed.connect(self._editor_dirty)
         self.editor.saved.connect(self._editor_saved)
@@ -109,6 +117,7 @@ class StagesTab(QWidget):
         for widget in (self.add_button, self.up_button, self.down_button, self.remove_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
+        buttons.addWidget(self.plan_button)
         hint = QLabel("Candidates go through the stages in this order.")
         hint.setEnabled(False)
         column = QVBoxLayout(left)
@@ -156,6 +165,7 @@ class StagesTab(QWidget):
         self.up_button.setEnabled(row is not None and row > 0)
         self.down_button.setEnabled(row is not None and row < count - 1)
         self.remove_button.setEnabled(row is not None)
+        self.plan_button.setEnabled(self.can_manage and row is not None)
 
     # --- loading ---------------------------------------------------------------------
 
@@ -352,6 +362,19 @@ class StagesTab(QWidget):
             lambda _overview: self.context.bus.publish(change_bus.STAGES),
             self._action_failed,
         )
+
+    def open_plan(self) -> None:
+        from ui.stages.plan_editor import PlanEditorDialog
+
+        stage = self.selected_stage()
+        if stage is None or not self.can_manage:
+            return
+        dialog = PlanEditorDialog(self.context, stage.id, self)
+        # Saving the plan stamps the stage: reload it so the editor holds its new version.
+        dialog.saved.connect(lambda _plan: self.context.bus.publish(change_bus.STAGES))
+        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
 
     def _action_failed(self, exc: BaseException) -> None:
         self.dialog = error_box(self, exc, "Stages")
