@@ -279,11 +279,15 @@ def cmd_retention_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _candidate_id(ctx: ServiceContext, reference: str, number: str) -> int:
+def _candidate_id(
+    ctx: ServiceContext, reference: str, number: str, stage_id: int | None = None
+) -> int:
+    """The candidate's id; with `stage_id`, among those who reached the stage (as a panel
+    member may look them up)."""
     from recruit_app.errors import NotFound
     from recruit_app.services.candidates import list_candidates
 
-    for candidate in list_candidates(ctx, _campaign_id(ctx, reference)):
+    for candidate in list_candidates(ctx, _campaign_id(ctx, reference), stage_id=stage_id):
         if candidate.candidate_number == number.strip():
             return candidate.id
     raise NotFound(f"{reference} has no candidate numbered {number!r}.")
@@ -1019,6 +1023,8 @@ def cmd_results(args: argparse.Namespace) -> int:
     ctx = _context(args)
     try:
         stage_id = _stage_id(ctx, args.reference, args.stage)
+        if args.override or args.clear_override:
+            _override(ctx, args, stage_id)
         view = stage_results(ctx, stage_id)
         if args.export:
             path = export_results(ctx, stage_id, Path(args.export))
@@ -1051,6 +1057,29 @@ def cmd_results(args: argparse.Namespace) -> int:
     if view.notice:
         print(view.notice)
     return 0
+
+
+def _override(ctx: ServiceContext, args: argparse.Namespace, stage_id: int) -> None:
+    """The chair's override of one candidate's overall score, or taking it away."""
+    from recruit_app.errors import ValidationError
+    from recruit_app.services.results import clear_override, override_overall
+
+    if args.clear_override:
+        clear_override(
+            ctx, stage_id, _candidate_id(ctx, args.reference, args.clear_override, stage_id)
+        )
+        print(f"The overall score of candidate {args.clear_override} is its total again.")
+        return
+    if args.score is None or not (args.reason or "").strip():
+        raise ValidationError("Give the overriding score with --score and why with --reason.")
+    override_overall(
+        ctx,
+        stage_id,
+        _candidate_id(ctx, args.reference, args.override, stage_id),
+        args.score,
+        args.reason,
+    )
+    print(f"Overrode the overall score of candidate {args.override}: {args.score:g}.")
 
 
 # --- demo ----------------------------------------------------------------------------
@@ -1423,6 +1452,16 @@ def build_parser() -> argparse.ArgumentParser:
     results.add_argument("--stage", required=True, metavar="NAME")
     results.add_argument("--export", metavar="PATH", help="write it as .csv or .xlsx")
     results.add_argument("--json", action="store_true", help="print JSON")
+    results.add_argument(
+        "--override",
+        metavar="NUMBER",
+        help="the chair overrides this candidate's overall score (with --score and --reason)",
+    )
+    results.add_argument("--score", type=float, metavar="X", help="the overriding overall score")
+    results.add_argument("--reason", metavar="TEXT", help="why the overall score is overridden")
+    results.add_argument(
+        "--clear-override", metavar="NUMBER", help="take the override of this candidate away"
+    )
     results.set_defaults(handler=cmd_results)
 
     demo = commands.add_parser("demo", help="fill the database with a realistic demo campaign")
