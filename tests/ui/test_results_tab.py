@@ -693,3 +693,37 @@ def test_a_panel_member_sees_others_scores_only_after_submitting_their_own(
     assert tab.merit_notice.text() == NAME_BLIND_RULE  # the sift is still name-blind
     assert "After yours" not in _column(model, model.column_of("Passed"))
     assert _column(model, 0)[0] == "1"
+
+
+def test_the_chair_overrides_an_overall_score_with_a_reason(qtbot, live_on, sqlite_url):
+    agreed = {**SCORES, "0003": [6, 5, 5, 5, 5, 5]}  # no moderation needed
+    context, campaign_id, stage_id = live_on(sqlite_url, marek=agreed, hannah=agreed, tom=agreed)
+    tab = _open(qtbot, ResultsTab(context, campaign_id))
+    assert tab.override_button.isVisible()
+    _select(tab, "0002 Chidi Okafor")
+    _click(qtbot, tab.override_button)
+    dialog = tab.dialog
+    assert dialog.objectName() == "overrideDialog"
+    assert not dialog.clear.isVisible()
+    dialog.value.setValue(40)
+    assert _save_refused(qtbot, dialog, "reason") != ""
+    dialog.reason.setPlainText("The exercise showed far more than the sift could.")
+    _save_and_wait(qtbot, tab, dialog)
+    qtbot.waitUntil(lambda: _column(tab.merit_model, 1)[0] == "0002 Chidi Okafor", timeout=TIMEOUT)
+    row = next(
+        r for r in res.stage_results(context.service_context(), stage_id).rows
+        if r.label == "0002 Chidi Okafor"
+    )  # fmt: skip
+    assert (row.total, row.overridden, row.override_reason) == (
+        40.0,
+        True,
+        "The exercise showed far more than the sift could.",
+    )
+    _select(tab, "0002 Chidi Okafor")
+    _click(qtbot, tab.override_button)
+    dialog = tab.dialog
+    assert dialog.clear.isVisible()
+    dialog.clear.setChecked(True)
+    assert dialog.save_button.text() == "Take away"
+    _save_and_wait(qtbot, tab, dialog)
+    qtbot.waitUntil(lambda: _column(tab.merit_model, 1)[0] == "0001 Siân Evans", timeout=TIMEOUT)

@@ -131,6 +131,15 @@ class ResultsActions:
             dialog = TieDialog(self.context, view, self.tab.data.stage(), self.tab)
             self._open(dialog, STAGE_TOPICS, "The tie decision is recorded.")
 
+    def override(self) -> None:
+        from ui.results.decision_dialogs import OverrideDialog
+
+        row, view = self.tab.selected_row(), self.tab.results
+        if row is None or view is None or view.finalised:
+            return
+        dialog = OverrideDialog(self.context, view.stage_id, row, self.tab)
+        self._open(dialog, (change_bus.SCORES,), f"The overall score of {row.label} is recorded.")
+
     # --- moderation ----------------------------------------------------------------------
 
     def agree(self) -> None:

@@ -228,3 +228,57 @@ class ExtendReserveDialog(ResultsDialog):
 
     def reload_work(self) -> Callable[[], tuple[int, str]]:
         return outcome_version(self.context, self.stage_id, self.row.candidate_id)
+
+
+class OverrideDialog(ResultsDialog):
+    """The chair overrides a candidate's overall score, with why; or takes it away."""
+
+    def __init__(
+        self, context: AppContext, stage_id: int, row: ResultRow, parent: QWidget | None = None
+    ) -> None:
+        from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
+
+        super().__init__(context, "Override the overall score", parent)
+        self.setObjectName("overrideDialog")
+        self.stage_id = stage_id
+        self.row = row
+        self.expected_version = row.override_version
+        self.save_button.setText("Override")
+        self.value = QDoubleSpinBox()
+        self.value.setObjectName("overrideValue")
+        self.value.setDecimals(2)
+        self.value.setRange(0, 10_000)
+        self.value.setValue(row.total or 0.0)
+        self.reason = text_edit(
+            "overrideReason", placeholder="Why the panel's overall view differs", lines=3
+        )
+        self.reason.setPlainText(row.override_reason)
+        self.clear = QCheckBox("Take the override away: the total from the scores stands")
+        self.clear.setObjectName("clearOverride")
+        self.clear.setVisible(row.overridden)
+        self.clear.toggled.connect(
+            lambda on: self.save_button.setText("Take away" if on else "Override")
+        )
+        scores = "none yet" if row.computed_total is None else f"{row.computed_total:.2f}"
+        form = QFormLayout()
+        form.addRow("Candidate", note(row.label, "overrideCandidate"))
+        form.addRow("From the scores", note(scores))
+        form.addRow("&Overall score", self.checked("value", self.value))
+        form.addRow("&Reason", self.checked("reason", self.reason))
+        form.addRow(self.clear)
+        form.addRow(note("The reason is kept in the results and the audit trail."))
+        self.finish_layout(form)
+
+    def work(self) -> Callable[[], Any]:
+        from recruit_app.services.results import clear_override, override_overall
+
+        ctx, stage_id, candidate_id = (
+            self.context.service_context(),
+            self.stage_id,
+            self.row.candidate_id,
+        )
+        version = self.expected_version
+        if self.clear.isChecked():
+            return lambda: clear_override(ctx, stage_id, candidate_id, version)
+        value, reason = self.value.value(), self.reason.toPlainText()
+        return lambda: override_overall(ctx, stage_id, candidate_id, value, reason, version)

@@ -182,6 +182,10 @@ class ResultsTab(QWidget):
             "Settle the &tie…", "settleTie", self.commands.settle_tie,
             "Record who of the candidates tied at the cut-off progresses, and why",
         )  # fmt: skip
+        self.override_button = self._button(
+            "&Override overall score…", "overrideOverall", self.commands.override,
+            "The chair overrides the selected candidate's overall score, with the reason",
+        )  # fmt: skip
         self.finalise_button = self._button(
             "&Finalise results…", "finaliseResults", self.commands.finalise,
             "Give every candidate an outcome and lock the scores",
@@ -189,6 +193,7 @@ class ResultsTab(QWidget):
         row = QHBoxLayout(self.finalise_box)
         row.addWidget(self.blockers, 1)
         row.addWidget(self.tie_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.override_button, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.finalise_button, 0, Qt.AlignmentFlag.AlignTop)
         return self.finalise_box
 
@@ -386,6 +391,8 @@ class ResultsTab(QWidget):
         self.finalise_box.setStyleSheet(BOX_STYLES[state])
         open_ = view is not None and not view.finalised
         self.finalise_button.setVisible(open_ and self.may_manage)
+        # Managers, and the chair (who sees the whole merit order); the core decides.
+        self.override_button.setVisible(open_ and bool(view and not view.notice))
         self.tie_button.setVisible(open_ and bool(view and view.cutoff_tie))
         settled = view is not None and bool(view.tie_note)
         self.tie_button.setText("Change the &tie decision…" if settled else "Settle the &tie…")
@@ -505,6 +512,7 @@ class ResultsTab(QWidget):
                 allowed = allowed and row is not None and row.passed
             button.setEnabled(allowed)
         self.extend_button.setEnabled(row is not None and row.outcome == "reserve")
+        self.override_button.setEnabled(open_ and row is not None and not row.withheld)
         self.feedback_button.setEnabled(row is not None and row.outcome is not None)
         self.expire_button.setEnabled(view is not None)
         self.agree_button.setEnabled(
