@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -37,7 +35,7 @@ from recruit_app.errors import ConflictError, RecruitError
 from recruit_app.vocabulary import Redaction
 from ui import change_bus
 from ui.applications.review_model import CHECKED, HIDDEN, NUMBER, PART, ReviewFilter, ReviewModel
-from ui.applications.sizing import fit_to_screen
+from ui.applications.sizing import fit_to_screen, row_table
 from ui.applications.spans import Offsets, hide, mark_of, marked, show_again, span_at
 from ui.candidates.import_pages import QUIET_STYLE, plural
 from ui.context import AppContext
@@ -178,23 +176,8 @@ class ReviewDialog(QDialog):
         return button
 
     def _build_parts(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("reviewParts")
-        table.setModel(self.proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        rows = table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table = row_table("reviewParts", self.proxy, PART)
         header = table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(PART, QHeaderView.ResizeMode.Stretch)
         metrics = table.fontMetrics()
         header.resizeSection(NUMBER, metrics.horizontalAdvance("Candidate") + 24)
         header.resizeSection(HIDDEN, metrics.horizontalAdvance("Hidden") + 20)

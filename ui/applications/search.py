@@ -16,10 +16,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import RecruitError
-from ui.applications.sizing import fit_to_screen
+from ui.applications.sizing import fit_to_screen, row_table
 from ui.applications.viewer import ApplicationViewer
 from ui.candidates.import_pages import QUIET_STYLE, plural
 from ui.context import AppContext
@@ -136,23 +134,8 @@ class SearchDialog(QDialog):
         layout.addLayout(bottom)
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("searchHits")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        rows = table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table = row_table("searchHits", self.model, SNIPPET)
         header = table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(SNIPPET, QHeaderView.ResizeMode.Stretch)
         metrics = table.fontMetrics()
         header.resizeSection(NUMBER, metrics.horizontalAdvance("Candidate") + 24)
         header.resizeSection(PART, metrics.horizontalAdvance("M" * 16))
