@@ -37,7 +37,7 @@ from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import stage_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.services.uow import audit_stage, check_version, touch, unit_of_work
 
 NOTE_MAX = 5000
 
@@ -168,24 +168,6 @@ def bank_questions(ctx: ServiceContext, stage_id: int, cell_id: int) -> list[Ban
 # --- writing -------------------------------------------------------------------------
 
 
-def _audit(
-    session: Session, ctx: ServiceContext, stage: Stage, action: str, summary: str, **kw: Any
-) -> None:
-    campaign = session.get(Campaign, stage.campaign_id)
-    audit.record(
-        session,
-        actor_name=ctx.actor.name,
-        actor_id=ctx.actor.person_id,
-        action=action,
-        entity="stage",
-        entity_id=stage.id,
-        campaign_id=stage.campaign_id,
-        campaign_reference=campaign.reference if campaign else "",
-        summary=summary,
-        **kw,
-    )
-
-
 def _values(plan: StagePlan) -> dict[str, Any]:
     return {
         "plan": [c.to_json() for c in plan.cells if c.questions],
@@ -268,7 +250,7 @@ def save_plan(
             session, ctx, stage, items, welcome_script=welcome_script, close_script=close_script
         )
         plan = read_plan(session, stage)
-        _audit(
+        audit_stage(
             session,
             ctx,
             stage,

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from db import audit
 from db.models import (
     Advert,
     Campaign,
@@ -41,7 +40,7 @@ from recruit_app.services.access import Use, details_hidden, stage_for
 from recruit_app.services.candidates import candidates_at_stage
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.uow import check_version, touch, unit_of_work
+from recruit_app.services.uow import audit_stage, check_version, touch, unit_of_work
 from recruit_app.vocabulary import StageMode
 
 # --- read models ---------------------------------------------------------------------
@@ -226,24 +225,6 @@ def list_slots(ctx: ServiceContext, stage_id: int) -> SlotsView:
         return _view(session, _stage(session, ctx, stage_id, "view"))
 
 
-def _audit(
-    session: Session, ctx: ServiceContext, stage: Stage, action: str, summary: str, **kw: Any
-) -> None:
-    campaign = session.get(Campaign, stage.campaign_id)
-    audit.record(
-        session,
-        actor_name=ctx.actor.name,
-        actor_id=ctx.actor.person_id,
-        action=action,
-        entity="stage",
-        entity_id=stage.id,
-        campaign_id=stage.campaign_id,
-        campaign_reference=campaign.reference if campaign else "",
-        summary=summary,
-        **kw,
-    )
-
-
 def new_uid() -> str:
     return f"{uuid.uuid4()}@recruit-app"
 
@@ -316,7 +297,7 @@ def save_plan(
         check_version(stage, expected_version, f"The stage {stage.name}")
         stage.slot_plan = plan_to_json(plan)
         touch(stage, ctx)
-        _audit(
+        audit_stage(
             session,
             ctx,
             stage,
@@ -374,7 +355,7 @@ def make_slots(session: Session, ctx: ServiceContext, stage: Stage) -> int:
     if not stage.slot_plan:
         stage.slot_plan = plan_to_json(plan)
         touch(stage, ctx)
-    _audit(session, ctx, stage, "slots.generate", f"Made {count} slots for {stage.name}")
+    audit_stage(session, ctx, stage, "slots.generate", f"Made {count} slots for {stage.name}")
     session.flush()
     return count
 
@@ -409,7 +390,7 @@ def add_slot(
         )
         _refuse_overlap(session, slot)
         session.add(slot)
-        _audit(session, ctx, stage, "slots.add", "Added a slot")
+        audit_stage(session, ctx, stage, "slots.add", "Added a slot")
         session.flush()
         return _view(session, stage)
 
@@ -449,7 +430,7 @@ def move_slot(
         slot.sequence += 1  # calendars must replace the old time
         _refuse_overlap(session, slot)
         touch(slot, ctx)
-        _audit(session, ctx, stage, "slots.move", "Moved a slot")
+        audit_stage(session, ctx, stage, "slots.move", "Moved a slot")
         session.flush()
         return _view(session, stage)
 
@@ -480,7 +461,7 @@ def assign_slot(
         slot.status = "booked" if candidate_id else "open"
         slot.sequence += 1
         touch(slot, ctx)
-        _audit(session, ctx, stage, "slots.assign", "Changed who has a slot")
+        audit_stage(session, ctx, stage, "slots.assign", "Changed who has a slot")
         session.flush()
         return _view(session, stage)
 
@@ -497,7 +478,7 @@ def swap_slots(ctx: ServiceContext, first_id: int, second_id: int) -> SlotsView:
             slot.sequence += 1
             touch(slot, ctx)
         stage = _stage(session, ctx, first.stage_id, "manage")
-        _audit(session, ctx, stage, "slots.swap", "Swapped two candidates' slots")
+        audit_stage(session, ctx, stage, "slots.swap", "Swapped two candidates' slots")
         session.flush()
         return _view(session, stage)
 
@@ -515,7 +496,7 @@ def cancel_slot(ctx: ServiceContext, slot_id: int, *, expected_version: int | No
             slot.status = "cancelled"
             slot.sequence += 1
             touch(slot, ctx)
-        _audit(session, ctx, stage, "slots.cancel", "Cancelled a slot")
+        audit_stage(session, ctx, stage, "slots.cancel", "Cancelled a slot")
         session.flush()
         return _view(session, stage)
 
@@ -616,7 +597,7 @@ def allocate_in(
             placed += 1
     labels = {n.id: n.label for n in needs}
     unplaced = tuple((labels[cid], reason) for cid, reason in result.unplaced)
-    _audit(
+    audit_stage(
         session,
         ctx,
         stage,

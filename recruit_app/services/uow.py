@@ -170,3 +170,26 @@ def plain_rows(session: Session, statement: Any) -> Sequence[tuple[Any, ...]]:
         return result.cursor.fetchall()
     finally:
         result.close()
+
+
+def audit_stage(
+    session: Session, ctx: ServiceContext, stage: Any, action: str, summary: str, **kw: Any
+) -> None:
+    """Record what the person acting did to a stage (its slots, its plan) in the trail."""
+    # Here, not at the top: commands that only read import this module without the tables.
+    from db import audit
+    from db.models import Campaign
+
+    campaign = session.get(Campaign, stage.campaign_id)
+    audit.record(
+        session,
+        actor_name=ctx.actor.name,
+        actor_id=ctx.actor.person_id,
+        action=action,
+        entity="stage",
+        entity_id=stage.id,
+        campaign_id=stage.campaign_id,
+        campaign_reference=campaign.reference if campaign else "",
+        summary=summary,
+        **kw,
+    )
