@@ -223,7 +223,17 @@ class _Scored:
 def compute_results(rules: StageRules, candidates: Sequence[CandidateScores]) -> StageResults:
     """Scores, pass or fail, merit order, progression and blockers for one stage."""
     check_rules(rules)
-    scored = [_score(rules, c) for c in candidates]
+    # What depends on the stage alone is worked out once, not for every candidate.
+    cells = _Cells(
+        tuple(
+            (spec, rules.moderation_spread if spec.low is None else rules.spread_for(spec))
+            for spec in rules.criteria
+        ),
+        _lead_positions(rules),
+        tuple(spec.weight for spec in rules.criteria),
+        rules.mixed_scales,
+    )
+    scored = [_score(rules, cells, c) for c in candidates]
     ranked = _merit_order(rules, [s for s in scored if s.passed])
     unranked = sorted((s for s in scored if not s.passed), key=_unranked_key)
     tied = _progress(rules, ranked, unranked)
@@ -256,16 +266,25 @@ def check_rules(rules: StageRules) -> None:
         raise ValidationError("A criterion appears twice in the stage's criteria.", "criteria")
 
 
-def _score(rules: StageRules, candidate: CandidateScores) -> _Scored:
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """A stage's criteria as every candidate's scoring uses them, worked out once."""
+
+    specs: tuple[tuple[CriterionSpec, float], ...]  # each with the spread that needs moderation
+    leads: tuple[int, ...]  # positions of the lead criteria, in tie-break order
+    weights: tuple[float, ...]
+    mixed: bool  # some criterion is scored on a scale other than the stage's
+
+
+def _score(rules: StageRules, cells: _Cells, candidate: CandidateScores) -> _Scored:
     item = _Scored(candidate, {}, None, [], [], [], [], [])
-    for spec in rules.criteria:
-        item.scores[spec.code] = _criterion(rules, spec, candidate, item)
-    values = [v for v in item.scores.values() if v is not None]
-    if len(values) == len(item.scores):
-        if rules.scale_range is None:
-            item.total = sum(
-                spec.weight * v for spec, v in zip(rules.criteria, values, strict=True)
-            )
+    scores = item.scores
+    for spec, needed in cells.specs:
+        scores[spec.code] = _criterion(rules, spec, needed, candidate, item)
+    values = [v for v in scores.values() if v is not None]
+    if len(values) == len(scores):
+        if not cells.mixed:
+            item.total = sum(w * v for w, v in zip(cells.weights, values, strict=True))
         else:
             item.total = sum(
                 spec.weight * on_stage_scale(rules, spec, v)
@@ -277,12 +296,16 @@ def _score(rules: StageRules, candidate: CandidateScores) -> _Scored:
         item.flags.append(f"{OVERRIDE_FLAG}: {candidate.override[1]}")
     item.passed = _passes(rules, item)
     if item.passed:
-        item.key = _merit_key(rules, item)
+        item.key = _merit_key(cells.leads, item)
     return item
 
 
 def _criterion(
-    rules: StageRules, spec: CriterionSpec, candidate: CandidateScores, item: _Scored
+    rules: StageRules,
+    spec: CriterionSpec,
+    needed: float,
+    candidate: CandidateScores,
+    item: _Scored,
 ) -> float | None:
     """The criterion's score; records what is missing, needs moderation or fails.
 
@@ -298,7 +321,6 @@ def _criterion(
             score = given.mean if count else None
         else:
             count, score, spread = _stats(given)
-        needed = rules.moderation_spread if spec.low is None else rules.spread_for(spec)
         if count < rules.min_assessors or spread >= needed - _ROUNDING_MARGIN:
             _check_submitted(rules, code, candidate.candidate_id, count, spread, item, needed)
     if score is None:
@@ -361,11 +383,10 @@ def _below(value: float, mark: float) -> bool:
     return round(value, _PLACES) < round(mark, _PLACES)
 
 
-def _merit_key(rules: StageRules, item: _Scored) -> tuple[float, ...]:
+def _merit_key(leads: tuple[int, ...], item: _Scored) -> tuple[float, ...]:
     """Total, then lead criteria, then every criterion in matrix order: never name or time."""
     # Only a passing candidate has a key, and a passing one has every score.
     scores = [round(v or 0.0, _PLACES) for v in item.scores.values()]
-    leads = _lead_positions(rules)
     return (round(item.total or 0.0, _PLACES), *(scores[n] for n in leads), *scores)
 
 

@@ -569,9 +569,12 @@ def results_in(
     stage: Stage,
     scan: _Scan | None = None,
     agreed: dict[int, dict[int, _Agreed]] | None = None,
+    only: int | None = None,
 ) -> ResultsView:
     """Within the caller's transaction: the stage's results (see stage_results), as the
-    person acting may see them: independence and name-blind (access.py) decide."""
+    person acting may see them: independence and name-blind (access.py) decide. With
+    `only`, the merit order is worked out in full but the view holds that candidate's row
+    alone (what one outcome needs)."""
     stage_id = stage.id
     assert stage_id is not None
     overrides = _overrides(session, stage)
@@ -580,21 +583,21 @@ def results_in(
     sight = score_sight(session, ctx, stage)
     by_id = {p.id: p for p in people}
     # Plain rows: after finalising, every candidate at the stage has one.
-    outcomes = {
-        o.candidate_id: o
-        for o in session.execute(
-            select_columns(
-                Outcome.candidate_id,
-                Outcome.kind,
-                Outcome.id,
-                Outcome.version,
-                Outcome.reserve_expires_on,
-            ).where(Outcome.stage_id == stage_id)
-        )
-    }
+    wanted = select_columns(
+        Outcome.candidate_id,
+        Outcome.kind,
+        Outcome.id,
+        Outcome.version,
+        Outcome.reserve_expires_on,
+    ).where(Outcome.stage_id == stage_id)
+    if only is not None:
+        wanted = wanted.where(Outcome.candidate_id == only)
+    outcomes = {o.candidate_id: o for o in session.execute(wanted)}
     tied = set(computed.cutoff_tie)
     rows = []
     for result in computed.results:
+        if only is not None and result.candidate_id != only:
+            continue
         person = by_id[result.candidate_id]
         label = _label(person, hidden)
         if not sight.sees(result.candidate_id):
@@ -1169,7 +1172,8 @@ def set_outcome(
         # stage lock: no score can change in between (see db.locks).
         lock_stage(session, stage_id)  # decided under the stage lock: see db.locks
         stage = _stage(session, ctx, stage_id, "manage")
-        view = results_in(session, ctx, stage)
+        # Appointing checks everyone ranked above; any other outcome needs the row alone.
+        view = results_in(session, ctx, stage, only=None if kind == "appoint" else candidate_id)
         row = next((r for r in view.rows if r.candidate_id == candidate_id), None)
         if row is None:
             raise NotFound("That candidate did not reach this stage.")
