@@ -10,7 +10,7 @@ from recruit_app.domain.dates import day_and_month
 from recruit_app.vocabulary import CampaignStatus
 
 if TYPE_CHECKING:
-    from recruit_app.services.campaigns import CampaignSummary
+    from recruit_app.services.campaign_list import CampaignSummary
 
 Index = QModelIndex | QPersistentModelIndex
 

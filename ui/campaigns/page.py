@@ -28,7 +28,7 @@ from ui.widgets import MessagePanel, page_heading
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
-    from recruit_app.services.campaigns import CampaignSummary
+    from recruit_app.services.campaign_list import CampaignSummary
     from ui.campaigns.dialogs import CampaignDialog
 
 
@@ -204,7 +204,9 @@ class CampaignsPage(QWidget):
     def refresh(self) -> None:
         if self.context.database is None:
             return
-        from recruit_app.services.campaigns import list_campaigns
+        # The light listing (services.campaign_list): the window's first read does not wait
+        # for the table classes; it hands over to services.campaigns where rules apply.
+        from recruit_app.services.campaign_list import list_campaigns
 
         ctx = self.context.service_context()
         include = self.show_archived.isChecked()
