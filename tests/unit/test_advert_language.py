@@ -484,3 +484,18 @@ def test_gender_lean_needs_a_margin_of_two():
         "driven",
         "synergy",
     ]
+
+
+def test_ordinary_civil_service_verbs_and_behaviour_names_are_not_gender_coded():
+    """Analysing, deciding and the Success Profiles behaviours' own names are the job, not
+    a coded trait; the traits the research found coded still are."""
+    text = (
+        "You will analyse data, analyze trends and write an analysis. You decide, you "
+        "decided, deciding well: Making Effective Decisions and Leadership are assessed. "
+        "We want an analytical, decisive person."
+    )
+    flags = check_language({"summary": text}, load_word_lists())
+    assert [(flag.kind, flag.text) for flag in flags] == [
+        ("masculine-coded", "analytical"),
+        ("masculine-coded", "decisive"),
+    ]
