@@ -309,13 +309,14 @@ def test_a_closing_day_off_is_a_check_in_the_timetables_words(qtbot, builder):
     soon = datetime.now(UTC).date() + timedelta(days=30)
     sunday = soon + timedelta(days=6 - soon.weekday())
     assert (
-        f"Consider: {long_date(sunday)} falls at a weekend, and the advert closes that day."
-        in close_on(sunday)
+        f"Consider, in Closing date and time: {long_date(sunday)} falls at a weekend, "
+        "and the advert closes that day." in close_on(sunday)
     )
     holidays = bank_holidays("england-and-wales", [soon.year, soon.year + 1])
     holiday = next(d for d in sorted(holidays) if d > soon and d.weekday() < 5)
     assert (
-        f"Consider: {long_date(holiday)} is a bank holiday ({holidays[holiday]}), and the "
+        f"Consider, in Closing date and time: {long_date(holiday)} is a bank holiday "
+        f"({holidays[holiday]}), and the "
         "advert closes that day."
     ) in close_on(holiday)
     assert builder.side.tabText(1).endswith("to consider)")
@@ -362,3 +363,26 @@ def test_several_lead_criteria_break_ties_in_the_order_ticked(qtbot):
         ("B2", True, 2),
         ("B3", False, 0),
     ]
+
+
+def test_a_check_names_its_field_once_and_leads_to_the_flagged_words(qtbot, builder):
+    """Activating a finding scrolls the form to its field and selects the words flagged,
+    even below the fold and after leading blank lines the check does not count."""
+    builder.editors["benefits"].edit.setPlainText(
+        "\n  We offer a pension. Our rockstar developers get flexible hours."
+    )
+    with qtbot.waitSignal(builder.previewed, timeout=5000):
+        pass
+    items = [builder.checks.item(n) for n in range(builder.checks.count())]
+    item = next(i for i in items if "rockstar" in i.text())
+    assert item.text() == ("Consider, in Benefits: “rockstar” is jargon; say “expert” instead")
+    assert item.text().count("rockstar") == 1
+    builder.side.setCurrentWidget(builder.checks)
+    builder.checks.itemActivated.emit(item)
+    edit = builder.editors["benefits"].edit
+    qtbot.waitUntil(edit.hasFocus, timeout=5000)
+    assert edit.textCursor().selectedText() == "rockstar"
+    form = builder.form_area
+    top = edit.mapTo(form.widget(), edit.rect().topLeft()).y()
+    shown = form.verticalScrollBar().value()
+    assert shown <= top <= shown + form.viewport().height()

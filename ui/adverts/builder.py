@@ -188,6 +188,13 @@ SECTIONS: list[tuple[str, list[tuple[str, str, Any]]]] = [
     ),
 ]
 
+# What each finding's field is called in the checks list: the form's labels, and the
+# criteria table and the advert as a whole.
+FIELD_LABELS: dict[str, str] = {
+    **{name: label for _group, fields in SECTIONS for name, label, _factory in fields},
+    "advert": "the whole advert",
+}
+
 
 class AdvertBuilder(QWidget):
     """Edits one campaign's advert. Saving, publishing and exporting run off the GUI thread."""
@@ -236,7 +243,7 @@ class AdvertBuilder(QWidget):
         self.criteria = CriteriaEditor(context)
         self.criteria.edited.connect(self._edited)
         self.criteria.library_levels_added.connect(self._library_levels_added)
-        form_area = self._build_form()
+        form_area = self.form_area = self._build_form()
         self.preview = QTextBrowser()
         self.preview.setObjectName("advertPreview")
         self.preview.setOpenLinks(False)
@@ -468,20 +475,32 @@ class AdvertBuilder(QWidget):
                 shown.show()
         for finding in [*errors, *warnings]:
             mark = "Must fix" if finding.severity == "error" else "Consider"
-            words = f" “{finding.text}”" if finding.text and finding.kind != "long-sentence" else ""
-            item = QListWidgetItem(f"{mark}:{words} {finding.message}")
-            item.setData(Qt.ItemDataRole.UserRole, finding.field)
+            where = FIELD_LABELS.get(finding.field)
+            quoted = f"“{finding.text}”"
+            said = finding.kind == "long-sentence" or quoted in finding.message
+            words = f" {quoted}" if finding.text and not said else ""
+            item = QListWidgetItem(
+                f"{mark}, in {where}:{words} {finding.message}"
+                if where
+                else f"{mark}:{words} {finding.message}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, finding)
             self.checks.addItem(item)
         if not self.findings:
             self.checks.addItem("No problems found.")
         self.side.setTabText(1, f"Checks ({len(errors)} to fix, {len(warnings)} to consider)")
 
     def _go_to_finding(self, item: QListWidgetItem) -> None:
-        field = item.data(Qt.ItemDataRole.UserRole)
-        editor = self.editors.get(field)
+        """To the finding's field, scrolled into view, with the words flagged selected."""
+        finding = item.data(Qt.ItemDataRole.UserRole)
+        if finding is None:  # "No problems found."
+            return
+        editor = self.editors.get(finding.field)
         if editor is not None:
-            editor.focus()
-        elif field == "criteria":
+            self.form_area.ensureWidgetVisible(editor)
+            editor.focus(finding.start, finding.end, finding.text)
+        elif finding.field == "criteria":
+            self.form_area.ensureWidgetVisible(self.criteria)
             self.criteria.table.setFocus()
 
     def _update_buttons(self) -> None:

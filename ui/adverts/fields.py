@@ -35,8 +35,22 @@ class FieldEditor(QWidget):
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
 
-    def focus(self) -> None:
+    def focus(self, start: int = -1, end: int = -1, text: str = "") -> None:
+        """Focus the field; editors of text select `text`, found at start:end of the value
+        as checked (or wherever it now is, after edits), when given."""
         self.setFocus()
+
+
+def _find(raw: str, checked: str, start: int, end: int, text: str) -> tuple[int, int] | None:
+    """Where the words checked at start:end of `checked` (the stripped value) are in the
+    editor's `raw` text: the same place if they are still there, else their first match."""
+    if not text or start < 0:
+        return None
+    lead = raw.find(checked) if checked else 0
+    if lead >= 0 and raw[lead + start : lead + end] == text:
+        return lead + start, lead + end
+    found = raw.find(text)
+    return (found, found + len(text)) if found >= 0 else None
 
 
 def _bare(layout: QHBoxLayout | QVBoxLayout) -> None:
@@ -68,8 +82,12 @@ class _OneLine(FieldEditor):
         if self.combo is not None:
             self.combo.activated.connect(lambda _i: self.edited.emit())
 
-    def focus(self) -> None:
+    def focus(self, start: int = -1, end: int = -1, text: str = "") -> None:
         self.edit.setFocus()
+        raw = self.edit.text()
+        span = _find(raw, raw.strip(), start, end, text)
+        if span is not None:
+            self.edit.setSelection(span[0], span[1] - span[0])
 
 
 class LineField(_OneLine):
@@ -108,8 +126,16 @@ class TextField(FieldEditor):
     def set_value(self, value: Any) -> None:
         self.edit.setPlainText(str(value or ""))
 
-    def focus(self) -> None:
+    def focus(self, start: int = -1, end: int = -1, text: str = "") -> None:
         self.edit.setFocus()
+        raw = self.edit.toPlainText()
+        span = _find(raw, self.value(), start, end, text)
+        if span is not None:
+            cursor = self.edit.textCursor()
+            cursor.setPosition(span[0])
+            cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+            self.edit.setTextCursor(cursor)
+            self.edit.ensureCursorVisible()
 
 
 class SectionField(TextField):
