@@ -221,33 +221,10 @@ def import_candidates(
         )
         if dry_run:
             return ImportReport(len(preview.rows), preview.problems, True)
-        given = {r.candidate_number for r in preview.rows if r.candidate_number}
-        # Numbers as typed; those not given follow the highest, at the campaign's width.
-        fresh = iter(next_numbers(numbers | given, len(preview.rows)))
-        now, who = utcnow(), ctx.actor.name
-        records = [_record(row, row.candidate_number or next(fresh)) for row in preview.rows]
-        constants = {
-            "campaign_id": campaign_id,
-            "status": "applied",
-            "created_at": now,
-            "updated_at": now,
-            "updated_by": who,
-            "version": 1,
-        }
-        for start in range(0, len(records), INSERT_CHUNK):
-            if cancelled is not None and cancelled():
-                raise Cancelled("The import was cancelled; nothing was added.")
-            insert_rows(
-                session,
-                Candidate.__table__,  # type: ignore[attr-defined]  # SQLAlchemy's; not in SQLModel's types
-                records[start : start + INSERT_CHUNK],
-                constants=constants,
-            )
-            if progress is not None:
-                progress(min(start + INSERT_CHUNK, len(records)), len(records), "Adding candidates")
+        records = _insert(session, ctx, campaign_id, preview.rows, numbers, progress, cancelled)
         audit.record(
             session,
-            actor_name=who,
+            actor_name=ctx.actor.name,
             actor_id=ctx.actor.person_id,
             action="candidates.import",
             entity="campaign",
@@ -261,6 +238,122 @@ def import_candidates(
         return ImportReport(
             len(records), preview.problems, False, tuple(r["candidate_number"] for r in records)
         )
+
+
+def _insert(
+    session: Session,
+    ctx: ServiceContext,
+    campaign_id: int,
+    rows: tuple[CandidateRow, ...],
+    numbers: set[str],
+    progress: PhasedProgress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> list[dict[str, Any]]:
+    """Add checked rows, under the campaign lock the caller holds; returns what was added."""
+    given = {r.candidate_number for r in rows if r.candidate_number}
+    # Numbers as typed; those not given follow the highest, at the campaign's width.
+    fresh = iter(next_numbers(numbers | given, len(rows)))
+    now = utcnow()
+    records = [_record(row, row.candidate_number or next(fresh)) for row in rows]
+    constants = {
+        "campaign_id": campaign_id,
+        "status": "applied",
+        "created_at": now,
+        "updated_at": now,
+        "updated_by": ctx.actor.name,
+        "version": 1,
+    }
+    for start in range(0, len(records), INSERT_CHUNK):
+        if cancelled is not None and cancelled():
+            raise Cancelled("The import was cancelled; nothing was added.")
+        insert_rows(
+            session,
+            Candidate.__table__,  # type: ignore[attr-defined]  # SQLAlchemy's; not in SQLModel's types
+            records[start : start + INSERT_CHUNK],
+            constants=constants,
+        )
+        if progress is not None:
+            progress(min(start + INSERT_CHUNK, len(records)), len(records), "Adding candidates")
+    return records
+
+
+# What a candidate added by hand may be given: an import's fields, one value each.
+HAND_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "candidate_number",
+    "guaranteed_interview",
+    "redeployment",
+    "adjustments",
+    "extra_minutes",
+    "unavailable_dates",
+)
+
+
+def add_candidate(
+    ctx: ServiceContext, campaign_id: int, values: Mapping[str, Any]
+) -> CandidateView:
+    """One candidate typed in by hand (a late or paper application): checked exactly as a
+    line of an import is (names, e-mail, number, flags, extra time, dates; no e-mail or
+    number already in the campaign), added under the same lock, audited.
+
+    `values`: HAND_FIELDS; flags as bool, extra time as int, dates as ISO strings; a number
+    left out follows the campaign's highest."""
+    from recruit_app.domain.candidate_import import check_rows
+
+    require(ctx.actor, "campaign.manage")
+    unknown = sorted(set(values) - set(HAND_FIELDS))
+    if unknown:
+        raise ValidationError(f"{unknown[0]!r} is not a detail of a candidate.", unknown[0])
+    headers = list(HAND_FIELDS)  # every column, as a file with them all, blanks included
+    cells = [_as_cell(values.get(name)) for name in headers]
+    with unit_of_work(ctx) as session:
+        lock_campaign(session, campaign_id)  # as an import does: see import_candidates
+        campaign = _campaign(session, ctx, campaign_id, "manage")
+        emails, numbers = _existing(session, campaign_id)
+        preview = check_rows(
+            headers,
+            [(1, cells)],
+            {name: name for name in headers},
+            existing_emails=emails,
+            existing_numbers=numbers,
+        )
+        if preview.problems:
+            problem = preview.problems[0]  # an import's words, as a sentence beside the field
+            raise ValidationError(
+                f"{problem.message[:1].upper()}{problem.message[1:]}.", problem.field
+            )
+        (record,) = _insert(session, ctx, campaign_id, preview.rows, numbers)
+        candidate = session.exec(
+            select(Candidate).where(
+                Candidate.campaign_id == campaign_id,
+                Candidate.candidate_number == record["candidate_number"],
+            )
+        ).one()
+        audit.record(
+            session,
+            actor_name=ctx.actor.name,
+            actor_id=ctx.actor.person_id,
+            action="candidate.add",
+            entity="candidate",
+            entity_id=candidate.id,
+            campaign_id=campaign.id,
+            campaign_reference=campaign.reference,
+            summary=f"Added candidate {candidate.candidate_number} by hand",
+            after={"candidate_number": candidate.candidate_number},
+        )
+        return _view(candidate, {}, False)
+
+
+def _as_cell(value: Any) -> str:
+    """A value as an import's cell holds it, for the import's checks."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
 
 
 def _record(row: CandidateRow, number: str) -> dict[str, Any]:

@@ -1381,6 +1381,16 @@ def _use_cases() -> list[UseCase]:
             prepare=_candidates_file,
         ),
         UseCase(
+            "candidates.add_candidate",
+            lambda w, ctx: candidates.add_candidate(
+                ctx,
+                w.ids.campaign_id,
+                {"first_name": "Late", "last_name": "Applicant", "email": "late@example.org"},
+            ),
+            MANAGE,
+            writes=True,
+        ),
+        UseCase(
             "candidates.update_candidate",
             lambda w, ctx: candidates.update_candidate(
                 ctx, w.ids.interviewees[0], {"phone": "07700 900999"}, expected_version=None

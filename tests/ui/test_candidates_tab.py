@@ -310,6 +310,46 @@ def test_a_newer_save_is_offered_to_reload(qtbot, tab):
     assert candidate_svc.list_candidates(ctx, tab.campaign_id)[1].phone == "020 7946 0999"
 
 
+def test_a_late_paper_application_is_added_by_hand_with_an_imports_checks(qtbot, tab):
+    before = _count(tab)
+    _click(qtbot, tab.add_button)
+    dialog = tab.dialog
+    assert dialog.objectName() == "newCandidateDialog"
+    assert dialog.windowTitle() == "Add a candidate"
+    assert dialog.number.placeholderText() == "Leave blank for the next number"
+    qtbot.keyClicks(dialog.first_name, "Aoife")
+    dialog.last_name.setText("Ní Bhriain")  # QTest types no accented letters
+    qtbot.keyClicks(dialog.email, "NIAMH.OBRIEN@example.org")  # the demo's Niamh has it
+    _click(qtbot, dialog.save_button)
+    error = dialog.findChild(QLabel, "emailError")
+    qtbot.waitUntil(error.isVisible, timeout=TIMEOUT)
+    assert error.text() == "Already in this campaign."
+    assert _count(tab) == before  # nothing added
+    dialog.email.setText("aoife@example.org")
+    dialog.extra_minutes.setValue(10)
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        _click(qtbot, dialog.save_button)
+    assert not dialog.isVisible()
+    number = f"{before + 1:04d}"
+    assert [c.candidate_number for c in tab.selected_candidates()] == [number]
+    chosen = tab.selected_candidates()[0]
+    assert (chosen.first_name, chosen.last_name, chosen.email, chosen.extra_minutes) == (
+        "Aoife",
+        "Ní Bhriain",
+        "aoife@example.org",
+        10,
+    )
+    assert tab.count.text().startswith(f"{before + 1} candidates")
+
+
+def test_a_panel_member_is_not_offered_adding_a_candidate(qtbot, demo_on, sqlite_url):
+    context, campaign_id = demo_on(sqlite_url, Actor("Tom Okonkwo", role="panel"))
+    tab = CandidatesTab(context, campaign_id)
+    qtbot.addWidget(tab)
+    assert not tab.add_button.isEnabled()
+    assert tab.add_button.toolTip().startswith("Add one candidate by hand")
+
+
 # --- importing -----------------------------------------------------------------------
 
 

@@ -186,7 +186,7 @@ class CandidateDialog(ScheduleDialog):
         version = self.expected_version
         return lambda: update_candidate(ctx, candidate_id, changes, expected_version=version)
 
-    def reload_work(self) -> Callable[[], tuple[int, str]]:
+    def reload_work(self) -> Callable[[], tuple[int, str]] | None:
         from recruit_app.services.candidates import list_candidates
 
         ctx = self.context.service_context()
@@ -202,3 +202,69 @@ class CandidateDialog(ScheduleDialog):
             return theirs.version, f"Their version: {', '.join(parts)}."
 
         return work
+
+
+def blank_candidate() -> CandidateView:
+    """A candidate not yet added: what the new-candidate dialog starts from."""
+    from recruit_app.services.candidates import CandidateView
+
+    return CandidateView(
+        id=0,
+        version=0,
+        candidate_number="",
+        first_name="",
+        last_name="",
+        email="",
+        phone="",
+        guaranteed_interview=False,
+        redeployment=False,
+        adjustments="",
+        extra_minutes=0,
+        unavailable_dates=(),
+        extra={},
+        outcomes={},
+        status="Applied",
+    )
+
+
+class NewCandidateDialog(CandidateDialog):
+    """One candidate added by hand (a late or paper application), checked as an import's
+    line is: errors beside the fields, and nothing added until they are put right."""
+
+    def __init__(self, context: AppContext, campaign_id: int, parent: QWidget | None = None):
+        self.number = line_edit(
+            "candidateNumber", "", limit=40, placeholder="Leave blank for the next number"
+        )
+        super().__init__(context, campaign_id, blank_candidate(), parent)
+        self.setObjectName("newCandidateDialog")
+        self.setWindowTitle("Add a candidate")
+        self.expected_version = None
+
+    def _form(self) -> QFormLayout:
+        form = super()._form()
+        form.removeRow(0)  # no number or status yet
+        form.insertRow(0, "&Number", self.checked("candidate_number", self.number))
+        return form
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "candidate_number": self.number.text().strip(),
+            "first_name": self.first_name.text().strip(),
+            "last_name": self.last_name.text().strip(),
+            "email": self.email.text().strip(),
+            "phone": self.phone.text().strip(),
+            "adjustments": self.adjustments.toPlainText().strip(),
+            "guaranteed_interview": self.guaranteed.isChecked(),
+            "redeployment": self.redeployment.isChecked(),
+            "extra_minutes": self.extra_minutes.value(),
+            "unavailable_dates": list(self.dates.days()),
+        }
+
+    def work(self) -> Callable[[], Any]:
+        from recruit_app.services.candidates import add_candidate
+
+        ctx, campaign_id, values = self.context.service_context(), self.campaign_id, self.values()
+        return lambda: add_candidate(ctx, campaign_id, values)
+
+    def reload_work(self) -> None:
+        return None  # nothing of anyone else's to reload: the candidate is new

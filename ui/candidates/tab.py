@@ -79,6 +79,11 @@ class CandidatesTab(QWidget):
             "&Import candidates…", "importCandidates", self.ask_import
         )
         self.import_button.setToolTip("Add candidates from a CSV or Excel file")
+        self.add_button = self._button("A&dd candidate…", "addCandidate", self.add_candidate)
+        self._select_after_load: int | None = None
+        self.add_button.setToolTip(
+            "Add one candidate by hand: a late or paper application, checked as an import is"
+        )
         # Applications: managers only, so a panel member is not shown them at all.
         self.import_applications_button = self._button(
             "Import &applications…", "importApplicationsButton", self.import_applications
@@ -180,6 +185,7 @@ class CandidatesTab(QWidget):
             top.addWidget(combo)
         top.addStretch(1)
         top.addWidget(self.edit_button)
+        top.addWidget(self.add_button)
         top.addWidget(self.import_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count)
@@ -223,6 +229,8 @@ class CandidatesTab(QWidget):
         self.stage_combo.setCurrentIndex(max(0, self.stage_combo.findData(self.stage_id)))
         self.stage_name = self.stage_combo.currentText() if self.stage_id is not None else ""
         chosen = self.selected_ids()
+        if self._select_after_load is not None:  # a candidate just added by hand
+            chosen, self._select_after_load = [self._select_after_load], None
         self.model.set_rows(data.rows)
         self._fit_status(data)
         self._after_reset(chosen)
@@ -277,7 +285,8 @@ class CandidatesTab(QWidget):
         total, shown = self.model.total, self.model.rowCount()
         if total == 0 and self.stage_id is None:
             self.count.setText(
-                "No candidates yet. Add them from a file with Import candidates…"
+                "No candidates yet. Add them from a file with Import candidates…, "
+                "or one by one with Add candidate…"
                 if self.can_manage
                 else "No candidates yet."
             )
@@ -318,6 +327,7 @@ class CandidatesTab(QWidget):
         hidden = self.model.names_hidden
         self.edit_button.setEnabled(self.can_manage and not hidden and len(chosen) == 1)
         self.import_button.setEnabled(self.can_manage)
+        self.add_button.setEnabled(self.can_manage)
         if not self.can_manage:
             tip = "Only a recruiting manager or an administrator can change candidates."
         elif hidden:
@@ -337,6 +347,20 @@ class CandidatesTab(QWidget):
         dialog = CandidateDialog(self.context, self.campaign_id, chosen[0], self)
         dialog.saved.connect(self._edited)
         self._open(dialog)
+
+    def add_candidate(self) -> None:
+        from ui.candidates.edit_dialog import NewCandidateDialog
+
+        if not self.add_button.isEnabled() or self.dialog is not None:
+            return
+        dialog = NewCandidateDialog(self.context, self.campaign_id, self)
+        dialog.saved.connect(self._added)
+        self._open(dialog)
+
+    def _added(self, view: CandidateView) -> None:
+        self._select_after_load = view.id
+        self._changed()
+        self.load()  # the list's order, count and filters take the newcomer in
 
     def _edited(self, view: CandidateView | None) -> None:
         if view is None:
