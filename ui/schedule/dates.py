@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QDate, QTime, Signal
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QSpinBox, QTimeEdit, QWidget
+from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QSpinBox,
+    QTimeEdit,
+    QWidget,
+)
 
 from recruit_app.domain.dates import LONDON
 
@@ -35,12 +44,55 @@ def from_qtime(at: QTime) -> time:
     return time(at.hour(), at.minute())
 
 
+# Shown as words ("Fri 25 Dec 2026"), typed as numbers: a weekday section first would take
+# no digits, and a month as words none either, so the box switches while it has the focus.
+SHOWN_FORMAT = "ddd d MMM yyyy"
+TYPED_FORMAT = "dd/MM/yyyy"
+SEPARATORS = "/.- "
+
+
+class DateEdit(QDateEdit):
+    """A date shown in words, typed in full as 25/12/2026 (each part in turn, "/" moving
+    on), or picked from the calendar."""
+
+    _advanced = False  # the last digit filled its part and moved on to the next by itself
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text and text in SEPARATORS and self._advanced:
+            # "25" has moved on to the month already: the "/" typed after it must not skip it.
+            self._advanced = False
+            event.accept()
+            return
+        if text and text in SEPARATORS and text != "/":  # 1.2.2027, 1-2-2027: as 1/2/2027
+            event = QKeyEvent(event.type(), Qt.Key.Key_Slash, event.modifiers(), "/")
+        before = self.currentSectionIndex()
+        super().keyPressEvent(event)
+        self._advanced = text.isdigit() and self.currentSectionIndex() != before
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        reason = event.reason()
+        if reason != Qt.FocusReason.PopupFocusReason:
+            self.setDisplayFormat(TYPED_FORMAT)
+            if reason != Qt.FocusReason.MouseFocusReason:  # a click chooses its own part
+                self.setCurrentSection(QDateTimeEdit.Section.DaySection)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)  # takes what was typed first
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.setDisplayFormat(SHOWN_FORMAT)
+
+
 def date_edit(name: str, day: date | None = None) -> QDateEdit:
-    edit = QDateEdit()
+    edit = DateEdit()
     edit.setObjectName(name)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("ddd d MMM yyyy")
+    edit.setDisplayFormat(SHOWN_FORMAT)
+    edit.setToolTip("Type the date as 25/12/2026, or pick it from the calendar")
     edit.setDate(to_qdate(day or date.today()))
+    # As wide as the words, so the shorter typed form never moves the layout.
+    edit.setMinimumWidth(edit.sizeHint().width())
     return edit
 
 

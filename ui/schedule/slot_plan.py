@@ -88,9 +88,22 @@ class PlanForm(QGroupBox):
         self.days.setMaximumHeight(170)
         self.days.itemChanged.connect(lambda _item: self._edited())
         self.extra_day = date_edit("extraDay")
-        self.add_day_button = QPushButton("Add day")
+        self.extra_until = date_edit("extraUntil")
+        self.extra_until.setToolTip(
+            "The last day to add: every weekday from the first to this one is added"
+        )
+        # A range that ends before it starts follows its start.
+        self.extra_day.dateChanged.connect(
+            lambda day: self.extra_until.setDate(max(day, self.extra_until.date()))
+        )
+        self.add_day_button = QPushButton("Add days")
         self.add_day_button.setObjectName("addDay")
-        self.add_day_button.clicked.connect(lambda: self.add_day(from_qdate(self.extra_day.date())))
+        self.add_day_button.setToolTip("Add these days to the list, ticked (weekdays only)")
+        self.add_day_button.clicked.connect(
+            lambda: self.add_days(
+                from_qdate(self.extra_day.date()), from_qdate(self.extra_until.date())
+            )
+        )
         self.day_start, self.day_end = time_edit("dayStart"), time_edit("dayEnd")
         self.slot_minutes = spin_box("slotMinutes", *SLOT_MINUTES, " minutes")
         self.slot_minutes.setSingleStep(5)
@@ -124,6 +137,8 @@ class PlanForm(QGroupBox):
     def _lay_out(self) -> None:
         add = QHBoxLayout()
         add.addWidget(self.extra_day, 1)
+        add.addWidget(QLabel("to"))
+        add.addWidget(self.extra_until, 1)
         add.addWidget(self.add_day_button)
         days = QVBoxLayout()
         days.addWidget(self.days)
@@ -181,6 +196,7 @@ class PlanForm(QGroupBox):
                 self._add_item(day, day in chosen)
             if window:
                 self.extra_day.setDate(to_qdate(window[-1] + timedelta(days=1)))
+                self.extra_until.setDate(self.extra_day.date())
             self.day_start.setTime(to_qtime(saved.day_start if saved else DEFAULTS["day_start"]))
             self.day_end.setTime(to_qtime(saved.day_end if saved else DEFAULTS["day_end"]))
             self.slot_minutes.setValue(saved.slot_minutes if saved else DEFAULTS["slot_minutes"])
@@ -207,6 +223,16 @@ class PlanForm(QGroupBox):
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         later = (r for r in range(self.days.count()) if self.days.item(r).data(DAY_ROLE) > day)
         self.days.insertItem(next(later, self.days.count()), item)
+
+    def add_days(self, first: date, last: date) -> None:
+        """Tick the weekdays from `first` to `last`; one day alone is added whatever it is."""
+        if last <= first:
+            self.add_day(first)
+            return
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        for day in days:
+            if day.weekday() < 5:
+                self.add_day(day)
 
     def add_day(self, day: date) -> None:
         """Tick `day`, adding it to the list (in date order) if it is not there yet."""
