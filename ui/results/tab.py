@@ -32,7 +32,7 @@ from ui.results.actions import ResultsActions
 from ui.results.consistency_model import ConsistencyModel
 from ui.results.merit_model import ROW_ROLE, MeritModel
 from ui.results.moderation_model import ModerationModel
-from ui.widgets import load_waits
+from ui.widgets import FlowLayout, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.results import ModerationPair, ResultRow, ResultsView
@@ -211,8 +211,7 @@ class ResultsTab(QWidget):
         self.outcome_bar = QWidget()
         self.outcome_bar.setObjectName("outcomeBar")
         self.outcome_bar.setVisible(self.may_manage)  # the core refuses the rest anyway
-        line = QHBoxLayout(self.outcome_bar)
-        line.setContentsMargins(0, 0, 0, 0)
+        line = FlowLayout(self.outcome_bar)  # wraps in a narrow window
         line.addWidget(QLabel("Outcome for the selected candidate:"))
         for kind, text, tip in OUTCOME_BUTTONS:
             chosen = partial(self.commands.outcome, kind)
@@ -233,7 +232,6 @@ class ResultsTab(QWidget):
         )  # fmt: skip
         line.addWidget(self.extend_button)
         line.addWidget(self.feedback_button)
-        line.addStretch(1)
         line.addWidget(self.expire_button)
         page = QWidget()
         layout = QVBoxLayout(page)

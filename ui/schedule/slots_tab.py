@@ -32,7 +32,7 @@ from ui.schedule.slot_actions import SlotActions
 from ui.schedule.slot_plan import PlanForm
 from ui.schedule.slots_data import SlotsData, read_slots
 from ui.schedule.slots_model import SlotsModel, notice_by_slot
-from ui.widgets import guard_wheel, load_waits
+from ui.widgets import FlowLayout, guard_wheel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.slots import SlotsView, SlotView
@@ -156,10 +156,9 @@ class SlotsTab(QWidget):
             (self.allocate_button, self.add_button, self.export_button),
             (self.move_button, self.swap_button, self.give_button, self.free_button),
         ):
-            line = QHBoxLayout()
+            line = FlowLayout()  # wraps in a narrow window
             for button in row:
                 line.addWidget(button)
-            line.addStretch(1)
             if row[0] is self.move_button:
                 line.addWidget(self.cancel_button)
             centre.addLayout(line)

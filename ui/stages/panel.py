@@ -210,6 +210,7 @@ class PanelEditor(QWidget):
         adding.addWidget(self.new_button)
         hint = QLabel("Change a role or panel number with a double-click or F2.")
         hint.setEnabled(False)
+        hint.setWordWrap(True)  # narrows with the window
         below = QHBoxLayout()
         below.addWidget(self.remove_button)
         below.addWidget(hint, 1)

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -27,7 +26,7 @@ from ui.stages.labels import button
 from ui.stages.questions import confirm
 from ui.stages.stage_editor import StageEditor
 from ui.stages.stage_list import StageListModel
-from ui.widgets import MessagePanel, load_waits
+from ui.widgets import FlowLayout, MessagePanel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StagesOverview, StageView
@@ -113,11 +112,15 @@ class StagesTab(QWidget):
 
     def _content(self) -> QSplitter:
         left = QWidget()
-        buttons = QHBoxLayout()
-        for widget in (self.add_button, self.up_button, self.down_button, self.remove_button):
+        buttons = FlowLayout()  # wraps in a narrow window
+        for widget in (
+            self.add_button,
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+            self.plan_button,
+        ):
             buttons.addWidget(widget)
-        buttons.addStretch(1)
-        buttons.addWidget(self.plan_button)
         hint = QLabel("Candidates go through the stages in this order.")
         hint.setEnabled(False)
         column = QVBoxLayout(left)
@@ -125,7 +128,7 @@ class StagesTab(QWidget):
         column.addLayout(buttons)
         column.addWidget(self.table, 1)
         column.addWidget(hint)
-        left.setMinimumWidth(460)
+        left.setMinimumWidth(340)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
