@@ -1216,7 +1216,8 @@ def set_outcome(
             entity="outcome",
             entity_id=outcome.id,
             campaign_id=stage.campaign_id,
-            summary=f"Candidate {row.number}: {vocabulary.Outcome(kind).label}",
+            summary=f"Set the outcome of candidate {row.number} at {stage.name} to "
+            f"{vocabulary.Outcome(kind).label}",
             before=before,
             after={
                 "kind": kind,

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import select
+from sqlmodel import col, select
 
-from db.models import Candidate, Outcome, Person
+from db.models import AuditEvent, Candidate, Outcome, Person
 from recruit_app.errors import ConflictError, PermissionDenied, ValidationError
 from recruit_app.services import results as res
 from recruit_app.services import scoring as sc
@@ -365,6 +365,16 @@ def test_outcomes_reserve_appointment_order_and_exports(ctx, sift, tmp_path):
         ctx, stage_id, view.rows[2].candidate_id, kind="reserve", today=date(2026, 1, 31)
     )
     assert reserve.outcome == "reserve" and reserve.reserve_expires_on == date(2027, 1, 31)
+    with ctx.db.session() as session:
+        said = session.exec(
+            select(AuditEvent.summary)
+            .where(AuditEvent.action == "outcome.set")
+            .order_by(col(AuditEvent.id))
+        ).all()
+    assert said == [  # in words, naming the candidate and the stage
+        "Set the outcome of candidate 0002 at CV sift to Appointed",
+        "Set the outcome of candidate 0003 at CV sift to Reserve list",
+    ]
     # The row returned is the row as the merit order now shows it: nothing else moved.
     view = res.stage_results(ctx, stage_id)
     assert view.rows[1] == appointed and view.rows[2] == reserve
