@@ -1,5 +1,8 @@
 """The panel pack as a PDF: cover, schedule, candidate list, one score sheet per candidate,
-each followed by the candidate's application where the pack is made with applications.
+each followed by the candidate's questions and, where the pack is made with applications,
+the candidate's application. The question plan's timing guide comes once, after the
+schedule; in the chair's copy it is part of the chair's brief, with the running order, the
+welcome and close script and the departures from the plan recorded so far.
 
 Everything printed comes from a `PanelPackDocument`; at a name-blind stage that holds no
 names (and applications only as redacted text), so nothing here needs to remember to
@@ -72,6 +75,7 @@ from recruit_app.readmodels import (
     PanelApplicationPart,
     PanelPackCriterion,
     PanelPackDocument,
+    PlanDeviationLine,
     Progress,
 )
 from recruit_app.vocabulary import PanelRole, Redaction, Role
@@ -177,7 +181,7 @@ def needs_words(candidate: PackCandidate) -> str:
 
 
 def document_title(doc: PanelPackDocument) -> str:
-    return f"Panel pack: {clean(doc.stage_name)}, {clean(doc.campaign_reference)}"
+    return f"{clean(doc.title)}, {clean(doc.campaign_reference)}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -550,7 +554,7 @@ def _cover(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [_OutlineEntry("Cover", "panel-pack-cover")]
     story += title_block(
         styles,
-        f"Panel pack: {doc.stage_name}",
+        doc.title,
         kicker=doc.organisation or "Panel pack",
         subtitle=f"{doc.campaign_reference} {doc.campaign_title}".strip(),
     )
@@ -1015,6 +1019,17 @@ CHAIR_BRIEF_INTRO = (
     "each question is given. Every candidate is asked the same questions in the same order; "
     "record any departure from the plan."
 )
+PLAN_INTRO = (
+    "Every candidate is asked the same questions in the same order, each given the time "
+    "below; each candidate's questions follow their score sheet. Tell the chair of any "
+    "departure from the plan, so that it is recorded."
+)
+DEVIATIONS_HEADING = "Departures from the plan so far"
+DEVIATIONS_INTRO = (
+    "Recorded for this stage, by candidate number. Record any further departure in Recruit "
+    "(Scoring tab: Record a departure from the plan)."
+)
+NO_DEVIATIONS = "None recorded so far."
 QUESTIONS_INTRO = (
     "Ask these questions in this order, using the probes where the answer needs more. "
     "Note what the candidate says under each question."
@@ -1068,8 +1083,56 @@ def _script(heading: str, text: str, styles: Styles) -> list[Flowable]:
     return [Paragraph(escape(heading), styles.h3), *paragraphs_from_text(text, styles.body)]
 
 
+def _timing_guide(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
+    """Each question's minutes with the running total, and where the plan outruns a slot."""
+    if not doc.plan:
+        return []
+    story: list[Flowable] = [Paragraph("Timing guide", styles.h3)]
+    rows: list[list[Any]] = [["Question", "Criterion", "Minutes", "Running total"]]
+    elapsed = 0
+    for criterion in doc.plan:
+        for question in criterion.questions:
+            elapsed += question.minutes
+            rows.append([str(question.number), criterion.code, str(question.minutes), str(elapsed)])
+    story.append(table(rows, [0.2, 0.4, 0.2, 0.2], styles=styles))
+    story.append(Paragraph(escape(timing_words(doc)), styles.small))
+    for warning in doc.plan_warnings:
+        story.append(_notice(styles, "Timing", warning))
+    return story
+
+
+def deviation_heading(line: PlanDeviationLine) -> str:
+    """ "Candidate 0003 · recorded Mon 7 Dec 2026 by Marek Kowalski"."""
+    by = f" by {line.recorded_by}" if line.recorded_by else ""
+    return f"Candidate {line.candidate_number} · recorded {short_date(line.recorded_on)}{by}"
+
+
+def deviation_flowables(lines: Sequence[PlanDeviationLine], styles: Styles) -> list[Flowable]:
+    """Each departure: whose interview and who recorded it, then the note as typed (a note
+    runs as long as it needs to, across pages if it must: no table cell to outgrow)."""
+    heading = ParagraphStyle("RecruitDeviation", parent=styles.label, keepWithNext=1, spaceBefore=6)
+    story: list[Flowable] = []
+    for line in lines:
+        story.append(Paragraph(escape(deviation_heading(line)), heading))
+        story += paragraphs_from_text(line.note, styles.body)
+    return story
+
+
+def _plan_guide(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
+    """Once, after the schedule of a panel member's copy: the plan's timing guide."""
+    if not doc.plan:
+        return []
+    return [
+        PageBreak(),
+        Paragraph("Question plan", styles.h1),
+        Paragraph(escape(PLAN_INTRO), styles.body),
+        *_timing_guide(doc, styles),
+    ]
+
+
 def _chair_brief(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
-    """Once, after the schedule: the running order, the scripts and the timing guide."""
+    """Once, after the schedule of the chair's copy: the running order, the scripts, the
+    timing guide and the departures from the plan recorded so far."""
     if not doc.has_chair_brief:
         return []
     story: list[Flowable] = [PageBreak(), Paragraph("Chair's brief", styles.h1)]
@@ -1090,21 +1153,14 @@ def _chair_brief(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
             rows.append(row)
         story.append(table(rows, widths, styles=styles))
     story += _script("Welcome", doc.welcome_script, styles)
-    if doc.plan:
-        story.append(Paragraph("Timing guide", styles.h3))
-        rows = [["Question", "Criterion", "Minutes", "Running total"]]
-        elapsed = 0
-        for criterion in doc.plan:
-            for question in criterion.questions:
-                elapsed += question.minutes
-                rows.append(
-                    [str(question.number), criterion.code, str(question.minutes), str(elapsed)]
-                )
-        story.append(table(rows, [0.2, 0.4, 0.2, 0.2], styles=styles))
-        story.append(Paragraph(escape(timing_words(doc)), styles.small))
-        for warning in doc.plan_warnings:
-            story.append(_notice(styles, "Timing", warning))
+    story += _timing_guide(doc, styles)
     story += _script("Close", doc.close_script, styles)
+    if doc.plan or doc.deviations:
+        story.append(Paragraph(escape(DEVIATIONS_HEADING), styles.h3))
+        story.append(Paragraph(escape(DEVIATIONS_INTRO), styles.small))
+        story += deviation_flowables(doc.deviations, styles) or [
+            Paragraph(escape(NO_DEVIATIONS), styles.body)
+        ]
     return story
 
 
@@ -1341,7 +1397,7 @@ def panel_pack_flowables(
     applications = sheets and doc.with_applications
     story = _cover(doc, styles)
     story += _schedule(doc, styles)
-    story += _chair_brief(doc, styles)
+    story += _chair_brief(doc, styles) if doc.chair_copy else _plan_guide(doc, styles)
     story += _candidate_list(
         doc,
         styles,
@@ -1417,7 +1473,8 @@ def render_panel_pack(
         theme,
         title=document_title(doc),
         subject=f"Panel pack for {clean(doc.stage_name)}: schedule, candidates and score sheets"
-        + (", with their applications" if doc.with_applications else ""),
+        + (", with their applications" if doc.with_applications else "")
+        + ("; the chair's copy, with the chair's brief" if doc.chair_copy else ""),
         author=clean(doc.organisation).strip() or theme.organisation or author,
     )
     if progress is not None:

@@ -1,4 +1,5 @@
-"""The campaign report as a PDF: funnel, score charts, merit orders, timetable and outcomes.
+"""The campaign report as a PDF: funnel, score charts, merit orders, timetable, outcomes,
+assessor consistency and the departures from the question plans.
 
 Read model in, file out. Charts are drawn with `reportlab.graphics` in the organisation's
 colour (darkened where needed so that it stands out on white), and every number a chart
@@ -21,6 +22,7 @@ from reportlab.lib.validators import isNumber
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from exports.panel_pack import deviation_flowables
 from exports.styles import (
     FONT,
     FONT_BOLD,
@@ -56,6 +58,7 @@ from recruit_app.readmodels import (
     Checkpoint,
     MeritOrder,
     StageConsistency,
+    StageDeviations,
     StageDistribution,
 )
 from recruit_app.vocabulary import Outcome
@@ -70,6 +73,7 @@ OUTCOMES = "Outcomes"
 RESERVES = "Reserve lists"
 STANDING = "Where candidates stand now"
 CONSISTENCY = "Assessor consistency"
+DEVIATIONS = "Departures from the question plan"
 
 CHART_COLUMNS = 3
 CHART_HEIGHT = 110.0
@@ -110,6 +114,8 @@ def section_headings(doc: CampaignReportDocument) -> list[str]:
         found.append(OUTCOMES)
     if doc.consistency:
         found.append(CONSISTENCY)
+    if doc.deviations:
+        found.append(DEVIATIONS)
     return found
 
 
@@ -126,6 +132,7 @@ def report_flowables(
         (TIMETABLE, parts.timetable),
         (OUTCOMES, parts.outcomes),
         (CONSISTENCY, parts.consistency),
+        (DEVIATIONS, parts.deviations),
     )
     wanted = set(section_headings(doc))
     first = True
@@ -703,6 +710,31 @@ class _Parts:
             for line in stage.lines
         ]
         return self.grid(header, rows, {0: 1.0, 7: 1.0})
+
+    # --- departures from the question plan ----------------------------------------------------
+
+    def deviations(self, doc: CampaignReportDocument) -> list[Flowable]:
+        flowables: list[Flowable] = [
+            self.intro(
+                "Every candidate at an interview stage is asked the same questions in the same "
+                "order. Where an interview departed from the stage's plan (a question left out, "
+                "added or asked differently) the panel recorded it; these are those records. "
+                "Candidates are shown by number only."
+            )
+        ]
+        for stage in doc.deviations:
+            flowables += self._stage_deviations(stage)
+            flowables.append(self.check())
+        return flowables
+
+    def _stage_deviations(self, stage: StageDeviations) -> list[Flowable]:
+        count = len(stage.lines)
+        said = "1 departure recorded." if count == 1 else f"{count:,} departures recorded."
+        return [
+            Paragraph(escape(stage.stage), self.styles.h2),
+            Paragraph(escape(said), self.styles.small),
+            *deviation_flowables(stage.lines, self.styles),
+        ]
 
 
 # --- charts ------------------------------------------------------------------------------

@@ -697,6 +697,50 @@ def cmd_stages_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stages_deviation(args: argparse.Namespace) -> int:
+    from recruit_app.services.plans import record_deviation
+
+    ctx = _context(args)
+    try:
+        stage_id = _stage_id(ctx, args.reference, args.stage)
+        candidate_id = _candidate_id(ctx, args.reference, args.candidate, stage_id)
+        view = record_deviation(ctx, stage_id, candidate_id, args.note)
+    finally:
+        ctx.db.dispose()
+    print(f"Recorded a departure from the question plan with candidate {view.candidate_number}.")
+    return 0
+
+
+def cmd_stages_deviations(args: argparse.Namespace) -> int:
+    from recruit_app.domain.dates import in_london
+    from recruit_app.services.plans import stage_deviations
+
+    ctx = _context(args)
+    try:
+        found = stage_deviations(ctx, _stage_id(ctx, args.reference, args.stage))
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        _print_json([d.to_json() for d in found])
+        return 0
+    if not found:
+        print("No departures from the plan recorded.")
+        return 0
+    _table(
+        [
+            [
+                d.candidate_number,
+                f"{in_london(d.recorded_at):%Y-%m-%d %H:%M}",
+                d.recorded_by,
+                " ".join(d.note.split()),
+            ]
+            for d in found
+        ],
+        ["Candidate", "Recorded", "By", "Note"],
+    )
+    return 0
+
+
 def cmd_timetable(args: argparse.Namespace) -> int:
     from recruit_app.services.adverts import campaign_id_for
     from recruit_app.services.timetable import get_timetable
@@ -841,11 +885,13 @@ def cmd_export_pack(args: argparse.Namespace) -> int:
             fmt=args.format,
             on_warning=_warn,
             with_applications=args.with_applications,
+            chair_copy=args.chair_copy,
         )
     finally:
         ctx.db.dispose()
     if len(written) == 1:
-        print(f"Wrote the {kind.name.lower()} to {written[0]}")
+        copy = " (the chair's copy)" if args.chair_copy else ""
+        print(f"Wrote the {kind.name.lower()}{copy} to {written[0]}")
     else:
         print(f"Wrote {len(written)} {kind.name.lower()} to {Path(args.out)}")
     return 0
@@ -1257,6 +1303,23 @@ def build_parser() -> argparse.ArgumentParser:
     s_plan.add_argument("--stage", required=True, metavar="NAME")
     s_plan.add_argument("--json", action="store_true", help="print JSON")
     s_plan.set_defaults(handler=cmd_stages_plan)
+    s_deviation = s_commands.add_parser(
+        "deviation", help="record a departure from a stage's question plan with one candidate"
+    )
+    s_deviation.add_argument("reference", metavar="REF")
+    s_deviation.add_argument("--stage", required=True, metavar="NAME")
+    s_deviation.add_argument("--candidate", required=True, metavar="NUMBER")
+    s_deviation.add_argument(
+        "--note", required=True, metavar="TEXT", help="what was left out, added or changed"
+    )
+    s_deviation.set_defaults(handler=cmd_stages_deviation)
+    s_deviations = s_commands.add_parser(
+        "deviations", help="the departures from a stage's question plan recorded so far"
+    )
+    s_deviations.add_argument("reference", metavar="REF")
+    s_deviations.add_argument("--stage", required=True, metavar="NAME")
+    s_deviations.add_argument("--json", action="store_true", help="print JSON")
+    s_deviations.set_defaults(handler=cmd_stages_deviations)
 
     timetable = commands.add_parser("timetable", help="a campaign's key dates, checked")
     timetable.add_argument("reference", metavar="REF")
@@ -1309,6 +1372,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="panel pack: each candidate's application after their score sheet, as the "
         "panel reads it (name-blind at a name-blind stage)",
+    )
+    e_pack.add_argument(
+        "--chair-copy",
+        action="store_true",
+        help="panel pack: the chair's copy, adding the running order, the welcome and close "
+        "script and the departures from the plan recorded so far",
     )
     e_pack.add_argument(
         "--format",

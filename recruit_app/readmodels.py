@@ -526,6 +526,17 @@ class PackPlanCriterion:
 
 
 @dataclass(frozen=True)
+class PlanDeviationLine:
+    """A departure from a stage's question plan with one candidate, as the chair's copy of
+    the panel pack and the campaign report print it: the candidate by number only."""
+
+    candidate_number: str
+    note: str
+    recorded_by: str
+    recorded_on: date  # the London day it was recorded
+
+
+@dataclass(frozen=True)
 class PanelPackDocument:
     """Everything a panel pack prints, ready to render. At a name-blind stage it holds no
     candidate's name, e-mail or phone, so no renderer can print them."""
@@ -558,6 +569,10 @@ class PanelPackDocument:
     close_script: str = ""
     slot_minutes: int | None = None
     plan_warnings: tuple[str, ...] = ()
+    # The chair's copy adds the chair's brief: the running order, the welcome and close
+    # script, and the departures from the plan recorded so far (only read for that copy).
+    chair_copy: bool = False
+    deviations: tuple[PlanDeviationLine, ...] = ()
 
     @property
     def plan_minutes(self) -> int:
@@ -565,11 +580,14 @@ class PanelPackDocument:
 
     @property
     def has_chair_brief(self) -> bool:
-        return bool(self.plan or self.welcome_script or self.close_script)
+        return self.chair_copy and bool(
+            self.plan or self.welcome_script or self.close_script or self.deviations
+        )
 
     @property
     def title(self) -> str:
-        return f"Panel pack: {self.stage_name}"
+        copy = " (chair's copy)" if self.chair_copy else ""
+        return f"Panel pack{copy}: {self.stage_name}"
 
     @property
     def panels(self) -> tuple[int, ...]:
@@ -700,6 +718,14 @@ class StageConsistency:
 
 
 @dataclass(frozen=True)
+class StageDeviations:
+    """The departures from one stage's question plan, oldest first (numbers, no names)."""
+
+    stage: str
+    lines: tuple[PlanDeviationLine, ...]
+
+
+@dataclass(frozen=True)
 class CampaignReportDocument:
     """Everything the campaign report shows, ready to render."""
 
@@ -718,6 +744,7 @@ class CampaignReportDocument:
     timings: tuple[StageTiming, ...]
     reserves: tuple[ReserveGroup, ...]
     consistency: tuple[StageConsistency, ...]
+    deviations: tuple[StageDeviations, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -1,4 +1,5 @@
-"""The campaign report: funnel, score distributions, merit orders, timetable and outcomes.
+"""The campaign report: funnel, score distributions, merit orders, timetable, outcomes,
+assessor consistency and the departures from each stage's question plan.
 
 Everything is read in one short transaction and totalled in SQL (GROUP BY), never by
 loading score rows one by one, so a campaign of ten thousand candidates reports in about
@@ -51,11 +52,13 @@ from recruit_app.readmodels import (
     Progress,
     ReserveGroup,
     StageConsistency,
+    StageDeviations,
     StageDistribution,
 )
 from recruit_app.services.access import campaign_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
+from recruit_app.services.plans import read_deviations
 from recruit_app.services.results import assessor_totals, results_in
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import select_columns, unit_of_work
@@ -183,6 +186,7 @@ def _document(
         timings=_timings(stages, first_scores),
         reserves=_reserves(session, campaign_id, stages, today),
         consistency=_consistency(session, campaign_id, stages),
+        deviations=_deviations(session, stages),
     )
 
 
@@ -530,3 +534,14 @@ def _consistency(
             lines = sorted((assessor_line(t) for t in totals), key=lambda a: a.name.casefold())
             found.append(StageConsistency(stage.name, tuple(lines)))
     return tuple(found)
+
+
+def _deviations(session: Session, stages: Sequence[Stage]) -> tuple[StageDeviations, ...]:
+    """The departures from each stage's question plan, in stage order: candidate numbers,
+    never names (the report goes round the recruiting team)."""
+    found = read_deviations(session, [id_of(s) for s in stages])
+    return tuple(
+        StageDeviations(stage.name, tuple(d.as_line() for d in found[id_of(stage)]))
+        for stage in stages
+        if found.get(id_of(stage))
+    )

@@ -48,7 +48,9 @@ PACKS: dict[str, PackKind] = {
             "panel",
             "Panel pack",
             "For one stage's panel: the schedule, the candidates (numbers only at a "
-            "name-blind stage) and a score sheet for each.",
+            "name-blind stage), a score sheet for each and the interview questions. The "
+            "chair's copy adds the running order, the welcome and close script and the "
+            "departures from the plan recorded so far.",
             needs_stage=True,
             scoring_stages_only=True,
         ),
@@ -93,23 +95,21 @@ def export_pack(
     fmt: str | None = None,
     on_warning: Warn | None = None,
     with_applications: bool = False,
+    chair_copy: bool = False,
 ) -> list[Path]:
     """Write one pack; letters go to a folder of files unless `merge`. Returns what was written.
 
     `fmt` is one of the pack's `formats` (by default, what the file name ends in, else
     PDF). `on_warning(sentence)` hears of each name or text that no font shipped for the
     PDFs can print in full, once a PDF is written. `with_applications` follows each score
-    sheet of the panel pack with the candidate's application, as the panel reads it.
+    sheet of the panel pack with the candidate's application, as the panel reads it;
+    `chair_copy` makes the chair's copy of the panel pack (with the chair's brief).
     """
     from exports.glyphs import glyph_report
 
     kind = pack_kind(key)
     fmt = pack_format(kind, out, fmt)
-    if with_applications and kind.key != "panel":
-        raise ValidationError(
-            f"Applications go into the panel pack only, not the {kind.name.lower()}.",
-            "with_applications",
-        )
+    _check_panel_only(kind, with_applications=with_applications, chair_copy=chair_copy)
     with glyph_report() as report:
         written = _export(
             ctx,
@@ -122,12 +122,29 @@ def export_pack(
             cancelled,
             fmt,
             with_applications=with_applications,
+            chair_copy=chair_copy,
         )
     # A web page is shown in the reader's own fonts: only a PDF is limited to ours.
     if on_warning is not None and fmt == "pdf":
         for warning in report.warnings:
             on_warning(warning)
     return written
+
+
+def _check_panel_only(kind: PackKind, *, with_applications: bool, chair_copy: bool) -> None:
+    """Applications and the chair's copy are choices of the panel pack alone."""
+    if kind.key == "panel":
+        return
+    if with_applications:
+        raise ValidationError(
+            f"Applications go into the panel pack only, not the {kind.name.lower()}.",
+            "with_applications",
+        )
+    if chair_copy:
+        raise ValidationError(
+            f"The chair's copy is a copy of the panel pack, not of the {kind.name.lower()}.",
+            "chair_copy",
+        )
 
 
 def pack_format(kind: PackKind, out: Path, fmt: str | None = None) -> str:
@@ -156,6 +173,7 @@ def _export(
     fmt: str,
     *,
     with_applications: bool = False,
+    chair_copy: bool = False,
 ) -> list[Path]:
     key = kind.key
     if kind.needs_stage and stage_id is None:
@@ -184,6 +202,7 @@ def _export(
                 progress=progress,
                 cancelled=cancelled,
                 with_applications=with_applications,
+                chair_copy=chair_copy,
             )
         ]
     from recruit_app.services.letters import export_letters
@@ -200,6 +219,7 @@ def preview_pack(
     pages: int = 3,
     width: int = 620,
     with_applications: bool = False,
+    chair_copy: bool = False,
 ) -> list[bytes]:
     """PNG images of the pack's first pages, made from a throwaway copy."""
     from exports.files import staging_folder
@@ -217,6 +237,12 @@ def preview_pack(
             export_letters(ctx, stage_id, path, merge=True, limit=PREVIEW_LETTERS)
         else:
             export_pack(
-                ctx, campaign_id, key, path, stage_id=stage_id, with_applications=with_applications
+                ctx,
+                campaign_id,
+                key,
+                path,
+                stage_id=stage_id,
+                with_applications=with_applications,
+                chair_copy=chair_copy,
             )
         return page_images(path, pages=pages, width=width)

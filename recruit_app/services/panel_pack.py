@@ -1,5 +1,6 @@
 """The panel pack for one stage: cover, schedule, candidate list and a score sheet per candidate,
-each followed by the candidate's application where asked.
+each followed by the candidate's application where asked. The chair's copy adds the chair's
+brief: the running order, the welcome and close script and the departures from the plan.
 
 Read in one short transaction into a frozen read model, then rendered outside it. At a
 name-blind stage the read model never holds a candidate's name, e-mail or phone, so no
@@ -48,7 +49,7 @@ from recruit_app.services.access import stage_for
 from recruit_app.services.candidates import at_stage_query
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
-from recruit_app.services.plans import read_plan
+from recruit_app.services.plans import read_deviations, read_plan
 from recruit_app.services.scoring import stage_scale
 from recruit_app.services.uow import select_columns, unit_of_work
 from recruit_app.vocabulary import Element, PanelRole, SlotStatus, StageKind, StageMode
@@ -182,10 +183,13 @@ def read_panel_pack(
     stage: Stage,
     organisation: str,
     applications: Mapping[int, PanelApplication] | None = None,
+    *,
+    chair_copy: bool = False,
 ) -> PanelPackDocument:
     """The pack's read model from an open session (no permission check: callers check).
     With `applications` (by candidate id, as `as_the_panel_reads` gives them) each
-    candidate carries theirs, and the pack prints them."""
+    candidate carries theirs, and the pack prints them. The `chair_copy` also carries the
+    departures from the plan recorded so far."""
     assert stage.id is not None
     campaign = session.get(Campaign, stage.campaign_id)
     if campaign is None:
@@ -304,6 +308,11 @@ def read_panel_pack(
         )
 
     plan_criteria, plan = _plan(session, stage)
+    deviations = (
+        tuple(d.as_line() for d in read_deviations(session, [stage.id]).get(stage.id, []))
+        if chair_copy
+        else ()
+    )
     return PanelPackDocument(
         organisation=organisation,
         campaign_reference=campaign.reference,
@@ -330,6 +339,8 @@ def read_panel_pack(
         close_script=plan.close_script,
         slot_minutes=plan.slot_minutes,
         plan_warnings=tuple(f.message for f in plan.findings if f.kind == "timing"),
+        chair_copy=chair_copy,
+        deviations=deviations,
     )
 
 
@@ -367,10 +378,16 @@ def as_the_panel_reads(found: StageApplications) -> dict[int, PanelApplication]:
 
 
 def panel_pack_document(
-    ctx: ServiceContext, stage_id: int, *, with_applications: bool = False
+    ctx: ServiceContext,
+    stage_id: int,
+    *,
+    with_applications: bool = False,
+    chair_copy: bool = False,
 ) -> PanelPackDocument:
     """The panel pack's content for a stage, for a manager or a member of its panel;
-    `with_applications` adds each candidate's application as the panel reads it."""
+    `with_applications` adds each candidate's application as the panel reads it, and
+    `chair_copy` the chair's brief (whoever may have the pack may have the chair's copy:
+    the plan, its scripts and its departures are the whole panel's to read)."""
     from recruit_app.services.applications import stage_applications
 
     applications: dict[int, PanelApplication] | None = None
@@ -382,7 +399,9 @@ def panel_pack_document(
         redacted, applications = found.redacted, as_the_panel_reads(found)
     with unit_of_work(ctx, read_only=True) as session:
         stage = _stage_to_export(session, ctx, stage_id)
-        document = read_panel_pack(session, stage, ctx.organisation, applications)
+        document = read_panel_pack(
+            session, stage, ctx.organisation, applications, chair_copy=chair_copy
+        )
     if applications is not None and document.name_blind and not redacted:
         # Made name-blind in between: the applications were read with names in them.
         raise ConflictError(CHANGED_WHILE_READING)
@@ -397,13 +416,17 @@ def export_panel_pack(
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
     with_applications: bool = False,
+    chair_copy: bool = False,
 ) -> Path:
     """Write the stage's panel pack as a PDF at `path` (atomically: all or nothing); with
-    `with_applications`, each score sheet is followed by the candidate's application."""
+    `with_applications`, each score sheet is followed by the candidate's application; the
+    `chair_copy` adds the running order, the scripts and the departures from the plan."""
     from exports.panel_pack import render_panel_pack
     from recruit_app.services.branding import document_theme
 
-    document = panel_pack_document(ctx, stage_id, with_applications=with_applications)
+    document = panel_pack_document(
+        ctx, stage_id, with_applications=with_applications, chair_copy=chair_copy
+    )
     return render_panel_pack(
         document,
         Path(path),

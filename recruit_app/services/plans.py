@@ -1,9 +1,10 @@
 """Question plan use cases: read a stage's plan, replace it, pick questions from the bank,
-and record a departure from it with one candidate."""
+and record a departure from it with one candidate, and list those recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from db.models import (
     StageCriterion,
     id_of,
 )
+from recruit_app.domain.dates import london_date
 from recruit_app.domain.plans import (
     PlanCell,
     PlanItem,
@@ -34,12 +36,15 @@ from recruit_app.domain.plans import (
     slot_minutes_of,
 )
 from recruit_app.errors import NotFound, ValidationError
+from recruit_app.readmodels import PlanDeviationLine
 from recruit_app.services.access import stage_for
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import audit_stage, check_version, touch, unit_of_work
 
 NOTE_MAX = 5000
+# NUL cannot be stored in PostgreSQL text; the other control characters cannot be printed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -55,11 +60,27 @@ class BankQuestion:
 
 @dataclass(frozen=True)
 class DeviationView:
+    """A departure from the plan with one candidate, who is named by number only."""
+
     id: int
     candidate_number: str
     note: str
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: datetime  # UTC
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "candidate": self.candidate_number,
+            "note": self.note,
+            "recorded_by": self.recorded_by,
+            "recorded_at": self.recorded_at.isoformat(),
+        }
+
+    def as_line(self) -> PlanDeviationLine:
+        """As the chair's copy of the panel pack and the campaign report print it."""
+        return PlanDeviationLine(
+            self.candidate_number, self.note, self.recorded_by, london_date(self.recorded_at)
+        )
 
 
 # --- reading -------------------------------------------------------------------------
@@ -125,6 +146,34 @@ def read_plan(session: Session, stage: Stage) -> StagePlan:
         slot_minutes=slot_minutes,
         findings=findings,
     )
+
+
+def has_questions(session: Session, stage_id: int) -> bool:
+    """Whether the stage's plan has a question (there is a plan to depart from)."""
+    found = session.exec(
+        select(PlanQuestion.id).where(PlanQuestion.stage_id == stage_id).limit(1)
+    ).first()
+    return found is not None
+
+
+def read_deviations(session: Session, stage_ids: Iterable[int]) -> dict[int, list[DeviationView]]:
+    """The departures recorded at these stages, by stage id, oldest first (no permission
+    check: callers check). A note blanked by erasing its candidate is left out."""
+    ids = list(stage_ids)
+    found: dict[int, list[DeviationView]] = {}
+    if not ids:
+        return found
+    rows = session.exec(
+        select(PlanDeviation, Candidate.candidate_number)
+        .join(Candidate, col(Candidate.id) == PlanDeviation.candidate_id)
+        .where(col(PlanDeviation.stage_id).in_(ids), PlanDeviation.note != "")
+        .order_by(col(PlanDeviation.recorded_at), col(PlanDeviation.id))
+    )
+    for row, number in rows:
+        found.setdefault(row.stage_id, []).append(
+            DeviationView(id_of(row), number, row.note, row.recorded_by, row.recorded_at)
+        )
+    return found
 
 
 def stage_plan(ctx: ServiceContext, stage_id: int) -> StagePlan:
@@ -269,7 +318,7 @@ def record_deviation(
     """Record that the plan was not followed with one candidate (a question left out, one
     added): by a panel member sitting on the stage, or a manager."""
     require(ctx.actor, "campaign.view")
-    note = note.strip()
+    note = _CONTROL.sub("", note).strip()
     if not note:
         raise ValidationError("Say how the interview departed from the plan.", "note")
     if len(note) > NOTE_MAX:
@@ -279,6 +328,11 @@ def record_deviation(
         candidate = session.get(Candidate, candidate_id)
         if candidate is None or candidate.campaign_id != stage.campaign_id:
             raise NotFound("That candidate is no longer in the campaign.")
+        if not has_questions(session, id_of(stage)):
+            raise ValidationError(
+                f"{stage.name} has no question plan to depart from: set its questions first.",
+                "stage",
+            )
         row = PlanDeviation(
             stage_id=id_of(stage), candidate_id=candidate_id, note=note, recorded_by=ctx.actor.name
         )
@@ -302,3 +356,13 @@ def record_deviation(
         return DeviationView(
             id_of(row), candidate.candidate_number, note, row.recorded_by, row.recorded_at
         )
+
+
+def stage_deviations(ctx: ServiceContext, stage_id: int) -> list[DeviationView]:
+    """The departures from the stage's plan recorded so far, oldest first: for its managers
+    and the panel members sitting on it. Candidates are named by number only, as at a
+    name-blind stage."""
+    require(ctx.actor, "campaign.view")
+    with unit_of_work(ctx, read_only=True) as session:
+        stage = stage_for(session, ctx, stage_id, "view")
+        return read_deviations(session, [id_of(stage)]).get(id_of(stage), [])

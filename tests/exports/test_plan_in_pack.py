@@ -1,5 +1,6 @@
 """The question plan in the panel pack: each candidate's questions in order with probes,
-minutes and room for notes; the chair's brief with running order, scripts and timing."""
+minutes and room for notes; in the chair's copy, the chair's brief with running order,
+scripts and timing (tests/exports/test_chair_copy.py sets the two copies side by side)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from exports.panel_pack import CHAIR_BRIEF_INTRO, QUESTIONS_INTRO, render_panel_pack
+from exports.panel_pack import (
+    CHAIR_BRIEF_INTRO,
+    DEVIATIONS_INTRO,
+    QUESTIONS_INTRO,
+    render_panel_pack,
+)
 from recruit_app.readmodels import PackPlanCriterion, PackPlanQuestion, PanelPackDocument
 from tests.exports.test_panel_pack import THEME, body, interview_doc, outline_of, pages_of
 
@@ -85,7 +91,7 @@ def test_each_candidate_has_the_questions_in_order_after_their_score_sheet(tmp_p
     assert outline == [
         (0, "Cover"),
         (0, "Schedule"),
-        (0, "Chair's brief"),
+        (0, "Question plan"),
         (0, "Candidates"),
         (0, "Score sheets"),
         (1, "0001 Siân Evans"),
@@ -94,7 +100,7 @@ def test_each_candidate_has_the_questions_in_order_after_their_score_sheet(tmp_p
 
 
 def test_the_chairs_brief_has_the_running_order_scripts_and_timing(tmp_path: Path):
-    path = render_panel_pack(planned(), tmp_path / "pack.pdf", THEME)
+    path = render_panel_pack(planned(chair_copy=True), tmp_path / "pack.pdf", THEME)
     texts = [body(t) for t in pages_of(path)]
     brief = next(t for t in texts if t.startswith("Chair's brief"))
     assert brief == (
@@ -106,7 +112,8 @@ def test_the_chairs_brief_has_the_running_order_scripts_and_timing(tmp_path: Pat
         "1 PROG 10 10 2 PROG 5 15 3 TEST 50 65 "
         "65 minutes of questions; the slots are 60 minutes long. "
         f"Timing {WARNING} "
-        "Close Thank you. We will write within two weeks."
+        "Close Thank you. We will write within two weeks. "
+        f"Departures from the plan so far {DEVIATIONS_INTRO} None recorded so far."
     )
 
 
@@ -132,7 +139,7 @@ def test_no_plan_no_brief_and_no_question_pages(tmp_path: Path):
 
 
 def test_scripts_alone_make_a_brief_without_a_timing_guide(tmp_path: Path):
-    doc = planned(plan=(), plan_warnings=(), close_script="")
+    doc = planned(plan=(), plan_warnings=(), close_script="", chair_copy=True)
     texts = [body(t) for t in pages_of(render_panel_pack(doc, tmp_path / "pack.pdf", THEME))]
     brief = next(t for t in texts if t.startswith("Chair's brief"))
     assert brief.endswith("Welcome Welcome, and thank you for coming. I chair this panel.")

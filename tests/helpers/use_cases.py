@@ -406,6 +406,7 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         candidates,
         packs,
         panel_pack,
+        plans,
         results,
         scoring,
         slots,
@@ -444,6 +445,15 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
         written = packs.export_pack(ctx, w.ids.campaign_id, "panel", out, stage_id=stage_id)
         return "\n".join(file_text(p) for p in written)
 
+    def chair_copy(w: World, ctx: ServiceContext, stage_id: int) -> str:
+        """The chair's copy, its brief listing a departure where the stage has a plan."""
+        if plans.stage_plan(w.admin, stage_id).questions:
+            first = candidates.list_candidates(w.admin, w.ids.campaign_id, stage_id=stage_id)[0]
+            plans.record_deviation(w.admin, stage_id, first.id, "The second question was skipped.")
+        return file_text(
+            panel_pack.export_panel_pack(ctx, stage_id, w.folder / "chair.pdf", chair_copy=True)
+        )
+
     return {
         "candidates.list_candidates": lambda w, ctx, sid: repr(
             candidates.list_candidates(ctx, w.ids.campaign_id, stage_id=sid)
@@ -476,6 +486,7 @@ def _seeing_paths() -> dict[str, Callable[[World, ServiceContext, int], str]]:
             )
         ),
         "packs.export_pack": pack,
+        "panel_pack.export_panel_pack[chair copy]": chair_copy,
         "slots.list_slots": lambda w, ctx, sid: repr(slots.list_slots(ctx, sid)),
         "slots.export_calendars": calendars,
         "results.results_screen": lambda w, ctx, sid: repr(
@@ -1332,6 +1343,13 @@ def _use_cases() -> list[UseCase]:
             where="the video interview",
             postgres=True,
         ),
+        UseCase(
+            "plans.stage_deviations",
+            lambda w, ctx: plans.stage_deviations(ctx, w.ids.interview_id),
+            VIEW_STAGE,
+            where="the video interview",
+            postgres=True,
+        ),
         # --- candidate data (subject access) -----------------------------------------------
         UseCase(
             "candidate_data.candidate_record",
@@ -1600,6 +1618,19 @@ def _use_cases() -> list[UseCase]:
             ),
             VIEW_STAGE,
             where="the panel pack of the video interview",
+        ),
+        UseCase(
+            "packs.export_pack[chair copy]",
+            lambda w, ctx: packs.export_pack(
+                ctx,
+                w.ids.campaign_id,
+                "panel",
+                w.folder / "chair.pdf",
+                stage_id=w.ids.interview_id,
+                chair_copy=True,
+            ),
+            VIEW_STAGE,
+            where="the chair's copy of the video interview's panel pack",
         ),
         UseCase(
             "packs.export_pack[report]",

@@ -133,7 +133,7 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
     assert [(depth, title) for depth, title, _ in outline] == [
         (0, "Cover"),
         (0, "Schedule"),
-        (0, "Chair's brief"),
+        (0, "Question plan"),  # the chair's brief is in the chair's copy only
         (0, "Candidates"),
         (0, "Score sheets"),
         *[(1, label) for label in labels],

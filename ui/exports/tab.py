@@ -50,6 +50,7 @@ REFRESH_ON = frozenset(
         change_bus.DATABASE,
     }
 )
+CHAIR_COPY_NAME = "chairs copy"  # "...-panel-pack-chairs-copy.pdf"
 PREVIEW_DELAY_MS = 400  # after the last change, so a burst of edits makes one preview
 PAGE_WIDTH_PX = 560
 NOTE_STYLE = "color: #505a5f;"
@@ -118,6 +119,13 @@ class ExportsTab(QWidget):
             "name-blind at a name-blind stage."
         )
         self.applications_box.toggled.connect(lambda _on: self._choice_changed())
+        self.chair_box = QCheckBox("Chair's copy")
+        self.chair_box.setObjectName("chairCopy")
+        self.chair_box.setToolTip(
+            "Adds the chair's brief: the running order, the welcome and close script and the "
+            "departures from the question plan recorded so far. Saved under its own name."
+        )
+        self.chair_box.toggled.connect(lambda _on: self._choice_changed())
         self.export_button = QPushButton("&Export…")
         self.export_button.setObjectName("exportButton")
         self.export_button.clicked.connect(self.ask_target)
@@ -131,7 +139,11 @@ class ExportsTab(QWidget):
         form = QFormLayout()
         form.addRow(self.stage_label, self.stage_combo)
         form.addRow("", self.merge_box)
-        form.addRow("", self.applications_box)
+        choices = QHBoxLayout()
+        choices.addWidget(self.applications_box)
+        choices.addWidget(self.chair_box)
+        choices.addStretch(1)
+        form.addRow("", choices)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(QLabel("Pack"))
@@ -236,6 +248,11 @@ class ExportsTab(QWidget):
         kind = self.kind()
         return kind is not None and kind.key == "panel" and self.applications_box.isChecked()
 
+    def chair_copy(self) -> bool:
+        """Whether the panel pack is the chair's copy."""
+        kind = self.kind()
+        return kind is not None and kind.key == "panel" and self.chair_box.isChecked()
+
     def _choice_changed(self) -> None:
         self._update_controls()
         self._preview_timer.start()
@@ -249,6 +266,7 @@ class ExportsTab(QWidget):
         self.description.setText(kind.description if kind is not None else "")
         self.merge_box.setVisible(kind is not None and kind.key == "letters")
         self.applications_box.setVisible(kind is not None and kind.key == "panel")
+        self.chair_box.setVisible(kind is not None and kind.key == "panel")
         ready = kind is not None and (not needs_stage or self.stage_combo.currentData() is not None)
         self.export_button.setEnabled(ready and self.job is None)
         if kind is not None and needs_stage and self.stage_combo.count() == 0:
@@ -270,6 +288,7 @@ class ExportsTab(QWidget):
         self._serial += 1
         serial, key, stage_id = self._serial, kind.key, self.stage_id()
         campaign_id, with_applications = self.campaign_id, self.with_applications()
+        chair_copy = self.chair_copy()
         self.preview_note.setText(f"Making a preview of the {kind.name.lower()}…")
 
         def done(images: list[bytes]) -> None:
@@ -291,6 +310,7 @@ class ExportsTab(QWidget):
                 stage_id=stage_id,
                 width=PAGE_WIDTH_PX,
                 with_applications=with_applications,
+                chair_copy=chair_copy,
             ),
             done,
             failed,
@@ -414,6 +434,8 @@ class ExportsTab(QWidget):
         if kind.needs_stage:
             parts.append(self.stage_combo.currentText())
         parts.append(kind.name)
+        if self.chair_copy():
+            parts.append(CHAIR_COPY_NAME)  # never over the panel's copy of the same pack
         name = _slug(" ".join(parts))
         return name if folder else f"{name}.{fmt}"
 
@@ -430,7 +452,7 @@ class ExportsTab(QWidget):
             self._say(exc.message, error=True)
             return
         key, stage_id, merge = kind.key, self.stage_id(), self.merge_box.isChecked()
-        with_applications = self.with_applications()
+        with_applications, chair_copy = self.with_applications(), self.chair_copy()
         job = JobProgress(self, f"Exporting the {kind.name.lower()}")
         self.job = job
         self._update_controls()
@@ -452,6 +474,7 @@ class ExportsTab(QWidget):
                 fmt=fmt,
                 on_warning=warnings.append,
                 with_applications=with_applications,
+                chair_copy=chair_copy,
             )
 
         self.context.exports.start(

@@ -1,4 +1,5 @@
-"""What the scoring buttons do: submit, declare a conflict, export and import workbooks."""
+"""What the scoring buttons do: submit, declare a conflict, record a departure from the
+question plan, export and import workbooks."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ui.errors import error_box
 from ui.scoring.files import FILE_FILTERS
 
 if TYPE_CHECKING:
+    from recruit_app.services.plans import DeviationView
     from recruit_app.services.scoring import ScoreImportReport, SheetCandidate
     from ui.context import AppContext
     from ui.scoring.scoring_tab import ScoringTab
@@ -200,6 +202,34 @@ class ScoringActions:
         box = self._message("conflictDeclared", "Conflict of interest declared", message)
         box.setIcon(QMessageBox.Icon.Information)
         box.setInformativeText("Send this to the recruiting manager if they are not you.")
+
+    # --- departures from the question plan ---------------------------------------------------
+
+    def ask_deviation(self) -> None:
+        """Open the note for a departure from the plan with the current candidate."""
+        from ui.scoring.dialogs import DeviationDialog
+
+        tab = self.tab
+        sheet, row = tab.model.sheet, tab.table.currentIndex().row()
+        if sheet is None or not tab.has_plan or not 0 <= row < tab.model.rowCount():
+            return
+        candidate = tab.model.candidate_at(row)
+        dialog = DeviationDialog(
+            self.context, sheet.stage_id, sheet.stage_name, candidate.id, candidate.label, tab
+        )
+        dialog.saved.connect(self._deviation_recorded)
+        dialog.finished.connect(
+            lambda _r: setattr(tab, "dialog", None) if tab.dialog is dialog else None
+        )
+        tab.dialog = dialog
+        dialog.open()
+
+    def _deviation_recorded(self, view: DeviationView) -> None:
+        self.tab.say(
+            f"Recorded a departure from the plan with candidate {view.candidate_number}: the "
+            "chair's copy of the panel pack lists it."
+        )
+        self.tab.deviation_recorded.emit(view)
 
     # --- offline workbooks -------------------------------------------------------------------
 

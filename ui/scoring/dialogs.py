@@ -1,4 +1,5 @@
-"""Declaring a conflict of interest with a candidate, with a note for the manager."""
+"""Declaring a conflict of interest with a candidate, with a note for the manager; recording
+a departure from the stage's question plan with a candidate."""
 
 from __future__ import annotations
 
@@ -68,3 +69,61 @@ class ConflictDialog(ServiceDialog):
         ctx = self.context.service_context()
         stage_id, person_id, candidate_id = self._ids
         return lambda: declare_conflict(ctx, stage_id, person_id, candidate_id, note)
+
+
+class DeviationDialog(ServiceDialog):
+    """Records through `record_deviation`; `saved` carries the DeviationView recorded."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        stage_id: int,
+        stage: str,
+        candidate_id: int,
+        candidate: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(context, "Record a departure from the plan", parent)
+        self.setObjectName("deviationDialog")
+        self._ids = (stage_id, candidate_id)
+        intro = QLabel(
+            f"Every candidate at {stage} is asked the same questions in the same order. Say "
+            f"how the interview with {candidate} departed from the plan: a question left out, "
+            "added or asked differently, and why. The chair's copy of the panel pack and the "
+            "campaign report list it, by candidate number."
+        )
+        intro.setObjectName("deviationIntro")
+        intro.setWordWrap(True)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("deviationNote")
+        self.note.setTabChangesFocus(True)
+        self.note.setPlaceholderText(
+            "For example: question 4 was not asked, as the candidate's connection dropped."
+        )
+        self.note.textChanged.connect(self._update_button)
+        body = QVBoxLayout()
+        body.addWidget(intro)
+        label = QLabel("What happened:")
+        label.setBuddy(self.note)
+        body.addWidget(label)
+        body.addWidget(self.note, 1)
+        body.addWidget(self.error_label("note", self.note))
+        self.finish_layout(body)
+        self.save_button.setText("Record")
+        self.setMinimumWidth(460)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        self.save_button.setEnabled(bool(self.note.toPlainText().strip()))
+
+    def work(self) -> Callable[[], Any]:
+        from recruit_app.services.plans import NOTE_MAX, record_deviation
+
+        note = self.note.toPlainText().strip()
+        if not note:
+            raise ValidationError("Say how the interview departed from the plan.", "note")
+        if len(note) > NOTE_MAX:
+            raise ValidationError(f"Keep the note to {NOTE_MAX:,} characters.", "note")
+        ctx = self.context.service_context()
+        stage_id, candidate_id = self._ids
+        return lambda: record_deviation(ctx, stage_id, candidate_id, note)

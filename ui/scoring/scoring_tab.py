@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from recruit_app.errors import RecruitError
 from recruit_app.services.applications import StageApplications, stage_applications
+from recruit_app.services.plans import StagePlan, stage_plan
 from recruit_app.services.scoring import ScoringScreen, scoring_screen
 from ui import change_bus
 from ui.context import AppContext
@@ -55,6 +56,14 @@ NOTE_STYLE = "color: #5f6368;"
 WARNING_STYLE = "color: #b00020;"
 HOLD_WARNING_S = 4.0  # a refusal stays in the status line this long over routine news
 BANNER_STYLE = "background: #fdf0d5; border: 1px solid #e8c77a; border-radius: 3px; padding: 6px;"
+DEVIATION_TIP = (
+    "Record how the interview with the current candidate departed from the question plan: "
+    "a question left out, added or asked differently."
+)
+NO_PLAN_TIP = (
+    "{stage} has no question plan, so there is nothing to depart from: its questions are "
+    "set on the Stages tab."
+)
 KEYS_HINT = (
     "Type a score and press Enter or Tab to save it as a draft and move on. "
     "Delete clears a score; Esc drops what is typed."
@@ -78,6 +87,8 @@ class ScoringTab(QWidget):
     exported = Signal(object)  # the workbook written
     imported = Signal(object)  # the import report
     applications_loaded = Signal()  # the stage's applications read and given to the reader
+    plan_checked = Signal()  # whether the stage has a question plan is known (has_plan)
+    deviation_recorded = Signal(object)  # the DeviationView recorded
 
     def __init__(
         self, context: AppContext, campaign_id: int, parent: QWidget | None = None
@@ -99,6 +110,11 @@ class ScoringTab(QWidget):
         self._applications_stage: int | None = None
         self._applications_stale = False
         self._applications_serial = 0
+        # Whether the sheet's stage has a question plan to depart from, read beside the sheet.
+        self.has_plan = False
+        self._plan_stage: int | None = None
+        self._plan_stale = False
+        self._plan_serial = 0
         self.commands = ScoringActions(self)
         self.model = SheetModel(self)
         self._build()
@@ -158,6 +174,10 @@ class ScoringTab(QWidget):
             "Declare a co&nflict…", "declareConflict", a.ask_conflict,
             "Declare a conflict of interest with the current candidate",
         )  # fmt: skip
+        self.deviation_button = self._button(
+            "Record a de&parture from the plan…", "recordDeviation", a.ask_deviation,
+            DEVIATION_TIP,
+        )  # fmt: skip
         self.export_button = self._button(
             "&Export scoring workbook…", "exportWorkbook", a.ask_export,
             "An Excel workbook this panel member can score offline",
@@ -209,6 +229,7 @@ class ScoringTab(QWidget):
         for button in (
             self.submit_button,
             self.conflict_button,
+            self.deviation_button,
             self.export_button,
             self.import_button,
         ):
@@ -282,6 +303,7 @@ class ScoringTab(QWidget):
         self._place_cursor(here)
         self.drafts.show_current()
         self._read_applications(data)
+        self._read_plan(data)
         self.show_application()
         self.update_buttons()
         self.loaded.emit()
@@ -417,6 +439,8 @@ class ScoringTab(QWidget):
             self.reader.show_message(READING_APPLICATIONS)
         elif topics & APPLICATIONS_ON:
             self._applications_stale = True
+        if topics & APPLICATIONS_HIDDEN_ON:  # a plan is saved with the stages
+            self._plan_stale = True
         if topics & REFRESH_ON and not self._publishing:
             self.load()
 
@@ -503,6 +527,43 @@ class ScoringTab(QWidget):
         # Not busy: the sheet can be scored while the applications are read.
         self.context.reads.start(read, done, failed, busy=False)
 
+    # --- the question plan -------------------------------------------------------------------
+
+    def _read_plan(self, data: ScoringScreen) -> None:
+        """Whether the sheet's stage has a question plan, read in a worker when the sheet
+        shows another stage (or the stages changed): a departure needs a plan to depart from."""
+        stage_id = data.stage_id if data.sheet is not None else None
+        if stage_id == self._plan_stage and not self._plan_stale:
+            return
+        self._plan_stage, self._plan_stale, self.has_plan = stage_id, False, False
+        self._plan_serial += 1
+        serial = self._plan_serial
+        if stage_id is None:
+            self.plan_checked.emit()
+            return
+        try:
+            ctx = self.context.service_context()
+        except RecruitError:
+            self._plan_stale = True  # tried again at the next fill
+            return
+
+        def done(plan: StagePlan) -> None:
+            if serial == self._plan_serial:
+                self.has_plan = plan.questions > 0
+                self.update_buttons()
+                self.plan_checked.emit()
+
+        def failed(_exc: BaseException) -> None:
+            if serial == self._plan_serial:  # the button stays off; tried again next fill
+                self._plan_stale = True
+                self.update_buttons()
+                self.plan_checked.emit()
+
+        def read(stage: int = stage_id) -> StagePlan:
+            return stage_plan(ctx, stage)
+
+        self.context.reads.start(read, done, failed, busy=False)
+
     def _applications_shown(self) -> None:
         """The toggle only where there is something to show; the reader as it says."""
         self.show_applications_box.setVisible(self.reader.has_applications)
@@ -545,9 +606,23 @@ class ScoringTab(QWidget):
         self.conflict_button.setEnabled(
             open_sheet and 0 <= row < model.rowCount() and not model.candidate_at(row).conflict
         )
+        self._update_deviation_button(row)
         self.export_button.setEnabled(sheet is not None)
         self.import_button.setEnabled(self.stage_id is not None and open_sheet)
         self.by_criterion_box.setEnabled(sheet is not None)
+
+    def _update_deviation_button(self, row: int) -> None:
+        sheet, button = self.model.sheet, self.deviation_button
+        on_a_candidate = sheet is not None and 0 <= row < self.model.rowCount()
+        planned = sheet is not None and self.has_plan and self._plan_stage == sheet.stage_id
+        button.setEnabled(on_a_candidate and planned)
+        if sheet is not None and self._plan_stage == sheet.stage_id and not self.has_plan:
+            button.setToolTip(NO_PLAN_TIP.format(stage=sheet.stage_name))
+        elif on_a_candidate:
+            label = self.model.candidate_at(row).label
+            button.setToolTip(f"{DEVIATION_TIP} Now: {label}.")
+        else:
+            button.setToolTip(DEVIATION_TIP)
 
     def _refused(self, message: str) -> None:
         self.say(message, warning=True)
