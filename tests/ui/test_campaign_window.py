@@ -118,3 +118,24 @@ def test_the_window_never_opens_past_the_screens_edges(qtbot, demo_window):
     assert hint.width() <= room.width() and hint.height() <= room.height()
     assert hint.width() == min(1280, room.width() - 16)
     assert hint.height() == min(820, room.height() - 48)
+
+
+def test_every_tab_narrows_to_a_1024_wide_window_and_fits_a_laptop_screen(qtbot, demo_window):
+    """A 1366 x 768 laptop, or a window halved to 1024: every tab keeps its buttons and
+    tables whole (rows of buttons wrap rather than set a minimum no screen can give)."""
+    window = demo_window
+    _wait_loaded(qtbot, window)
+    for tab in window.all_tabs():
+        window.tabs.setCurrentWidget(tab)
+        qtbot.wait(50)
+        label = window.tabs.tabText(window.tabs.indexOf(tab))
+        hint = tab.minimumSizeHint()
+        assert hint.width() <= 1000, (label, hint.width())
+        assert hint.height() <= 680, (label, hint.height())
+    needed = window.minimumSizeHint()
+    assert needed.width() <= 1000 and needed.height() <= 680, needed
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    for tab in window.all_tabs():  # narrowed, each tab is as wide as the window lets it be
+        window.tabs.setCurrentWidget(tab)
+        assert tab.width() <= 1024

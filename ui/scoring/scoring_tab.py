@@ -33,7 +33,7 @@ from ui.scoring.drafts import DraftEditing
 from ui.scoring.reader import ApplicationReader
 from ui.scoring.sheet_model import SheetModel, points_words
 from ui.scoring.sheet_view import ScoreTable
-from ui.widgets import MessagePanel, load_waits
+from ui.widgets import FlowLayout, MessagePanel, load_waits
 
 if TYPE_CHECKING:
     from ui.scoring.sheet_model import Key
@@ -222,10 +222,9 @@ class ScoringTab(QWidget):
         top.addWidget(self.member_combo)
         top.addSpacing(12)
         top.addWidget(self.stage_info, 1)
-        tools = QHBoxLayout()
+        tools = FlowLayout()  # wraps in a narrow window
         for widget in (self.by_criterion_box, self.move_down_box, self.show_applications_box):
             tools.addWidget(widget)
-        tools.addStretch(1)
         for button in (
             self.submit_button,
             self.conflict_button,
