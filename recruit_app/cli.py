@@ -1022,6 +1022,33 @@ def cmd_candidates_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_candidates_add(args: argparse.Namespace) -> int:
+    from recruit_app.services.candidates import add_candidate
+
+    values = {
+        "first_name": args.first_name,
+        "last_name": args.last_name,
+        "email": args.email,
+        "phone": args.phone,
+        "candidate_number": args.number,
+        "guaranteed_interview": args.guaranteed_interview,
+        "redeployment": args.redeployment,
+        "adjustments": args.adjustments,
+        "extra_minutes": args.extra_minutes,
+        "unavailable_dates": args.unavailable or [],
+    }
+    ctx = _context(args)
+    try:
+        added = add_candidate(ctx, _campaign_id(ctx, args.reference), values)
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        _print_json(added.to_json())
+    else:
+        print(f"Added candidate {added.candidate_number}: {added.first_name} {added.last_name}.")
+    return 0
+
+
 def cmd_scores_import(args: argparse.Namespace) -> int:
     from recruit_app.services.score_files import import_scores_file
 
@@ -1403,6 +1430,28 @@ def build_parser() -> argparse.ArgumentParser:
     ca_import.add_argument("--dry-run", action="store_true", help="check only; add nothing")
     ca_import.add_argument("--json", action="store_true", help="print JSON")
     ca_import.set_defaults(handler=cmd_candidates_import)
+    ca_add = ca_commands.add_parser(
+        "add",
+        help="add one candidate by hand (a late or paper application), checked as an "
+        "import line is",
+    )
+    ca_add.add_argument("reference", metavar="REF")
+    ca_add.add_argument("--first-name", required=True, metavar="TEXT")
+    ca_add.add_argument("--last-name", required=True, metavar="TEXT")
+    ca_add.add_argument("--email", default="", metavar="ADDRESS")
+    ca_add.add_argument("--phone", default="", metavar="NUMBER")
+    ca_add.add_argument(
+        "--number", default="", metavar="NUMBER", help="the candidate number (default: the next)"
+    )
+    ca_add.add_argument("--guaranteed-interview", action="store_true", help="Disability Confident")
+    ca_add.add_argument("--redeployment", action="store_true", help="Redeployment scheme")
+    ca_add.add_argument("--adjustments", default="", metavar="TEXT")
+    ca_add.add_argument("--extra-minutes", type=int, default=0, metavar="MINUTES")
+    ca_add.add_argument(
+        "--unavailable", action="append", metavar="YYYY-MM-DD", help="a day away (repeatable)"
+    )
+    ca_add.add_argument("--json", action="store_true", help="print JSON")
+    ca_add.set_defaults(handler=cmd_candidates_add)
     ca_list = ca_commands.add_parser("list", help="a campaign's candidates")
     ca_list.add_argument("reference", metavar="REF")
     ca_list.add_argument("--stage", metavar="NAME", help="only those who reached this stage")

@@ -124,3 +124,41 @@ def test_a_panel_member_cannot_add_a_candidate(ctx, campaign):
     member = ServiceContext(ctx.db, Actor("panel", role="panel"))
     with pytest.raises(PermissionDenied):
         svc.add_candidate(member, campaign.id, {"first_name": "Cy", "last_name": "Cedar"})
+
+
+def test_the_command_adds_one_candidate_and_refuses_a_bad_one(capsys, db_url, tmp_path):
+    import json
+
+    from recruit_app.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--db", db_url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("campaign", "create", "--title", "Developer", "--reference", "DEV-1")[0] == 0
+    code, out, _ = run(
+        "candidates", "add", "DEV-1", "--first-name", "Siân", "--last-name", "Evans",
+        "--email", "sian@example.org", "--guaranteed-interview", "--extra-minutes", "15",
+        "--unavailable", "2027-03-01", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out) == {
+        "candidate_number": "0001",
+        "status": "Applied",
+        "outcomes": {},
+        "first_name": "Siân",
+        "last_name": "Evans",
+        "email": "sian@example.org",
+        "phone": "",
+        "guaranteed_interview": True,
+        "redeployment": False,
+    }
+    code, out, err = run(
+        "candidates", "add", "DEV-1", "--first-name", "Zoë", "--last-name", "Clarke",
+        "--email", "SIAN@example.org",
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert "Already in this campaign." in err
+    code, out, _ = run("candidates", "list", "DEV-1", "--json")
+    assert [c["candidate_number"] for c in json.loads(out)] == ["0001"]
