@@ -121,7 +121,7 @@ def test_a_candidate_by_hand_is_checked_as_an_import_line_is(ctx, campaign, valu
 
 
 def test_a_panel_member_cannot_add_a_candidate(ctx, campaign):
-    member = ServiceContext(ctx.db, Actor("panel", role="panel"))
+    member = ServiceContext(ctx.db, Actor("panel", role="panel_member"))
     with pytest.raises(PermissionDenied):
         svc.add_candidate(member, campaign.id, {"first_name": "Cy", "last_name": "Cedar"})
 

@@ -343,7 +343,7 @@ def test_a_late_paper_application_is_added_by_hand_with_an_imports_checks(qtbot,
 
 
 def test_a_panel_member_is_not_offered_adding_a_candidate(qtbot, demo_on, sqlite_url):
-    context, campaign_id = demo_on(sqlite_url, Actor("Tom Okonkwo", role="panel"))
+    context, campaign_id = demo_on(sqlite_url, Actor("Tom Okonkwo", role="panel_member"))
     tab = CandidatesTab(context, campaign_id)
     qtbot.addWidget(tab)
     assert not tab.add_button.isEnabled()
