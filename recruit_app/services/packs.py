@@ -30,6 +30,8 @@ class PackKind:
     scoring_stages_only: bool = False
     # The first is the default; "html" is one accessible web page.
     formats: tuple[str, ...] = ("pdf",)
+    # Who may make it (services.permissions): the screens offer it to them only.
+    use_case: str = "campaign.view"
 
 
 PACKS: dict[str, PackKind] = {
@@ -61,6 +63,7 @@ PACKS: dict[str, PackKind] = {
             "feedback where the advert offers feedback.",
             needs_stage=True,
             scoring_stages_only=True,
+            use_case="campaign.manage",
         ),
         PackKind(
             "report",
@@ -68,6 +71,7 @@ PACKS: dict[str, PackKind] = {
             "For the recruiting team: the funnel, score distributions, merit orders, the "
             "timetable planned against actual, and outcomes.",
             needs_stage=False,
+            use_case="campaign.manage",
         ),
     )
 }

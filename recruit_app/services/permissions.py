@@ -43,10 +43,24 @@ DESCRIPTIONS = {
 }
 
 
+def may(actor: Actor, use_case: str) -> bool:
+    """Whether the actor's role may do this at all: what the screens ask, so they offer
+    only what the core allows."""
+    return actor.role in ALLOWED[use_case]
+
+
+def refusal(actor: Actor, use_case: str) -> str:
+    """Why the actor may not do this, in the words the core refuses with ("" if they
+    may): the tooltip of a button the screen disables."""
+    if may(actor, use_case):
+        return ""
+    role = Role.phrase_for(actor.role)
+    return (
+        f"As a {role}, {actor.name} may not {DESCRIPTIONS[use_case]}. "
+        "Ask an administrator if you need to."
+    )
+
+
 def require(actor: Actor, use_case: str) -> None:
-    if actor.role not in ALLOWED[use_case]:
-        role = Role.phrase_for(actor.role)
-        raise PermissionDenied(
-            f"As a {role}, {actor.name} may not {DESCRIPTIONS[use_case]}. "
-            "Ask an administrator if you need to."
-        )
+    if not may(actor, use_case):
+        raise PermissionDenied(refusal(actor, use_case))

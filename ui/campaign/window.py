@@ -69,6 +69,7 @@ class CampaignWindow(QMainWindow):
         ):
             self.tabs.addTab(tab, label)
         self.setCentralWidget(self.tabs)
+        self._shape_by_role()
         # Tabs holding typed but unsaved edits: the window asks before closing.
         self.editable = (self.advert, self.stages, self.matrix)
         for tab in self.editable:
@@ -81,6 +82,22 @@ class CampaignWindow(QMainWindow):
         for tab in self.all_tabs():
             LoadWhenShown(tab)
             tab.load()
+
+    # Tabs whose every use is a manager's (services.permissions "campaign.manage"): the
+    # advert, its posts, the stages, the assessment matrix and the timetable.
+    MANAGERS_TABS = ("advert", "posts", "stages", "matrix", "timetable")
+
+    def _shape_by_role(self) -> None:
+        """Someone who may not manage the campaign (a panel member) is not shown the tabs
+        only a manager can use, and starts on the scoring sheet: what the core's permission
+        table allows decides, so the screen and the core never disagree."""
+        from recruit_app.services.permissions import may
+
+        if may(self.context.actor, "campaign.manage"):
+            return
+        for name in self.MANAGERS_TABS:
+            self.tabs.setTabVisible(self.tabs.indexOf(getattr(self, name)), False)
+        self.tabs.setCurrentWidget(self.scoring)
 
     def all_tabs(self) -> list[Any]:
         return [self.tabs.widget(index) for index in range(self.tabs.count())]

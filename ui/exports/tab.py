@@ -87,6 +87,7 @@ class ExportsTab(QWidget):
 
     def _build(self) -> None:
         from recruit_app.services.packs import PACKS
+        from recruit_app.services.permissions import refusal
 
         self.packs = QListWidget()
         self.packs.setObjectName("packList")
@@ -98,6 +99,10 @@ class ExportsTab(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, kind.key)
             item.setToolTip(kind.description)
             item.setFont(bold)
+            refused = refusal(self.context.actor, kind.use_case)
+            if refused:  # offered to those who may make it only, saying why
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(refused)
             self.packs.addItem(item)
         # Just tall enough for the four packs: the description and choices sit below.
         rows = sum(self.packs.sizeHintForRow(i) + 2 * self.packs.spacing() for i in range(4))

@@ -84,8 +84,28 @@ class SlotsTab(QWidget):
         self.waiting_list, self.waiting_box = self._side_list("waitingList", "Still waiting")
         self.notice_list.itemClicked.connect(self._notice_clicked)
         self._lay_out()
+        self._shape_by_role()
         context.bus.changed.connect(self._bus_changed)
         self._update_buttons()
+
+    def _shape_by_role(self) -> None:
+        """Someone who may not manage the campaign (a panel member) sees the slots and can
+        export calendars; planning, booking and moving are not offered."""
+        from recruit_app.services.permissions import may
+
+        if may(self.context.actor, "campaign.manage"):
+            return
+        self.plan_area.hide()
+        for button in (
+            self.allocate_button,
+            self.add_button,
+            self.move_button,
+            self.swap_button,
+            self.give_button,
+            self.free_button,
+            self.cancel_button,
+        ):
+            button.hide()
 
     # --- building ------------------------------------------------------------------------
 
@@ -170,7 +190,7 @@ class SlotsTab(QWidget):
         right.addWidget(self.notice_box, 1)
         right.addWidget(self.waiting_box, 1)
         guard_wheel(self.plan_form)
-        plan_area = QScrollArea()
+        plan_area = self.plan_area = QScrollArea()
         plan_area.setWidget(self.plan_form)
         plan_area.setWidgetResizable(True)
         plan_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

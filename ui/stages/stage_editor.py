@@ -126,6 +126,14 @@ class StageEditor(QWidget):
         self.save_button.setEnabled(self._dirty)
         self.revert_button.setEnabled(self._dirty)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Shown, not edited (someone who may not manage the campaign): the settings and
+        the panel are greyed and there is nothing to save."""
+        self.form.setEnabled(not read_only)
+        self.panel.setEnabled(not read_only)
+        self.save_button.setVisible(not read_only)
+        self.revert_button.setVisible(not read_only)
+
     # --- showing ---------------------------------------------------------------------
 
     def show_stage(self, stage: StageView | None) -> None:

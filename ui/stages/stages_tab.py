@@ -80,8 +80,17 @@ class StagesTab(QWidget):
         from recruit_app.services.permissions import ALLOWED
 
         self.can_manage = context.actor.role in ALLOWED["campaign.manage"]
-        self.plan_button.setVisible(self.can_manage)
+        # A panel member reads the stages; changing them is a manager's.
+        for widget in (
+            self.add_button,
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+            self.plan_button,
+        ):
+            widget.setVisible(self.can_manage)
         self.editor = StageEditor(context, campaign_id)
+        self.editor.set_read_only(not self.can_manage)
         self.editor.dirty_changed.connect(self._editor_dirty)
         self.editor.saved.connect(self._editor_saved)
         self.editor.save_failed.connect(self._editor_save_failed)
