@@ -570,13 +570,19 @@ def clean_pass_mark(value: Any) -> int | None:
 # --- stage changes ---------------------------------------------------------------------
 
 
+def removal_refusal(has_scores: bool, stage_name: str = "This stage") -> str:
+    """Why the stage cannot be removed, or "" if it can: what the core refuses with and
+    the screen's Remove button says beside itself."""
+    if has_scores:
+        return f"{stage_name} has scores, so it cannot be removed: candidates' marks would be lost."
+    return ""
+
+
 def can_remove_stage(has_scores: bool, stage_name: str = "This stage") -> None:
     """Refuse to remove a stage whose scores would go with it."""
-    if has_scores:
-        raise ValidationError(
-            f"{stage_name} has scores, so it cannot be removed: candidates' marks would be lost.",
-            "stage",
-        )
+    reason = removal_refusal(has_scores, stage_name)
+    if reason:
+        raise ValidationError(reason, "stage")
 
 
 def reorder(ids: list[int], moved_id: int, new_index: int) -> list[int]:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recruit_app.domain.stage_rules import removal_refusal
 from recruit_app.errors import ConflictError, RecruitError
 from ui import change_bus
 from ui.context import AppContext
@@ -176,7 +177,11 @@ class StagesTab(QWidget):
         self.add_button.setEnabled(ready)
         self.up_button.setEnabled(row is not None and row > 0)
         self.down_button.setEnabled(row is not None and row < count - 1)
-        self.remove_button.setEnabled(row is not None)
+        # Ask only what can be done: a stage with scores is not removable, and says why.
+        stage = self.selected_stage()
+        refused = removal_refusal(stage.has_scores, stage.name) if stage is not None else ""
+        self.remove_button.setEnabled(row is not None and not refused)
+        self.remove_button.setToolTip(refused or "Remove the chosen stage")
         self.plan_button.setEnabled(self.can_manage and row is not None)
 
     # --- loading ---------------------------------------------------------------------
