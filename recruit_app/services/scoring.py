@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
@@ -116,6 +116,8 @@ class ScoringSheet:
     criterion_order: tuple[int, ...]  # cell ids, shuffled for sift-by-criterion
     candidate_order: tuple[int, ...]  # candidate ids, shuffled for sift-by-criterion
     seed: int | None
+    # The stage's first day: scores submitted before it are asked about first.
+    starts_on: date | None = None
 
     def score(self, candidate_id: int, cell_id: int) -> MyScore:
         return self.scores.get((candidate_id, cell_id), MyScore(None, 0, None, "", ""))
@@ -429,6 +431,7 @@ def _sheet_in(
         criterion_order=tuple(criterion_order_for(cells, seed) if seed else cells),
         candidate_order=tuple(candidate_order_for(ids, seed) if seed else ids),
         seed=seed,
+        starts_on=stage.starts_on,
     )
 
 

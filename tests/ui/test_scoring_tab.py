@@ -205,12 +205,14 @@ def test_a_score_off_the_scale_is_refused_and_nothing_is_saved(qtbot, tab):
     qtbot.keyClicks(tab.table, "9")
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert tab.status.text() == "9 is not on the scale: type a score from 1 to 7."
-    assert tab.model.index(0, 1).data() == "4"  # the old value stays
+    assert tab.table.beside == "9 is not on the scale: type a score from 1 to 7. Esc clears it."
+    assert tab.model.index(0, 1).data() == "9"  # kept where it was typed, said beside it
     assert tab.table.currentIndex().column() == 1  # and the cursor stays to put it right
     assert not tab.drafts.busy
     assert _mine(tab, "0001") == {"DATM": (4, "", "draft")}
-    # The scale beside follows the keys; Escape drops what is typed.
+    # The scale beside follows the keys (the next key corrects); Escape drops what is typed.
     qtbot.keyClicks(tab.table, "7")
+    assert tab.model.index(0, 1).data() == "7"
     assert '<td bgcolor="#fff3c4"><b>Outstanding demonstration</b>' in tab.detail.scale.text()
     qtbot.keyClick(tab.table, Qt.Key.Key_Escape)
     assert tab.model.index(0, 1).data() == "4" and not tab.drafts.busy

@@ -4,6 +4,7 @@ question plan, export and import workbooks."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,9 +16,10 @@ from ui.scoring.files import FILE_FILTERS
 
 if TYPE_CHECKING:
     from recruit_app.services.plans import DeviationView
-    from recruit_app.services.scoring import ScoreImportReport, SheetCandidate
+    from recruit_app.services.scoring import ScoreImportReport, ScoringSheet, SheetCandidate
     from ui.context import AppContext
     from ui.scoring.scoring_tab import ScoringTab
+    from ui.scoring.sheet_model import SheetModel
 
 MISSING = "Still to score:"  # how submit_scores starts its list of gaps
 LISTED_LINES = 15  # a refusal longer than this lists the rest under "Show details"
@@ -109,8 +111,13 @@ class ScoringActions:
         whose = f"{sheet.assessor_name}'s"
         box.setText(f"Submit {whose} scores for {_names(target)}?")
         box.setInformativeText(
-            "Submitted scores can no longer be changed. Once they are in, the other "
-            "assessors' scores for the same candidates are shown."
+            " ".join(
+                [
+                    *_submit_warnings(sheet, model, target),
+                    "Submitted scores can no longer be changed. Once they are in, the other "
+                    "assessors' scores for the same candidates are shown.",
+                ]
+            )
         )
         confirm = box.addButton(
             f"Submit {_plural(len(target), 'candidate')}", QMessageBox.ButtonRole.AcceptRole
@@ -315,3 +322,29 @@ class ScoringActions:
             done,
             lambda exc: self._failed("Scores not imported", exc, "importRefused"),
         )
+
+
+def _submit_warnings(
+    sheet: ScoringSheet, model: SheetModel, target: list[SheetCandidate]
+) -> list[str]:
+    """What to know before submitting: scores without evidence, and a stage not begun."""
+    from recruit_app.domain.dates import long_date
+
+    said = []
+    bare = [
+        c.number
+        for c in target
+        if any(not model.score((c.id, k.cell_id)).evidence.strip() for k in sheet.criteria)
+    ]
+    if bare:
+        said.append(
+            f"Some scores have no evidence note ({_plural(len(bare), 'candidate')}: "
+            f"{', '.join(bare[:8])}{'…' if len(bare) > 8 else ''}): the note is the record of "
+            "why each score was given."
+        )
+    if sheet.starts_on is not None and date.today() < sheet.starts_on:
+        said.append(
+            f"{sheet.stage_name} starts on {long_date(sheet.starts_on)}: these scores are "
+            "submitted before it."
+        )
+    return said

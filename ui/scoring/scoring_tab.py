@@ -64,9 +64,11 @@ NO_PLAN_TIP = (
     "{stage} has no question plan, so there is nothing to depart from: its questions are "
     "set on the Stages tab."
 )
+EVIDENCE_KEYS = "Ctrl+E"
 KEYS_HINT = (
     "Type a score and press Enter or Tab to save it as a draft and move on. "
-    "Delete clears a score; Esc drops what is typed."
+    "Delete clears a score; Esc drops what is typed. "
+    f"{EVIDENCE_KEYS} writes the evidence for the score, and {EVIDENCE_KEYS} or Esc comes back."
 )
 
 
@@ -207,6 +209,12 @@ class ScoringTab(QWidget):
         self.stack.addWidget(self.message)
         self.detail = DetailPanel()
         self.reader = ApplicationReader()
+        to_evidence = QShortcut(QKeySequence(EVIDENCE_KEYS), self)
+        to_evidence.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        to_evidence.activated.connect(self.toggle_evidence)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.detail.evidence)
+        back.setContext(Qt.ShortcutContext.WidgetShortcut)
+        back.activated.connect(self.back_to_sheet)
         for keys, step in (("Alt+PgDown", 1), ("Alt+PgUp", -1)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -459,6 +467,22 @@ class ScoringTab(QWidget):
         self.load()
         self.changed.emit()
         self.publish_scores()
+
+    def toggle_evidence(self) -> None:
+        """From the sheet to the current score's evidence note, and back."""
+        if self.detail.evidence.hasFocus():
+            self.back_to_sheet()
+            return
+        if not self.table.take_typed(keep_refused=True):
+            return  # the refused entry is said beside its cell first
+        if self.detail.evidence_box.isEnabled() and not self.detail.evidence.isReadOnly():
+            self.detail.evidence.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        else:
+            self.say("This score's evidence cannot be written here now.", warning=True)
+
+    def back_to_sheet(self) -> None:
+        self.drafts.flush_evidence()  # the note is saved as the cell is left
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def flush_evidence(self) -> None:
         self.drafts.flush_evidence()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -53,6 +54,7 @@ class ScoreTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.move_down = False  # down the column (sift by criterion) rather than along the row
+        self.beside = ""  # the message shown next to a cell whose entry was refused
         self.setItemDelegate(TypingDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -97,13 +99,15 @@ class ScoreTable(QTableView):
             back = key == Qt.Key.Key_Backtab or bool(
                 event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             )
-            if self.take_typed():
+            if self.take_typed(keep_refused=True):
                 self.advance(-1 if back else 1)
             event.accept()
             return
         typing = model.typing()
         if typing is not None and key == Qt.Key.Key_Escape:
             model.set_typing(None)
+            QToolTip.hideText()
+            self.beside = ""
             event.accept()
             return
         if typing is not None and key == Qt.Key.Key_Backspace:
@@ -133,24 +137,44 @@ class ScoreTable(QTableView):
             self.refused.emit(reason)
             return
         typing, here = model.typing(), (index.row(), index.column())
-        typed = typing[2] if typing is not None and typing[:2] == here else ""
+        # After a refusal the next key starts afresh: it corrects, not extends, the entry.
+        kept = typing is not None and typing[:2] == here and not self.beside
+        typed = typing[2] if typing is not None and kept else ""
+        if self.beside:
+            QToolTip.hideText()
+            self.beside = ""
         model.set_typing((index.row(), index.column(), (typed + text)[-MAX_TYPED:]))
 
-    def take_typed(self) -> bool:
-        """Take what is typed, if anything; False when it was refused (the cursor stays)."""
+    def take_typed(self, *, keep_refused: bool = False) -> bool:
+        """Take what is typed, if anything; False when it was refused (the cursor stays).
+        `keep_refused`: a refused entry stays typed in its cell, the reason said beside it,
+        until it is corrected or Esc drops it."""
         model = self.sheet_model()
         typing = model.typing()
         if typing is None:
             return True
         model.set_typing(None)
-        return self._take(*typing)
+        taken = self._take(*typing, beside=keep_refused)
+        if not taken and keep_refused:
+            model.set_typing(typing)
+        return taken
 
-    def _take(self, row: int, column: int, text: str) -> bool:
+    def _take(self, row: int, column: int, text: str, *, beside: bool = False) -> bool:
         reason = self.sheet_model().enter(row, column, text)
         if reason is not None:
             self.refused.emit(reason)
+            if beside:
+                self.say_beside(row, column, f"{reason} Esc clears it.")
             return False
         return True
+
+    def say_beside(self, row: int, column: int, text: str) -> None:
+        """A message next to the cell it is about (the status line says it too)."""
+        rect = self.visualRect(self.sheet_model().index(row, column))
+        self.beside = text
+        QToolTip.showText(
+            self.viewport().mapToGlobal(rect.bottomLeft()), text, self.viewport(), rect, 8000
+        )
 
     def currentChanged(self, current: Index, previous: Index) -> None:
         # Moving away with the mouse or the arrows takes what was typed, as a spreadsheet does.
