@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit, QPushButton
 
 from recruit_app.services.adverts import campaign_id_for
@@ -82,6 +82,18 @@ def test_the_information_pack_is_previewed_then_exported(qtbot, tab, tmp_path):
     assert written == [tmp_path / "pack.pdf"]
     assert PdfReader(written[0]).metadata.title
     assert tab.status.text() == f"Wrote {tmp_path / 'pack.pdf'}"
+    # Then Open and Show in folder, handed to the desktop (recorded here, not opened).
+    opened: list[QUrl] = []
+    tab.open_url = lambda url: opened.append(url) or True
+    assert tab.open_button.isVisible() and tab.folder_button.isVisible()
+    qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.folder_button, Qt.MouseButton.LeftButton)
+    assert [Path(u.toLocalFile()) for u in opened] == [tmp_path / "pack.pdf", tmp_path]
+    tab.open_url = lambda _url: False  # nothing on this computer opens PDFs
+    qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
+    assert tab.status.text() == f"Nothing on this computer opened {tmp_path / 'pack.pdf'}."
+    _choose(qtbot, tab, "panel", "CV sift")  # another choice: nothing written for it yet
+    assert not tab.open_button.isVisible() and not tab.folder_button.isVisible()
 
 
 def test_the_panel_pack_needs_a_stage_and_is_name_blind_at_the_sift(qtbot, tab, tmp_path):
@@ -103,6 +115,7 @@ def test_letters_go_to_a_folder_of_files_or_one_merged_file(qtbot, tab, tmp_path
     written = _export(qtbot, tab, tmp_path / "letters")
     assert len(written) == 14  # everyone the sift put through has an outcome
     assert all(p.parent == tmp_path / "letters" and p.suffix == ".pdf" for p in written)
+    assert tab.folder_button.isVisible() and not tab.open_button.isVisible()  # many files
     tab.merge_box.setChecked(True)
     merged = _export(qtbot, tab, tmp_path / "all-letters.pdf")
     assert merged == [tmp_path / "all-letters.pdf"]

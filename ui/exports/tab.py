@@ -7,11 +7,12 @@ cancelled or failed export leaves no file behind (the services write atomically)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -138,6 +139,18 @@ class ExportsTab(QWidget):
         self.status.setObjectName("exportStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # After an export: open what was written, or the folder holding it.
+        self.written: list[Path] = []
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self.open_button = QPushButton("&Open")
+        self.open_button.setObjectName("openExport")
+        self.open_button.setToolTip("Open the file just written")
+        self.open_button.clicked.connect(lambda: self._open(self.written[0]))
+        self.folder_button = QPushButton("Show in &folder")
+        self.folder_button.setObjectName("showExportFolder")
+        self.folder_button.setToolTip("Open the folder the export was written to")
+        self.folder_button.clicked.connect(lambda: self._open(self.written[0].parent))
+        self._show_written([])
 
         self.stage_label = QLabel("&Stage:")
         self.stage_label.setBuddy(self.stage_combo)
@@ -160,6 +173,11 @@ class ExportsTab(QWidget):
         buttons.addWidget(self.export_button)
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.status)
+        after = QHBoxLayout()
+        after.addWidget(self.open_button)
+        after.addWidget(self.folder_button)
+        after.addStretch(1)
+        left_layout.addLayout(after)
         left_layout.addStretch(1)
 
         self.preview_note = QLabel("Choose a pack to see its first pages.")
@@ -259,6 +277,7 @@ class ExportsTab(QWidget):
         return kind is not None and kind.key == "panel" and self.chair_box.isChecked()
 
     def _choice_changed(self) -> None:
+        self._show_written([])
         self._update_controls()
         self._preview_timer.start()
 
@@ -505,10 +524,22 @@ class ExportsTab(QWidget):
             self.status.setText("\n".join([f"{said}.", *warnings]))
         else:
             self._say(said)
+        self._show_written(written)
         self.exported.emit(written)
+
+    def _show_written(self, written: list[Path]) -> None:
+        """Offer Open (one file) and Show in folder for what was just written."""
+        self.written = list(written)
+        self.open_button.setVisible(len(written) == 1)
+        self.folder_button.setVisible(bool(written))
+
+    def _open(self, path: Path) -> None:
+        if not self.open_url(QUrl.fromLocalFile(str(path))):
+            self._say(f"Nothing on this computer opened {path}.", error=True)
 
     def _export_failed(self, exc: BaseException) -> None:
         self._end_job()
+        self._show_written([])
         if isinstance(exc, Cancelled):
             self._say(exc.message)
             return
