@@ -176,6 +176,9 @@ class Theme:
     organisation: str = ""
     primary: str = DEFAULT_PRIMARY_HEX
     logo_path: Path | None = None
+    # A protective marking ("OFFICIAL-SENSITIVE") printed at the top and bottom of every
+    # page of a document holding personal data; empty for none.
+    marking: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.primary, str) or not _HEX_COLOUR.match(self.primary):
@@ -197,6 +200,7 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 FRAME_HEIGHT = PAGE_HEIGHT - 2 * MARGIN
+MARKING_BASELINE = PAGE_HEIGHT - 7 * mm
 HEADER_BASELINE = PAGE_HEIGHT - 11 * mm
 HEADER_RULE = PAGE_HEIGHT - 13 * mm
 FOOTER_BASELINE = 11 * mm
@@ -751,6 +755,15 @@ class RecruitDocTemplate(BaseDocTemplate):
         canv.drawRightString(
             PAGE_WIDTH - MARGIN, FOOTER_BASELINE, f"Page {canv.getPageNumber()} of {total}"
         )
+        marking = clean(self.theme.marking)
+        if marking:  # centred above the header and in the footer, as markings are worn
+            canv.setFont(FONT_BOLD, 9)
+            canv.setFillColor(colors.black)
+            text = _fit(marking, FONT_BOLD, 9, FRAME_WIDTH / 2)
+            for baseline in (MARKING_BASELINE, FOOTER_BASELINE):
+                glyphs.draw_string(
+                    canv, PAGE_WIDTH / 2, baseline, text, FONT_BOLD, 9, align="centre"
+                )
         canv.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (ReportLab's hook name)

@@ -39,6 +39,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("organisation_name", str, "", "Organisation name printed on packs and letters."),
     Setting("brand_colour", str, "", "The organisation's colour on packs, like #1d70b8."),
     Setting("logo_path", str, "", "A PNG or JPEG logo printed at the top of packs."),
+    Setting(
+        "protective_marking",
+        str,
+        "OFFICIAL-SENSITIVE",
+        "Printed at the top and bottom of each page of documents holding personal data "
+        "(panel packs, campaign reports, subject access records); empty for none.",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -68,6 +68,7 @@ class AppContext(QObject):
             organisation=self.settings.get("organisation_name"),
             brand_colour=self.settings.get("brand_colour"),
             logo_path=self.settings.get("logo_path"),
+            marking=self.settings.get("protective_marking"),
         )
 
     @property

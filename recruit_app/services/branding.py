@@ -45,10 +45,31 @@ def check_logo(text: str) -> str:
     return str(path)
 
 
-def document_theme(ctx: ServiceContext) -> Theme:
+MARKING_LIMIT = 60
+
+
+def check_marking(text: str) -> str:
+    """The protective marking as it is printed ("OFFICIAL-SENSITIVE"); empty for none."""
+    text = " ".join(text.split())
+    if len(text) > MARKING_LIMIT:
+        raise ValidationError(
+            f"Keep the marking to {MARKING_LIMIT} characters, like OFFICIAL-SENSITIVE.", "marking"
+        )
+    return text
+
+
+def document_theme(ctx: ServiceContext, *, personal: bool = False) -> Theme:
     """The theme for a document. A colour or logo that no longer works (a moved file, say)
-    is left out with a warning in the log rather than stopping the export."""
+    is left out with a warning in the log rather than stopping the export. `personal`: the
+    document holds personal data (a panel pack, the campaign report, a subject access
+    record), so it wears the protective marking at the top and bottom of each page."""
     from exports.styles import Theme
+
+    try:
+        marking = check_marking(ctx.marking) if personal else ""
+    except ValidationError:
+        log.warning("Shortening the marking %r", ctx.marking)
+        marking = ctx.marking[:MARKING_LIMIT]
 
     try:
         colour = check_brand_colour(ctx.brand_colour)
@@ -61,5 +82,5 @@ def document_theme(ctx: ServiceContext) -> Theme:
         log.warning("Ignoring the logo %r", ctx.logo_path)
         logo = ""
     if colour:
-        return Theme(ctx.organisation, colour, Path(logo) if logo else None)
-    return Theme(ctx.organisation, logo_path=Path(logo) if logo else None)
+        return Theme(ctx.organisation, colour, Path(logo) if logo else None, marking)
+    return Theme(ctx.organisation, logo_path=Path(logo) if logo else None, marking=marking)

@@ -132,7 +132,7 @@ def export_campaign_report(
     document = campaign_report_document(ctx, campaign_id, today=today)
     step(1)
     check()
-    theme = document_theme(ctx)
+    theme = document_theme(ctx, personal=True)
     step(2)
     # The renderer calls back between sections, so a cancel lands within a section or so.
     written = write_campaign_report(document, path, theme, checkpoint=check)

@@ -226,7 +226,7 @@ def export_candidate_record(ctx: ServiceContext, candidate_id: int, path: Path) 
     else:
         from exports.subject_access import render_candidate_record
 
-        written = render_candidate_record(record, path, document_theme(ctx))
+        written = render_candidate_record(record, path, document_theme(ctx, personal=True))
     with unit_of_work(ctx) as session:
         candidate = session.get(Candidate, candidate_id)
         assert candidate is not None

@@ -43,3 +43,6 @@ class ServiceContext:
     organisation: str = ""  # printed on adverts and packs
     brand_colour: str = ""  # "#1d70b8"; empty or unusable means the house colour
     logo_path: str = ""  # a PNG or JPEG file; empty means none
+    # Worn by documents holding personal data (services.branding.document_theme); the app
+    # and the commands pass the "protective_marking" setting (OFFICIAL-SENSITIVE).
+    marking: str = ""

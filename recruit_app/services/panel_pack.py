@@ -430,7 +430,7 @@ def export_panel_pack(
     return render_panel_pack(
         document,
         Path(path),
-        document_theme(ctx),
+        document_theme(ctx, personal=True),
         author=ctx.actor.name,
         progress=progress,
         cancelled=cancelled,
