@@ -1212,6 +1212,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(handler=cmd_gui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    # The commands that script the screens' use cases live in their own module.
+    from recruit_app import cli_more
 
     commands.add_parser("gui", help="open the desktop app (the default)").set_defaults(
         handler=cmd_gui
@@ -1274,6 +1276,7 @@ def build_parser() -> argparse.ArgumentParser:
     c_import.add_argument("--title", help="use this title instead of the file's")
     c_import.add_argument("--json", action="store_true", help="print JSON")
     c_import.set_defaults(handler=cmd_campaign_import)
+    cli_more.add_campaign_commands(c_commands)
 
     templates = commands.add_parser("templates", help="the template library")
     t_commands = templates.add_subparsers(
@@ -1318,6 +1321,8 @@ def build_parser() -> argparse.ArgumentParser:
     a_publish = a_commands.add_parser("publish", help="publish the advert as a new version")
     a_publish.add_argument("reference", metavar="REF")
     a_publish.set_defaults(handler=cmd_advert_publish)
+    cli_more.add_advert_commands(a_commands)
+    cli_more.add_advert_show(a_commands)
 
     stages = commands.add_parser("stages", help="the stages of a campaign")
     s_commands = stages.add_subparsers(title="stages commands", metavar="COMMAND", required=True)
@@ -1347,11 +1352,22 @@ def build_parser() -> argparse.ArgumentParser:
     s_deviations.add_argument("--stage", required=True, metavar="NAME")
     s_deviations.add_argument("--json", action="store_true", help="print JSON")
     s_deviations.set_defaults(handler=cmd_stages_deviations)
+    cli_more.add_stages_commands(s_commands)
+    cli_more.add_more_stages_commands(s_commands)
+    cli_more.add_plan_commands(s_commands)
+    cli_more.add_panels_command(commands)
 
-    timetable = commands.add_parser("timetable", help="a campaign's key dates, checked")
+    timetable = commands.add_parser(
+        "timetable",
+        help="a campaign's key dates, checked; also timetable event|delete-event|dates",
+        epilog="Also: timetable event REF --title T --on DATE [--until DATE] [--note T] "
+        "[--replace TITLE], timetable delete-event REF TITLE, timetable dates REF [--region R] "
+        "[--decisions-on DATE] [--start-on DATE] (each with --help).",
+    )
     timetable.add_argument("reference", metavar="REF")
     timetable.add_argument("--json", action="store_true", help="print JSON")
     timetable.set_defaults(handler=cmd_timetable)
+    cli_more.add_timetable_actions(commands)
 
     slots = commands.add_parser("slots", help="interview slots")
     sl_commands = slots.add_subparsers(title="slots commands", metavar="COMMAND", required=True)
@@ -1375,6 +1391,8 @@ def build_parser() -> argparse.ArgumentParser:
     sl_cancel.add_argument("--stage", required=True, metavar="NAME")
     sl_cancel.add_argument("--candidate", required=True, metavar="NUMBER")
     sl_cancel.set_defaults(handler=cmd_slots_cancel)
+    cli_more.add_slots_commands(sl_commands)
+    cli_more.add_more_slots_commands(sl_commands)
 
     export = commands.add_parser("export", help="calendar files (and, later, packs)")
     e_commands = export.add_subparsers(title="export commands", metavar="COMMAND", required=True)
@@ -1472,6 +1490,8 @@ def build_parser() -> argparse.ArgumentParser:
     ca_erase.add_argument("--reason", metavar="TEXT", help="why, for the audit trail")
     ca_erase.add_argument("--yes", action="store_true", help="confirm: it cannot be undone")
     ca_erase.set_defaults(handler=cmd_candidates_erase)
+    cli_more.add_candidates_commands(ca_commands)
+    cli_more.add_posts_command(commands)
 
     applications = commands.add_parser(
         "applications", help="import and read candidates' applications"
@@ -1513,6 +1533,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap_show.add_argument("--json", action="store_true", help="print JSON")
     ap_show.set_defaults(handler=cmd_applications_show)
+    cli_more.add_applications_commands(ap_commands)
 
     users = commands.add_parser("users", help="people who sign in: set-up, list, passwords")
     u_commands = users.add_subparsers(title="users commands", metavar="COMMAND", required=True)
@@ -1535,6 +1556,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     u_sign_in.add_argument("state", choices=["on", "off"])
     u_sign_in.set_defaults(handler=cmd_users_require_sign_in)
+    cli_more.add_users_commands(u_commands)
 
     retention = commands.add_parser("retention", help="keeping personal data no longer than needed")
     r_commands = retention.add_subparsers(
@@ -1546,6 +1568,8 @@ def build_parser() -> argparse.ArgumentParser:
     r_purge.add_argument("--dry-run", action="store_true", help="list them; erase nothing")
     r_purge.add_argument("--json", action="store_true", help="print JSON")
     r_purge.set_defaults(handler=cmd_retention_purge)
+    cli_more.add_retention_commands(r_commands)
+    cli_more.add_audit_command(commands)
 
     scores = commands.add_parser("scores", help="import scores; offline scoring workbooks")
     sc_commands = scores.add_subparsers(title="scores commands", metavar="COMMAND", required=True)
@@ -1564,8 +1588,17 @@ def build_parser() -> argparse.ArgumentParser:
     sc_workbook.add_argument("--assessor", required=True, metavar="EMAIL")
     sc_workbook.add_argument("--out", required=True, metavar="PATH")
     sc_workbook.set_defaults(handler=cmd_scores_workbook)
+    cli_more.add_scores_commands(sc_commands)
+    cli_more.add_more_scores_commands(sc_commands)
 
-    results = commands.add_parser("results", help="a stage's merit order")
+    results = commands.add_parser(
+        "results",
+        help="a stage's merit order; also results set-outcome|finalise|extend-reserve|feedback",
+        epilog="Also: results set-outcome REF --stage NAME NUMBER --outcome KIND [--reason T], "
+        "results finalise REF --stage NAME, results extend-reserve REF --stage NAME NUMBER "
+        "--until DATE --approved-by NAME, results feedback REF --stage NAME NUMBER [--text T] "
+        "(each with --help).",
+    )
     results.add_argument("reference", metavar="REF")
     results.add_argument("--stage", required=True, metavar="NAME")
     results.add_argument("--export", metavar="PATH", help="write it as .csv or .xlsx")
@@ -1581,6 +1614,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--clear-override", metavar="NUMBER", help="take the override of this candidate away"
     )
     results.set_defaults(handler=cmd_results)
+    cli_more.add_results_actions(commands)
 
     demo = commands.add_parser("demo", help="fill the database with a realistic demo campaign")
     demo.add_argument("--reset", action="store_true", help="delete and rebuild the demo campaign")
@@ -1645,7 +1679,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    from recruit_app.cli_more import route
+
+    args = build_parser().parse_args(route(sys.argv[1:] if argv is None else argv))
     _configure_logging()
     try:
         return int(args.handler(args) or 0)
