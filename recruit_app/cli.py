@@ -64,6 +64,7 @@ def _context(
         organisation=settings.get("organisation_name"),
         brand_colour=settings.get("brand_colour"),
         logo_path=settings.get("logo_path"),
+        marking=settings.get("protective_marking"),
     )
 
 
@@ -1570,6 +1571,7 @@ def build_parser() -> argparse.ArgumentParser:
     r_purge.set_defaults(handler=cmd_retention_purge)
     cli_more.add_retention_commands(r_commands)
     cli_more.add_audit_command(commands)
+    cli_more.add_organisation_command(commands)
 
     scores = commands.add_parser("scores", help="import scores; offline scoring workbooks")
     sc_commands = scores.add_subparsers(title="scores commands", metavar="COMMAND", required=True)

@@ -12,6 +12,7 @@ import argparse
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recruit_app.cli import (
@@ -935,6 +936,74 @@ def add_retention_commands(commands: Any) -> None:
     months = commands.add_parser("set", help="set the retention period")
     months.add_argument("--months", required=True, type=int, metavar="N")
     months.set_defaults(handler=cmd_retention_set)
+
+
+def cmd_organisation_show(args: argparse.Namespace) -> int:
+    from recruit_app.services.branding import organisation_settings
+
+    ctx = _context(args)
+    try:
+        found = organisation_settings(ctx)
+    finally:
+        _done(ctx)
+    if args.json:
+        _print_json(found.to_json())
+    else:
+        where = "every desk (set in the database)" if found.in_database else "this desk's settings"
+        print(f"Name: {found.name or '(none)'}")
+        print(f"Colour: {found.colour or '(the house blue)'}")
+        print(f"Logo: {found.logo_name or '(none)'}")
+        print(f"Marking: {found.marking or '(none)'}")
+        print(f"From: {where}")
+    return 0
+
+
+def cmd_organisation_set(args: argparse.Namespace) -> int:
+    from recruit_app.services.branding import organisation_settings, set_organisation
+
+    ctx = _context(args)
+    try:
+        now = organisation_settings(ctx)
+        found = set_organisation(
+            ctx,
+            name=now.name if args.name is None else args.name,
+            colour=now.colour if args.colour is None else args.colour,
+            marking=now.marking if args.marking is None else args.marking,
+            logo=Path(args.logo) if args.logo else None,
+            clear_logo=args.no_logo,
+        )
+    finally:
+        _done(ctx)
+    if args.json:
+        _print_json(found.to_json())
+    else:
+        print("Every desk now prints the organisation as set.")
+    return 0
+
+
+def add_organisation_command(commands: Any) -> None:
+    organisation = commands.add_parser(
+        "organisation", help="the name, colour, logo and marking every desk prints"
+    )
+    o_commands = organisation.add_subparsers(
+        title="organisation commands", metavar="COMMAND", required=True
+    )
+    show = o_commands.add_parser("show", help="what documents print, and from where")
+    _json(show)
+    show.set_defaults(handler=cmd_organisation_show)
+    change = o_commands.add_parser(
+        "set", help="set it in the database for every desk (administrators); unnamed parts stay"
+    )
+    change.add_argument("--name", metavar="TEXT")
+    change.add_argument("--colour", metavar="#RRGGBB", help="empty for the house blue")
+    change.add_argument(
+        "--marking", metavar="TEXT", help="OFFICIAL-SENSITIVE by default; empty for none"
+    )
+    logo = change.add_mutually_exclusive_group()
+    logo.add_argument("--logo", metavar="FILE.png|FILE.jpg")
+    logo.add_argument("--no-logo", action="store_true", help="take the logo away")
+    _json(change)
+    change.set_defaults(handler=cmd_organisation_set)
 
 
 def add_audit_command(commands: Any) -> None:

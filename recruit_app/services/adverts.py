@@ -41,6 +41,7 @@ from recruit_app.readmodels import (
     advert_document_to_dict,
 )
 from recruit_app.services.access import Use, campaign_for, check_campaign
+from recruit_app.services.branding import printed_name
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import check_version, touch, unit_of_work
@@ -523,7 +524,7 @@ def advert_document(
             if last is None:
                 raise NotFound(f"The advert for {campaign.reference} has not been published.")
             return advert_document_from_dict(last.snapshot["document"])
-        return _document(session, campaign, advert, ctx.organisation)
+        return _document(session, campaign, advert, printed_name(session, ctx))
 
 
 def findings_for(
@@ -597,7 +598,7 @@ def check_campaign_advert(
     require(ctx.actor, "campaign.view")
     with unit_of_work(ctx, read_only=True) as session:
         campaign, advert = _campaign(session, ctx, campaign_id, "view")
-        doc = _document(session, campaign, advert, ctx.organisation)
+        doc = _document(session, campaign, advert, printed_name(session, ctx))
         published = advert.published_version > 0
         region = campaign.holiday_region
     return findings_for(doc, now=now or utcnow(), published=published, holiday_region=region)
@@ -625,7 +626,7 @@ def publish_advert(
     with unit_of_work(ctx) as session:
         campaign, advert = _campaign(session, ctx, campaign_id, "manage")
         check_version(advert, expected_version, f"The advert for {campaign.reference}")
-        doc = _document(session, campaign, advert, ctx.organisation)
+        doc = _document(session, campaign, advert, printed_name(session, ctx))
         errors = [f for f in check_advert(doc, now=now, published=False) if f.severity == "error"]
         if errors:
             listed = "\n".join(f"- {f.message}" for f in errors)
@@ -646,7 +647,9 @@ def freeze_publication(
         touch(campaign, ctx)
     touch(advert, ctx)
     session.flush()
-    document = advert_document_to_dict(_document(session, campaign, advert, ctx.organisation))
+    document = advert_document_to_dict(
+        _document(session, campaign, advert, printed_name(session, ctx))
+    )
     publication = AdvertPublication(
         advert_id=id_of(advert),
         number=advert.published_version,

@@ -1,16 +1,30 @@
-"""The organisation's look on documents, from the user's settings."""
+"""The organisation's look on documents: its name, colour, logo and protective marking,
+kept in the database so every desk prints the same packs (a desk's own settings serve
+until an administrator sets them there)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from recruit_app.errors import ValidationError
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from exports.styles import Theme
     from recruit_app.services.context import ServiceContext
+
+# app_setting keys: the words (JSON) and the logo's bytes (base64), apart so that reading
+# the name never loads the picture.
+ORGANISATION_SETTING = "organisation"
+LOGO_SETTING = "organisation_logo"
+LOGO_LIMIT = 2_000_000  # bytes: a logo, not a photograph
+NAME_LIMIT = 200
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +78,10 @@ def document_theme(ctx: ServiceContext, *, personal: bool = False) -> Theme:
     document holds personal data (a panel pack, the campaign report, a subject access
     record), so it wears the protective marking at the top and bottom of each page."""
     from exports.styles import Theme
+    from recruit_app.services.uow import unit_of_work
 
+    with unit_of_work(ctx, read_only=True) as session:
+        ctx = stored_theme_context(session, ctx)
     try:
         marking = check_marking(ctx.marking) if personal else ""
     except ValidationError:
@@ -84,3 +101,198 @@ def document_theme(ctx: ServiceContext, *, personal: bool = False) -> Theme:
     if colour:
         return Theme(ctx.organisation, colour, Path(logo) if logo else None, marking)
     return Theme(ctx.organisation, logo_path=Path(logo) if logo else None, marking=marking)
+
+
+# --- kept in the database ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The organisation as documents print it."""
+
+    name: str = ""
+    colour: str = ""
+    marking: str = ""
+    logo_name: str = ""  # the file it came from, for the settings screen
+    logo_size: int = 0
+    in_database: bool = False  # set by an administrator for every desk
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "colour": self.colour,
+            "marking": self.marking,
+            "logo": self.logo_name,
+            "logo_bytes": self.logo_size,
+            "in_database": self.in_database,
+        }
+
+
+def read_organisation(session: Session) -> Organisation | None:
+    """The organisation stored in the database, or None where no administrator set it."""
+    from db.models import AppSetting
+
+    setting = session.get(AppSetting, ORGANISATION_SETTING)
+    if setting is None or not isinstance(setting.value, dict):
+        return None
+    value = setting.value
+    return Organisation(
+        str(value.get("name", "")),
+        str(value.get("colour", "")),
+        str(value.get("marking", "")),
+        str(value.get("logo_name", "")),
+        int(value.get("logo_size", 0)),
+        True,
+    )
+
+
+def _logo_bytes(session: Session) -> bytes:
+    from db.models import AppSetting
+
+    setting = session.get(AppSetting, LOGO_SETTING)
+    return base64.b64decode(setting.value) if setting is not None and setting.value else b""
+
+
+def organisation_settings(ctx: ServiceContext) -> Organisation:
+    """What documents print: the database's organisation, else this desk's settings."""
+    from recruit_app.services.permissions import require
+    from recruit_app.services.uow import unit_of_work
+
+    require(ctx.actor, "campaign.view")
+    with unit_of_work(ctx, read_only=True) as session:
+        stored = read_organisation(session)
+    if stored is not None:
+        return stored
+    return Organisation(ctx.organisation, ctx.brand_colour, ctx.marking, ctx.logo_path)
+
+
+def set_organisation(
+    ctx: ServiceContext,
+    *,
+    name: str,
+    colour: str,
+    marking: str,
+    logo: Path | None = None,
+    clear_logo: bool = False,
+) -> Organisation:
+    """Set the organisation for every desk (administrators): checked, audited. `logo` a
+    PNG or JPEG file read into the database; without it the stored logo stays, unless
+    `clear_logo`."""
+    from db import audit
+    from recruit_app.services.permissions import require
+    from recruit_app.services.uow import unit_of_work
+
+    require(ctx.actor, "settings.manage")
+    name = " ".join(name.split())
+    if len(name) > NAME_LIMIT:
+        raise ValidationError(f"Keep the name to {NAME_LIMIT} characters.", "name")
+    colour, marking = check_brand_colour(colour), check_marking(marking)
+    picture: bytes | None = None
+    if logo is not None:
+        path = Path(check_logo(str(logo)))
+        if path.stat().st_size > LOGO_LIMIT:
+            raise ValidationError(
+                f"The logo is over {LOGO_LIMIT // 1_000_000} MB: use a smaller picture.",
+                "logo_path",
+            )
+        picture = path.read_bytes()
+        _check_picture(picture)
+    with unit_of_work(ctx) as session:
+        before = read_organisation(session)
+        kept = before or Organisation()
+        logo_name, logo_size = kept.logo_name, kept.logo_size
+        if picture is not None and logo is not None:
+            logo_name, logo_size = logo.name, len(picture)
+            _put(session, LOGO_SETTING, base64.b64encode(picture).decode("ascii"), ctx)
+        elif clear_logo:
+            logo_name, logo_size = "", 0
+            _put(session, LOGO_SETTING, "", ctx)
+        after = Organisation(name, colour, marking, logo_name, logo_size, True)
+        value = {
+            "name": name,
+            "colour": colour,
+            "marking": marking,
+            "logo_name": logo_name,
+            "logo_size": logo_size,
+        }
+        _put(session, ORGANISATION_SETTING, value, ctx)
+        audit.record(
+            session,
+            actor_name=ctx.actor.name,
+            actor_id=ctx.actor.person_id,
+            action="setting.change",
+            entity="app_setting",
+            entity_id=None,
+            summary="Changed the organisation printed on documents: "
+            + (", ".join(_changed(before, after)) or "nothing"),
+            before=before.to_json() if before else None,
+            after=after.to_json(),
+        )
+        session.flush()
+        return after
+
+
+def _changed(before: Organisation | None, after: Organisation) -> list[str]:
+    was = before or Organisation()
+    words = {"name": "its name", "colour": "its colour", "marking": "the marking"}
+    found = [w for field, w in words.items() if getattr(was, field) != getattr(after, field)]
+    if (was.logo_name, was.logo_size) != (after.logo_name, after.logo_size):
+        found.append("the logo")
+    return found
+
+
+def _put(session: Session, key: str, value: Any, ctx: ServiceContext) -> None:
+    from db.models import AppSetting
+    from db.types import utcnow
+
+    setting = session.get(AppSetting, key)
+    if setting is None:
+        session.add(AppSetting(key=key, value=value, updated_by=ctx.actor.name))
+    else:
+        setting.value, setting.updated_by, setting.updated_at = value, ctx.actor.name, utcnow()
+
+
+def _check_picture(data: bytes) -> None:
+    """A PNG or a JPEG by its first bytes (what the renderers can print)."""
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise ValidationError(
+            "That file is not a picture Recruit can print: save it as PNG or JPEG.", "logo_path"
+        )
+
+
+def printed_name(session: Session, ctx: ServiceContext) -> str:
+    """The organisation's name as documents print it (the database's, else the desk's)."""
+    stored = read_organisation(session)
+    return stored.name if stored is not None else ctx.organisation
+
+
+def stored_theme_context(session: Session, ctx: ServiceContext) -> ServiceContext:
+    """`ctx` with the organisation stored in the database (when an administrator set it)
+    in place of the desk's own settings; its logo written once to a private file."""
+    stored = read_organisation(session)
+    if stored is None:
+        return ctx
+    logo = ""
+    if stored.logo_size:
+        logo = str(_cached_logo(_logo_bytes(session)))
+    return replace(
+        ctx,
+        organisation=stored.name,
+        brand_colour=stored.colour,
+        logo_path=logo,
+        marking=stored.marking,
+    )
+
+
+def _cached_logo(data: bytes) -> Path:
+    """The logo as a file the renderers can open, named by its content, owner-only."""
+    from exports.files import atomic_output, make_private_folder
+    from recruit_app import paths
+
+    folder = make_private_folder(paths.data_dir() / "logos")
+    suffix = ".png" if data.startswith(b"\x89PNG") else ".jpg"
+    path = folder / f"logo-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if not path.exists():
+        with atomic_output(path) as handle:
+            handle.write(data)
+    return path

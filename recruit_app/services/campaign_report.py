@@ -56,6 +56,7 @@ from recruit_app.readmodels import (
     StageDistribution,
 )
 from recruit_app.services.access import campaign_for
+from recruit_app.services.branding import printed_name
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.plans import read_deviations
@@ -167,7 +168,7 @@ def _document(
     scored = set(first_scores)
     status = vocabulary.CampaignStatus.label_for(campaign.status)
     return CampaignReportDocument(
-        organisation=ctx.organisation,
+        organisation=printed_name(session, ctx),
         reference=campaign.reference,
         title=campaign.title,
         status=f"{status} (archived)" if campaign.archived else status,

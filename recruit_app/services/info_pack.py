@@ -37,6 +37,7 @@ from recruit_app.readmodels import (
 )
 from recruit_app.services.access import campaign_for
 from recruit_app.services.adverts import SECTION_FIELDS
+from recruit_app.services.branding import printed_name
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.posts import annex_letter
@@ -296,7 +297,7 @@ def info_pack_document(ctx: ServiceContext, campaign_id: int) -> InfoPackDocumen
     require(ctx.actor, "campaign.view")
     with unit_of_work(ctx, read_only=True) as session:
         campaign_for(session, ctx, campaign_id, "view")
-        return _read(session, campaign_id, ctx.organisation)
+        return _read(session, campaign_id, printed_name(session, ctx))
 
 
 def export_info_pack(

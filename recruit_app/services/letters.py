@@ -30,6 +30,7 @@ from recruit_app.readmodels import (
     ScoreLine,
 )
 from recruit_app.services.access import stage_for
+from recruit_app.services.branding import printed_name
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.results import ResultCriterion, results_in
@@ -234,7 +235,8 @@ def letters_document(
                 "will give no end date. Extend the reserve list first if it still runs."
             )
         return LettersDocument(
-            organisation=ctx.organisation.strip() or (advert.business_area if advert else ""),
+            organisation=printed_name(session, ctx).strip()
+            or (advert.business_area if advert else ""),
             reference=campaign.reference,
             campaign_title=(advert.title if advert else "") or campaign.title,
             stage_id=stage_id,

@@ -46,6 +46,7 @@ from recruit_app.readmodels import (
     Progress,
 )
 from recruit_app.services.access import stage_for
+from recruit_app.services.branding import printed_name
 from recruit_app.services.candidates import at_stage_query
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
@@ -400,7 +401,7 @@ def panel_pack_document(
     with unit_of_work(ctx, read_only=True) as session:
         stage = _stage_to_export(session, ctx, stage_id)
         document = read_panel_pack(
-            session, stage, ctx.organisation, applications, chair_copy=chair_copy
+            session, stage, printed_name(session, ctx), applications, chair_copy=chair_copy
         )
     if applications is not None and document.name_blind and not redacted:
         # Made name-blind in between: the applications were read with names in them.

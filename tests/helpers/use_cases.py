@@ -959,6 +959,7 @@ def _use_cases() -> list[UseCase]:
     from recruit_app.services import (
         adverts,
         applications,
+        branding,
         audit_trail,
         auth,
         branding,
@@ -1975,6 +1976,19 @@ def _use_cases() -> list[UseCase]:
         ),
         UseCase(
             "retention.retention_months", lambda w, ctx: retention.retention_months(ctx), EVERYONE
+        ),
+        UseCase(
+            "branding.organisation_settings",
+            lambda w, ctx: branding.organisation_settings(ctx),
+            EVERYONE,
+        ),
+        UseCase(
+            "branding.set_organisation",
+            lambda w, ctx: branding.set_organisation(
+                ctx, name="Home Office", colour="#00703c", marking="OFFICIAL-SENSITIVE"
+            ),
+            ADMINISTRATOR,
+            writes=True,
         ),
         UseCase(
             "retention.set_retention_months",

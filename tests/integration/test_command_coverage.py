@@ -103,6 +103,8 @@ COMMANDS: dict[str, str] = {
     "results.stage_results": "results",
     "retention.erase_candidate": "candidates erase",
     "retention.purge": "retention purge",
+    "branding.organisation_settings": "organisation show",
+    "branding.set_organisation": "organisation set",
     "retention.retention_months": "retention show",
     "retention.set_retention_months": "retention set",
     "score_files.import_scores_file": "scores import",
