@@ -959,7 +959,6 @@ def _use_cases() -> list[UseCase]:
     from recruit_app.services import (
         adverts,
         applications,
-        branding,
         audit_trail,
         auth,
         branding,
