@@ -450,6 +450,9 @@ class Person(Versioned, table=True):
     # On PostgreSQL, the person's own login role (db.pg_roles.role_name); null on SQLite
     # and until they are enrolled.
     db_role: str | None = Field(default=None, max_length=63, unique=True)
+    # May read equality monitoring answers and the fairness figures made from them
+    # (administrators always may); set by administrators only, for recruiting managers.
+    equality_monitoring: bool = Field(default=False)
 
 
 class PanelAssignment(Versioned, table=True):
@@ -671,6 +674,26 @@ class OverallOverride(Versioned, table=True):
     candidate_id: int = _fk("candidate.id")
     value: float
     reason: str = Field(sa_type=Text)
+
+
+# --- equality monitoring -----------------------------------------------------------
+
+
+class EqualityAnswer(SQLModel, table=True):
+    """A candidate's answer to one equality monitoring question (recruit_app/domain/
+    equality.py): held apart from the candidate row, read only by administrators and
+    people given equality monitoring, used in aggregate; erasing the candidate deletes it."""
+
+    __tablename__ = "equality_answer"
+    __table_args__ = (UniqueConstraint("candidate_id", "characteristic"),)
+    id: int | None = Field(default=None, primary_key=True)
+    # No index of its own: the unique index above starts with it.
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    characteristic: str = Field(max_length=60)  # a characteristic's code
+    category: str = Field(max_length=60)  # a category's code, "prefer_not_to_say" included
+    source: str = Field(default="", max_length=255)  # the file it was imported from
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    imported_by: str = Field(default="", max_length=200)
 
 
 # --- bookkeeping -------------------------------------------------------------------

@@ -26,6 +26,7 @@ _LABELS = {
     "other_information": "Other information",
     "added_on": "Added on",
     "erased_on": "Personal data erased on",
+    "equality_monitoring": "Equality monitoring",
 }
 
 

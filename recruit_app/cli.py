@@ -1572,6 +1572,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_more.add_retention_commands(r_commands)
     cli_more.add_audit_command(commands)
     cli_more.add_organisation_command(commands)
+    from recruit_app import cli_fairness
+
+    cli_fairness.add_parser(commands)
 
     scores = commands.add_parser("scores", help="import scores; offline scoring workbooks")
     sc_commands = scores.add_subparsers(title="scores commands", metavar="COMMAND", required=True)

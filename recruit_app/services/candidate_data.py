@@ -48,7 +48,7 @@ def candidate_record(ctx: ServiceContext, candidate_id: int) -> CandidateRecord:
             produced_at=datetime.now(LONDON).isoformat(timespec="seconds"),
             campaign_reference=campaign.reference,
             campaign_title=campaign.title,
-            details=_details(candidate),
+            details=_details(session, candidate),
             stages=tuple(_stages(session, candidate)),
             scores=tuple(_scores(session, candidate)),
             agreed_scores=tuple(_agreed(session, candidate)),
@@ -64,7 +64,10 @@ def candidate_record(ctx: ServiceContext, candidate_id: int) -> CandidateRecord:
         )
 
 
-def _details(candidate: Candidate) -> dict[str, object]:
+def _details(session: Session, candidate: Candidate) -> dict[str, object]:
+    from recruit_app.services.equality import own_answers
+
+    assert candidate.id is not None
     return {
         "candidate_number": candidate.candidate_number,
         "first_name": candidate.first_name,
@@ -81,6 +84,8 @@ def _details(candidate: Candidate) -> dict[str, object]:
         "erased_on": candidate.erased_at.astimezone(LONDON).date().isoformat()
         if candidate.erased_at
         else "",
+        # Their own equality monitoring answers (question: answer), theirs alone.
+        "equality_monitoring": own_answers(session, candidate.id),
     }
 
 

@@ -75,6 +75,7 @@ class PersonRow:
     panels: tuple[str, ...]  # "283922 CV sift (chair)"
     version: int
     db_role: str | None = None  # their PostgreSQL login role; None on SQLite
+    equality_monitoring: bool = False  # may read equality monitoring (services/equality.py)
 
 
 def list_people(ctx: ServiceContext, *, include_inactive: bool = True) -> list[PersonRow]:
@@ -108,6 +109,7 @@ def list_people(ctx: ServiceContext, *, include_inactive: bool = True) -> list[P
                 tuple(seats.get(id_of(p), ())),
                 p.version,
                 p.db_role,
+                p.equality_monitoring,
             )
             for p in people
         ]
@@ -148,6 +150,8 @@ def update_person(
             _keep_an_administrator(session, person)
         before = {"name": person.name, "email": person.email, "role": person.role}
         person.name, person.email, person.role = name, email, role
+        if role == Role.PANEL_MEMBER:
+            person.equality_monitoring = False  # never for a panel member
         touch(person, ctx)
         _enrol(session, person)
         audit.record(
@@ -192,6 +196,42 @@ def set_active(
             summary=f"{'Reactivated' if active else 'Deactivated'} {person.name}",
             before={"active": before},
             after={"active": active},
+        )
+
+
+def set_equality_monitoring(
+    ctx: ServiceContext, person_id: int, allowed: bool, *, expected_version: int | None
+) -> None:
+    """Give a recruiting manager the equality monitoring permission (to read the answers
+    and fairness figures of the campaigns they manage), or take it away. Administrators
+    always have it; panel members never may. On PostgreSQL the database gives or takes
+    the matching group role (migration 0013)."""
+    require(ctx.actor, "people.manage")
+    with unit_of_work(ctx) as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound("That person is no longer listed.")
+        check_version(person, expected_version, f"{person.name}'s details")
+        if allowed and person.role != Role.RECRUITING_MANAGER:
+            raise ValidationError(
+                f"{person.name} is a {Role.phrase_for(person.role)}: equality monitoring is "
+                "given to recruiting managers (administrators always have it; panel members "
+                "never may)."
+            )
+        before = person.equality_monitoring
+        person.equality_monitoring = allowed
+        touch(person, ctx)
+        audit.record(
+            session,
+            actor_name=ctx.actor.name,
+            actor_id=ctx.actor.person_id,
+            action="person.equality_monitoring",
+            entity="person",
+            entity_id=person.id,
+            summary=f"{'Gave' if allowed else 'Took away'} equality monitoring "
+            f"{'to' if allowed else 'from'} {person.name}",
+            before={"equality_monitoring": before},
+            after={"equality_monitoring": allowed},
         )
 
 

@@ -24,6 +24,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "data.protect": frozenset({_ADMIN, _MANAGER}),
     "retention.purge": frozenset({_ADMIN}),
     "settings.manage": frozenset({_ADMIN}),
+    # Recruiting managers only with person.equality_monitoring (services/equality.py).
+    "equality.monitor": frozenset({_ADMIN, _MANAGER}),
 }
 
 DESCRIPTIONS = {
@@ -40,6 +42,7 @@ DESCRIPTIONS = {
     "data.protect": "export or erase a candidate's personal data",
     "retention.purge": "erase personal data past its retention period",
     "settings.manage": "change the database's settings",
+    "equality.monitor": "see equality monitoring answers or figures",
 }
 
 

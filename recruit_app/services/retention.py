@@ -81,6 +81,7 @@ TOUCHED_TABLES = (
     "audit_event",
     "candidate",
     "conflict_declaration",
+    "equality_answer",  # deleted
     "interview_slot",
     "moderated_score",
     "outcome",
@@ -400,6 +401,11 @@ def _blank_rows(session: Session, chunk: list[int], actor: str) -> None:
     )
     # Their application (answers, statement, CV, files) goes altogether.
     session.execute(delete(ApplicationPart).where(col(ApplicationPart.candidate_id).in_(chunk)))
+    # So do their equality monitoring answers (through the database's own function on
+    # PostgreSQL: the eraser need not be allowed to read them).
+    from recruit_app.services.equality import erase_answers
+
+    erase_answers(session, chunk)
     # The trail keeps what happened, when and by whom (the summaries name candidates by
     # number only); the values it recorded about them go.
     audit.redact(

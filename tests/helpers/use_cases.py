@@ -798,6 +798,21 @@ def _applications_file(w: World) -> None:
     )
 
 
+def _equality_file(w: World) -> None:
+    w.prepared["equality"] = _csv(
+        w.folder / "monitoring.csv",
+        ["Candidate number", "Sex", "Ethnic group"],
+        [[number_of(w, cid), "Female", "White"] for cid in w.ids.interviewees],
+    )
+
+
+def _equality_answers(w: World) -> None:
+    from recruit_app.services.equality import import_answers
+
+    _equality_file(w)
+    import_answers(w.admin, w.ids.campaign_id, w.prepared["equality"])
+
+
 def _application_document(w: World) -> None:
     from recruit_app.services.applications import import_applications
 
@@ -970,6 +985,7 @@ def _use_cases() -> list[UseCase]:
         candidates,
         database,
         demo,
+        equality,
         info_pack,
         letters,
         library,
@@ -1207,6 +1223,48 @@ def _use_cases() -> list[UseCase]:
             "campaigns.show_campaign",
             lambda w, ctx: campaigns.show_campaign(ctx, w.ids.reference),
             VIEW_CAMPAIGN,
+        ),
+        # --- equality monitoring: administrators (nobody in the world is given it) --------
+        UseCase(
+            "equality.equality_settings",
+            lambda w, ctx: equality.equality_settings(ctx),
+            ADMINISTRATOR,
+        ),
+        UseCase(
+            "equality.fairness_figures",
+            lambda w, ctx: equality.fairness_figures(ctx, w.ids.campaign_id),
+            ADMINISTRATOR,
+            prepare=_equality_answers,
+            postgres=True,
+        ),
+        UseCase(
+            "equality.fairness_figures[one stage]",
+            lambda w, ctx: equality.fairness_figures(ctx, w.ids.campaign_id, w.ids.sift_id, "sex"),
+            ADMINISTRATOR,
+            where="the CV sift",
+        ),
+        UseCase(
+            "equality.organisation_funnel",
+            lambda w, ctx: equality.organisation_funnel(
+                ctx, date(2020, 1, 1), date(2030, 12, 31), characteristic="sex"
+            ),
+            ADMINISTRATOR,
+            prepare=_equality_answers,
+        ),
+        UseCase(
+            "equality.import_answers",
+            lambda w, ctx: equality.import_answers(ctx, w.ids.campaign_id, w.prepared["equality"]),
+            ADMINISTRATOR,
+            writes=True,
+            values="after",
+            prepare=_equality_file,
+        ),
+        UseCase(
+            "equality.set_equality_settings",
+            lambda w, ctx: equality.set_equality_settings(ctx, threshold=3),
+            ADMINISTRATOR,
+            writes=True,
+            values="both",
         ),
         # --- applications -------------------------------------------------------------------
         UseCase(
@@ -1683,6 +1741,16 @@ def _use_cases() -> list[UseCase]:
             where="a recruiting manager",
         ),
         UseCase("people.list_people", lambda w, ctx: people.list_people(ctx), ANY_MANAGER),
+        UseCase(
+            "people.set_equality_monitoring",
+            lambda w, ctx: people.set_equality_monitoring(
+                ctx, w.person("spare_manager"), True, expected_version=None
+            ),
+            ADMINISTRATOR,
+            writes=True,
+            values="both",
+            where="a recruiting manager",
+        ),
         UseCase(
             "people.set_active",
             lambda w, ctx: people.set_active(

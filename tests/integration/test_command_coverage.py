@@ -103,6 +103,9 @@ COMMANDS: dict[str, str] = {
     "results.stage_results": "results",
     "retention.erase_candidate": "candidates erase",
     "retention.purge": "retention purge",
+    "equality.fairness_figures": "fairness",
+    "equality.import_answers": "fairness",  # fairness import REF FILE
+    "equality.organisation_funnel": "fairness",  # fairness funnel FROM TO
     "branding.organisation_settings": "organisation show",
     "branding.set_organisation": "organisation set",
     "retention.retention_months": "retention show",
@@ -140,6 +143,11 @@ COMMANDS: dict[str, str] = {
 
 # Why a use case has no command of its own.
 NO_COMMAND: dict[str, str] = {
+    "equality.equality_settings": "read by the fairness figures and the settings screen; "
+    "`fairness` prints the figures it decides",
+    "equality.set_equality_settings": "the configurable question list and the suppression "
+    "threshold are a JSON document edited on the settings screen (not yet a command)",
+    "people.set_equality_monitoring": "given on the People page (not yet a command)",
     "adverts.advert_document": PREVIEW + " (advert export)",
     "adverts.campaign_id_for": LOOKUP,
     "applications.correct_redaction": (

@@ -35,6 +35,7 @@ APPLICATIONS_MIGRATION = ROOT / "db" / "migrations" / "versions" / "0011_applica
 PLANS_MIGRATION = (
     ROOT / "db" / "migrations" / "versions" / "0012_interview_plans_cell_scales_leads.py"
 )
+EQUALITY_MIGRATION = ROOT / "db" / "migrations" / "versions" / "0013_equality_monitoring.py"
 DATABASE = "recruit"
 PASSWORDS = {
     "ada@department.gov.uk": "ada-secret-2026",
@@ -57,6 +58,12 @@ CANDIDATES_CSV = (
     "Zofia,Wiśniewska,zofia@example.org,07700 900001,yes,Ramp access,15,2030-01-02,Polish\n"
     "Tomasz,Nowak,tomasz@example.org,07700 900002,no,,0,,Polish\n"
     "Amara,Okafor,amara@example.org,07700 900003,no,Large print,0,,British\n"
+)
+EQUALITY_CSV = (
+    "E-mail,Sex,Ethnic group\n"
+    "zofia@example.org,Female,White\n"
+    "tomasz@example.org,Male,Prefer not to say\n"
+    "amara@example.org,Female,Black\n"
 )
 APPLICATIONS_CSV = (
     "E-mail,Personal statement\n"
@@ -227,6 +234,18 @@ def _fill(world: World, home: str) -> dict[str, int]:
             sc.submit_scores(ctx, ids["R-1 sift"], ids[email], [candidate.id])
             ids.setdefault("first candidate", candidate.id)
         ctx.db.dispose()
+    # Rita is given equality monitoring and imports her candidates' answers; Oscar is not.
+    from recruit_app.services.equality import import_answers
+
+    people.set_equality_monitoring(ada, ids["rita@department.gov.uk"], True, expected_version=None)
+    monitoring = Path(home) / "monitoring.csv"
+    monitoring.write_text(EQUALITY_CSV, encoding="utf-8")
+    rita = desktop("rita@department.gov.uk")
+    import_answers(rita, ids["R-1"], monitoring)
+    rita.db.dispose()
+    oscar_answers = desktop("ada@department.gov.uk")
+    import_answers(oscar_answers, ids["O-1"], monitoring)
+    oscar_answers.db.dispose()
     ada.db.dispose()
     return ids
 
@@ -541,6 +560,7 @@ def test_every_table_has_row_level_security_policies_and_a_grant_decision(world:
         _migration().GRANTS
         | _migration(APPLICATIONS_MIGRATION).GRANTS
         | _migration(PLANS_MIGRATION).GRANTS
+        | _migration(EQUALITY_MIGRATION).GRANTS
     )
     with world.owner() as owner:
         tables = dict(
@@ -566,6 +586,133 @@ def test_every_table_has_row_level_security_policies_and_a_grant_decision(world:
     assert ("candidate", "SELECT") not in panel_grants
     assert not {p for t, p in panel_grants if t == "application_part"}
     assert not {p for t, p in panel_grants if t == "audit_event"} - {"SELECT", "INSERT"}
+    assert not {p for t, p in panel_grants if t == "equality_answer"}
+
+
+# --- equality monitoring (issue 18) ---------------------------------------------------------
+
+
+def test_equality_answers_are_read_by_administrators_and_people_given_monitoring_only(
+    world: World,
+) -> None:
+    r1, o1 = world.ids["R-1"], world.ids["O-1"]
+    count = (
+        "SELECT count(*) FROM equality_answer a JOIN candidate c ON c.id = a.candidate_id "
+        "WHERE c.campaign_id = %s"
+    )
+    with world.connect("ada@department.gov.uk") as ada:  # every campaign's
+        assert ada.execute(count, (r1,)).fetchone() == (6,)
+        assert ada.execute(count, (o1,)).fetchone() == (6,)
+    with world.connect("rita@department.gov.uk") as rita:  # given it: her campaigns' only
+        assert rita.execute("SELECT count(*) FROM equality_answer").fetchone() == (6,)
+        assert rita.execute(count, (r1,)).fetchone() == (6,)
+        assert rita.execute(
+            "SELECT count(*) FROM equality_answer a JOIN candidate c ON c.id = a.candidate_id "
+            "WHERE c.campaign_id = %s AND a.category = 'female'",
+            (r1,),
+        ).fetchone() == (2,)
+        # Not another manager's campaign's, even by writing.
+        assert (
+            rita.execute(
+                "UPDATE equality_answer SET category = 'x' WHERE candidate_id IN "
+                "(SELECT id FROM candidate WHERE campaign_id = %s)",
+                (o1,),
+            ).rowcount
+            == 0
+        )
+    for email in (
+        "oscar@department.gov.uk",  # a manager without it
+        "pat@department.gov.uk",  # panel members
+        "cleo@department.gov.uk",
+        "eve@department.gov.uk",
+    ):
+        with world.connect(email) as person:
+            _refused(person, "SELECT count(*) FROM equality_answer")
+            _refused(person, "SELECT candidate_id FROM equality_answer LIMIT 1")
+            _refused(
+                person,
+                "INSERT INTO equality_answer (candidate_id, characteristic, category, source, "
+                "imported_at, imported_by) VALUES (%s, 'sex', 'male', '', now(), '')",
+                world.ids["first candidate"],
+            )
+            _refused(person, "DELETE FROM equality_answer")
+            # Nor through the functions erasure and subject access use, for a candidate
+            # who is not theirs to manage.
+            _refused(
+                person,
+                "SELECT * FROM recruit_own_equality_answers(%s)",
+                world.ids["first candidate"],
+            )
+            _refused(
+                person,
+                "SELECT recruit_erase_equality_answers(ARRAY[%s]::integer[])",
+                world.ids["first candidate"],
+            )
+
+
+def test_a_manager_without_monitoring_gives_subject_access_and_erases_answers(
+    world: World,
+) -> None:
+    from recruit_app.services.candidate_data import candidate_record
+    from recruit_app.services.retention import erase_candidate
+
+    o1 = world.ids["O-1"]
+    with world.owner() as owner:
+        numbers = dict(
+            owner.execute(
+                "SELECT candidate_number, id FROM candidate WHERE campaign_id = %s", (o1,)
+            ).fetchall()
+        )
+    oscar = _desktop(world, "oscar@department.gov.uk")
+    try:
+        # Subject access: the candidate's own answers, through the database's function.
+        record = candidate_record(oscar, numbers["0002"])
+        assert record.details["equality_monitoring"] == {
+            "Sex": "Male",
+            "Ethnic group": "Prefer not to say",
+        }
+        erase_candidate(oscar, numbers["0003"], reason="asked to be forgotten")
+    finally:
+        oscar.db.dispose()
+    with world.owner() as owner:
+        left = dict(
+            owner.execute(
+                "SELECT a.candidate_id, count(*) FROM equality_answer a "
+                "JOIN candidate c ON c.id = a.candidate_id WHERE c.campaign_id = %s "
+                "GROUP BY a.candidate_id",
+                (o1,),
+            ).fetchall()
+        )
+    assert left == {numbers["0001"]: 2, numbers["0002"]: 2}
+
+
+def test_only_an_administrator_gives_equality_monitoring(world: World) -> None:
+    pat = world.ids["pat@department.gov.uk"]
+    for email in ("rita@department.gov.uk", "oscar@department.gov.uk"):
+        with world.connect(email) as manager:
+            # Managers may change panel members' rows, but not this flag, nor their own.
+            _refused(manager, "UPDATE person SET equality_monitoring = true WHERE id = %s", pat)
+            try:
+                changed = manager.execute(
+                    "UPDATE person SET equality_monitoring = true WHERE email = %s", (email,)
+                ).rowcount
+            except errors.InsufficientPrivilege:
+                changed = 0
+            assert changed == 0
+            for sql in ("GRANT recruit_equality TO CURRENT_USER", "SET ROLE recruit_equality"):
+                if email == "rita@department.gov.uk" and sql.startswith("SET ROLE"):
+                    continue  # she is a member: nothing more to gain
+                with pytest.raises((errors.InsufficientPrivilege, errors.InvalidGrantOperation)):
+                    manager.execute(sql)
+    with world.owner() as owner:
+        members = {
+            name
+            for (name,) in owner.execute(
+                "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = 'recruit_equality'"
+            ).fetchall()
+        }
+    assert members == {role_name(DATABASE, "rita@department.gov.uk")}
 
 
 # --- the app's own rules agree with the server's (issue 12) ---------------------------------
