@@ -53,7 +53,7 @@ def test_a_full_date_can_be_typed(qtbot, boxes, typed, day, shown):
 
 
 def test_typing_never_changes_the_width_of_the_box(qtbot, boxes):
-    before, edit = boxes
+    _before, edit = boxes
     width = edit.width()
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus)
