@@ -214,3 +214,24 @@ def test_a_panel_member_is_offered_opening_campaigns_not_making_them(qtbot, wind
         page.delete_button,
     ):
         assert not button.isVisibleTo(page), button.text()
+
+
+def test_a_new_campaign_opens_and_enter_opens_the_chosen_one(qtbot, window):
+    page = window.campaigns
+    opened: list[tuple[int, str, str]] = []
+    page.open_requested.connect(lambda *args: opened.append(args))
+    _create_through_dialog(qtbot, window, "Software Developer", "283922")
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    assert [(ref, title) for _id, ref, title in opened] == [("283922", "Software Developer")]
+    for window_opened in list(window.campaign_windows.values()):
+        qtbot.addWidget(window_opened)
+    opened.clear()
+    page.table.setFocus()
+    page.select_campaign(page.selected().id)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert [(ref, title) for _id, ref, title in opened] == [("283922", "Software Developer")]
+    opened.clear()
+    centre = page.table.visualRect(page.table.model().index(0, 0)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert len(opened) == 1  # a double-click opens it once

@@ -81,7 +81,8 @@ class CampaignsPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        # A double-click or Enter on a campaign (the view's "activated") opens it.
+        self.table.activated.connect(lambda _index: self.open_selected())
 
         self.message = MessagePanel()
         self.empty_new_button = QPushButton("New campaign…")
@@ -279,6 +280,12 @@ class CampaignsPage(QWidget):
             self.context, heading="New campaign", submit=submit, templates=templates, parent=self
         )
         self._open(dialog)
+        # A campaign just made is one to work on: it opens as it is listed.
+        dialog.saved.connect(self._open_created)
+
+    def _open_created(self, created: Any) -> None:
+        if created is not None and hasattr(created, "id"):
+            self.open_requested.emit(created.id, created.reference, created.title)
 
     def rename_selected(self) -> None:
         campaign = self.selected()
