@@ -16,6 +16,7 @@ from db import audit
 from db import library as library_rows
 from db.models import (
     Advert,
+    AdvertCriterion,
     Campaign,
     Candidate,
     ConflictDeclaration,
@@ -25,11 +26,18 @@ from db.models import (
     Person,
     Score,
     Stage,
+    StageCriterion,
     TimetableEvent,
     id_of,
 )
 from recruit_app.domain.dates import LONDON, monday_of, whole_weeks_between
-from recruit_app.domain.library_format import resolve_template
+from recruit_app.domain.library_format import (
+    RoleTemplateDef,
+    parse_role_template,
+    resolve_template,
+    role_template_to_dict,
+)
+from recruit_app.domain.stage_rules import clean_cell_scale, default_pass_mark, scale_for
 from recruit_app.domain.timetable import bank_holidays, lost_working_days
 from recruit_app.errors import NotFound
 from recruit_app.library import load_json
@@ -38,6 +46,7 @@ from recruit_app.services.campaign_files import apply_template
 from recruit_app.services.candidates import candidates_at_stage
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.demo_applications import add_demo_applications
+from recruit_app.services.demo_equality import add_demo_monitoring
 from recruit_app.services.demo_plans import add_demo_plan
 from recruit_app.services.library import library_frameworks
 from recruit_app.services.permissions import require
@@ -47,6 +56,7 @@ from recruit_app.services.slots import allocate_in, make_slots
 from recruit_app.services.uow import unit_of_work
 
 DEMO_FILE = "demo_campaign.json"
+DEMO_MONITORING_SEED = 2026  # the invented equality monitoring answers (demo_equality)
 
 
 @dataclass(frozen=True)
@@ -233,7 +243,8 @@ def _build(
     if template is None:
         raise NotFound(f"The demo needs the built-in role template {data['template']}.")
     definition = resolve_template(
-        library_rows.template_definition(template), library_frameworks(session)
+        _with_interview_criteria(library_rows.template_definition(template), data),
+        library_frameworks(session),
     )
     campaign = Campaign(
         reference=data["reference"],
@@ -244,6 +255,7 @@ def _build(
     session.add(campaign)
     session.flush()
     apply_template(session, ctx, campaign, definition)
+    _set_cell_scales(session, campaign, data)
     advert = session.exec(select(Advert).where(Advert.campaign_id == campaign.id)).one()
     for key, value in data["advert"].items():
         setattr(advert, key, _moment(value, shift) if key.endswith("_at") else value)
@@ -277,7 +289,51 @@ def _build(
     _add_feedback(session, campaign, data)
     _add_interview_slots(session, ctx, campaign, data, shift)
     add_demo_plan(session, ctx, campaign, data["interviews"]["stage"])
+    # Invented equality monitoring answers, kept apart: one stage shows a flag.
+    add_demo_monitoring(session, id_of(campaign), DEMO_MONITORING_SEED)
     return campaign
+
+
+# What a criterion of interview_criteria says about its cell, not about the advert's criterion.
+_CELL_KEYS = frozenset({"scale"})
+
+
+def _with_interview_criteria(definition: RoleTemplateDef, data: dict[str, Any]) -> RoleTemplateDef:
+    """The template with the criteria the demo's advert adds (data["interview_criteria"]),
+    written as a template's and checked as one, assessed at that block's stage only."""
+    extra = data.get("interview_criteria")
+    if not extra:
+        return definition
+    document = role_template_to_dict(definition)
+    added = [{k: v for k, v in c.items() if k not in _CELL_KEYS} for c in extra["criteria"]]
+    document["criteria"] += added
+    stages = [s for s in document["stages"] if s["name"] == extra["stage"]]
+    if len(stages) != 1:
+        raise NotFound(f"The demo adds criteria to {extra['stage']}, which the template lacks.")
+    stages[0]["criteria"] += [c["code"] for c in added]
+    return parse_role_template(document)
+
+
+def _set_cell_scales(session: Session, campaign: Campaign, data: dict[str, Any]) -> None:
+    """Each added criterion with a scale of its own is scored on it at its stage, with that
+    scale's standard pass mark, as ticking the cell on the matrix screen would give."""
+    extra = data.get("interview_criteria")
+    if not extra:
+        return
+    stage = _stages_by_name(session, campaign)[extra["stage"]]
+    for item in extra["criteria"]:
+        scale = clean_cell_scale(item.get("scale", ""))
+        if not scale:
+            continue
+        scale_for(scale)  # a built-in scale: the demo has no custom points to give
+        cell, criterion = session.exec(
+            select(StageCriterion, AdvertCriterion)
+            .join(AdvertCriterion, col(AdvertCriterion.id) == StageCriterion.advert_criterion_id)
+            .where(StageCriterion.stage_id == stage.id, AdvertCriterion.code == item["code"])
+        ).one()
+        cell.scale = scale
+        cell.pass_mark = default_pass_mark(scale, essential=criterion.essential)
+    session.flush()
 
 
 def _stages_by_name(session: Session, campaign: Campaign) -> dict[str, Stage]:

@@ -1,11 +1,12 @@
-"""The demo's question plan: the video interview asks a bank question for each criterion."""
+"""The demo's question plan: the video interview asks a bank question for each criterion
+(a strength's unseen: candidates are not sent it in advance)."""
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
 from db.models import AdvertCriterion, Campaign, Question, Stage, StageCriterion, id_of
-from recruit_app.domain.plans import PlanItem, slot_minutes_of
+from recruit_app.domain.plans import STRENGTHS, PlanItem, slot_minutes_of
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.plans import write_plan
 
@@ -14,8 +15,10 @@ KEPT_MINUTES = 10
 WELCOME = (
     "Welcome, and thank you for joining us. I am the chair; the panel will introduce "
     "themselves. The interview takes about an hour. We will ask one question about each "
-    "skill in the advert and may ask follow-up questions. We will take notes as you speak. "
-    "Please take your time, and ask if you would like a question repeated."
+    "skill, behaviour and strength it assesses, and may ask follow-up questions. The "
+    "strength question is about what you enjoy and do well: you will not have seen it, and "
+    "there is no need to have prepared. We will take notes as you speak. Please take your "
+    "time, and ask if you would like a question repeated."
 )
 CLOSE = (
     "Thank you: that is the end of our questions. Do you have any questions for us? "
@@ -36,7 +39,8 @@ WRITTEN = {
 
 def add_demo_plan(session: Session, ctx: ServiceContext, campaign: Campaign, name: str) -> None:
     """Give the campaign's stage `name` a plan: the bank's first question for each cell's
-    criterion at its level (a written one where the bank has none), sharing the slot's time."""
+    criterion at its level (a written one where the bank has none), sharing the slot's time;
+    a strength's question is kept unseen."""
     stage = session.exec(
         select(Stage).where(Stage.campaign_id == campaign.id, Stage.name == name)
     ).one()
@@ -52,6 +56,7 @@ def add_demo_plan(session: Session, ctx: ServiceContext, campaign: Campaign, nam
     minutes = max(1, (slot - KEPT_MINUTES) // len(cells))
     items = []
     for cell, criterion in cells:
+        unseen = criterion.element == STRENGTHS
         question = None
         if criterion.criterion_id is not None:
             for found in session.exec(
@@ -72,6 +77,7 @@ def add_demo_plan(session: Session, ctx: ServiceContext, campaign: Campaign, nam
                     question.text,
                     tuple(question.probes),
                     minutes,
+                    unseen=unseen,
                     question_id=id_of(question),
                 )
             )
@@ -80,5 +86,5 @@ def add_demo_plan(session: Session, ctx: ServiceContext, campaign: Campaign, nam
                 criterion.code,
                 (f"Tell us about a time you showed this: {criterion.title}.", ()),
             )
-            items.append(PlanItem(id_of(cell), text, probes, minutes))
+            items.append(PlanItem(id_of(cell), text, probes, minutes, unseen=unseen))
     write_plan(session, ctx, stage, items, welcome_script=WELCOME, close_script=CLOSE)

@@ -224,6 +224,9 @@ def build_world(db: Any) -> WorldIds:
     stages.update_stage(admin, interview.id, {"min_assessors": 2}, expected_version=None)
     sheet = scoring.scoring_sheet(admin, interview.id, actors["panel_on"].person_id or 0)
     cells = tuple((c.cell_id, c.code) for c in sheet.criteria)
+    # 3 to 6 on the 1 to 7 scale; the same standing on a criterion's own scale (the
+    # strength's 1 to 4: 2, 3, 4, 4), so the same candidates pass and fail.
+    tops = {c.code: sheet.scale_of(c).maximum for c in sheet.criteria}
     interviewees = tuple(c.id for c in sorted(sheet.candidates, key=lambda c: c.number))
     numbers = {c.id: c.number for c in sheet.candidates}
     rows = [
@@ -233,7 +236,7 @@ def build_world(db: Any) -> WorldIds:
                 "candidate_number": numbers[cid],
                 "criterion": code,
                 "assessor": DEMO_PEOPLE[who],
-                "score": str(3 + rank % 4),
+                "score": str(3 + rank % 4 if tops[code] == 7 else min(tops[code], 2 + rank % 4)),
                 "evidence": f"Seen at interview: {code}.",
             },
         )
@@ -860,7 +863,7 @@ def _score_rows(w: World) -> list[tuple[int, dict[str, str]]]:
                 "candidate_number": number,
                 "criterion": code,
                 "assessor": DEMO_PEOPLE["panel_on"],
-                "score": "5",
+                "score": "4",  # on every criterion's scale: the strength's runs 1 to 4
                 "evidence": "From the paper form.",
             },
         )
@@ -943,7 +946,9 @@ def _matrix(w: World) -> None:
 
     overview = stages_overview(w.admin, w.ids.campaign_id)
     cells = [
-        CellChoice(stage.id, cell.criterion_id, cell.weight, cell.pass_mark)
+        CellChoice(
+            stage.id, cell.criterion_id, cell.weight, cell.pass_mark, cell.scale, cell.custom_scale
+        )
         for stage in overview.stages
         for cell in stage.cells
     ]

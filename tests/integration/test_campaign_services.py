@@ -122,8 +122,18 @@ def test_duplicate_copies_the_definition_not_the_people(ctx):
             select(StageCriterion).where(StageCriterion.stage_id.in_(stage_ids))
         ).all()
         codes = {session.get(AdvertCriterion, cell.advert_criterion_id).code for cell in cells}
-    assert len(cells) == 16
+        scales = {
+            session.get(AdvertCriterion, cell.advert_criterion_id).code: (
+                cell.scale,
+                cell.pass_mark,
+            )
+            for cell in cells
+            if cell.scale
+        }
+    assert len(cells) == 19  # the template's 16 and the interview's behaviours and strength
     assert "EXP1" in codes and "ASUP" in codes
+    assert {"TEAM", "PACE", "PROBLEMSOLVER"} <= codes
+    assert scales == {"PROBLEMSOLVER": ("strengths4", 3)}  # its own scale goes with it
     second = svc.duplicate_campaign(ctx, source.id)
     assert second.title == "Copy of Software Developer (2)"
 

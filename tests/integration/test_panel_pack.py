@@ -101,7 +101,7 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
         "Mode Video "
         "Video link https://meet.example.org/283922-interviews "
         "Scoring Success Profiles scale (1 to 7) "
-        "Criteria DATM, SWDN, PROG, TEST, SINT, ASUP, EXP1 "
+        "Criteria DATM, SWDN, PROG, TEST, SINT, ASUP, EXP1, TEAM, PACE, PROBLEMSOLVER "
         "Candidates 8 "
         "Panel Chair Tom Okonkwo Member Hannah Lee Independent member Marek Kowalski "
         "Using this pack "
@@ -142,13 +142,14 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
     assert listing.startswith(
         "Candidates 8 candidates reached this stage. Number Name Interview Adjustments Sheet "
         "0001 Siân Evans Mon 7 Dec, 09:30 Yes; 15 minutes extra time Page 6 "
-        f"0003 Zoë 😀 {hostile} Mon 7 Dec, 10:45 Page 18"
+        f"0003 Zoë 😀 {hostile} Mon 7 Dec, 10:45 Page 22"
     )
     assert "0018 Amélie Dubois Tue 8 Dec, 10:45 Yes Page" in listing
     sheet_pages = dict(re.findall(r"(\d{4}) .*?Page (\d+)", listing))
     starts = [page for depth, _, page in outline if depth == 1]
     ends = [*starts[1:], len(texts)]
     codes = ("DATM", "SWDN", "PROG", "TEST", "SINT", "ASUP", "EXP1")
+    codes += ("TEAM", "PACE", "PROBLEMSOLVER")  # the demo's behaviours and strength
     for label, start, end in zip(labels, starts, ends, strict=True):
         sheet = " ".join(body(text) for text in texts[start:end])
         assert sheet_pages[label[:4]] == str(start + 1)  # the list points at the sheet
@@ -161,7 +162,7 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
         assert "• Designs data structures and storage that suit how the data is used." in sheet
         assert "1 Not demonstrated: No positive evidence" in sheet
         assert "7 Outstanding demonstration: Evidence beyond what the level expects" in sheet
-        assert sheet.count("Marek Kowalski (independent member) Evidence seen or heard") == 7
+        assert sheet.count("Marek Kowalski (independent member) Evidence seen or heard") == 10
         assert sheet.count("I have no conflict of interest with this candidate.") == 3
         for text in texts[start:end]:
             assert label in text  # a loose page still says whose it is

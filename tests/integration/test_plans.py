@@ -25,7 +25,7 @@ from recruit_app.services.plans import bank_questions, record_deviation, save_pl
 pytestmark = pytest.mark.usefixtures("sign_in_on_postgres")
 
 DEMO_DAY = date(2026, 11, 25)
-CODES = ["DATM", "SWDN", "PROG", "TEST", "SINT", "ASUP", "EXP1"]
+CODES = ["DATM", "SWDN", "PROG", "TEST", "SINT", "ASUP", "EXP1", "TEAM", "PACE", "PROBLEMSOLVER"]
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_the_demo_video_interview_has_a_plan_from_the_bank(demo):
     ctx, stages = demo
     plan = stage_plan(ctx, stages["Video interview"])
     assert [c.code for c in plan.cells] == CODES
-    assert [len(c.questions) for c in plan.cells] == [1] * 7
+    assert [len(c.questions) for c in plan.cells] == [1] * 10
     first = plan.cells[0].questions[0]
     assert first.text == (
         "Tell us about a data model you built or changed. "
@@ -60,10 +60,13 @@ def test_the_demo_video_interview_has_a_plan_from_the_bank(demo):
         "How did you document it?",
         "How did you check the quality of the data?",
     )
-    # The SFIA criteria's questions come from the bank; EXP1 is the advert's own, written.
+    # The SFIA criteria's, the behaviours' and the strength's questions come from the bank;
+    # EXP1 is the advert's own, written. Only the strength's is unseen.
     assert all(c.questions[0].question_id for c in plan.cells[:6])
     assert plan.cells[6].questions[0].question_id is None
-    assert (plan.total_minutes, plan.slot_minutes, plan.findings) == (49, 60, ())
+    assert all(c.questions[0].question_id for c in plan.cells[7:])
+    assert [c.questions[0].unseen for c in plan.cells] == [False] * 9 + [True]
+    assert (plan.total_minutes, plan.slot_minutes, plan.findings) == (50, 60, ())
     assert plan.welcome_script.startswith("Welcome, and thank you for joining us.")
     assert plan.close_script.startswith("Thank you: that is the end of our questions.")
 
@@ -120,7 +123,7 @@ def test_save_then_read_in_order_with_the_timing_warning(demo):
             .order_by(col(AuditEvent.id).desc())
         ).first()
     assert event is not None and event.actor_name == ctx.actor.name
-    assert event.before is not None and len(event.before["plan"]) == 7
+    assert event.before is not None and len(event.before["plan"]) == 10
     assert event.after is not None and event.after["welcome_script"] == "Hello."
 
 
@@ -199,7 +202,7 @@ def test_a_panel_member_reads_the_plan_of_their_stage_and_cannot_change_it(demo)
         save_plan(marek, stage_id, [], welcome_script="", close_script="", expected_version=None)
     with pytest.raises(PermissionDenied):
         stage_plan(marek, stages["Technical exercise"])  # not on that panel
-    assert stage_plan(ctx, stage_id).questions == 7
+    assert stage_plan(ctx, stage_id).questions == 10
 
 
 def test_a_deviation_is_recorded_and_audited(demo):

@@ -305,8 +305,8 @@ def test_choosing_a_stage_still_to_score_says_what_is_missing(qtbot, demo_on, sq
     assert tab.stage_info.text() == (
         "Video interview · Success Profiles scale (1 to 7) · everyone who passes progresses"
     )
-    assert tab.blockers.text() == ("Before the results can be finalised:\n• 168 scores are missing")
-    assert tab.blockers.toolTip().startswith("168 scores are missing (candidate 0001: DATM has")
+    assert tab.blockers.text() == ("Before the results can be finalised:\n• 240 scores are missing")
+    assert tab.blockers.toolTip().startswith("240 scores are missing (candidate 0001: DATM has")
     model = tab.merit_model
     assert model.rowCount() == 8  # those the technical exercise progressed
     assert set(_column(model, model.column_of("Passed"))) == {"Not yet"}  # not a fail

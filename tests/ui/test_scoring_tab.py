@@ -27,6 +27,7 @@ TIMEOUT = 10_000
 # The demo's open stage: its sift and technical exercise are already final.
 VIDEO = "Video interview"
 VIDEO_CODES = ["DATM", "SWDN", "PROG", "TEST", "SINT", "ASUP", "EXP1"]
+VIDEO_CODES += ["TEAM", "PACE", "PROBLEMSOLVER"]  # the demo's behaviours and strength
 TOM_SAYS = "Tom's view: explained the trade-offs well"
 
 
@@ -122,7 +123,7 @@ def _score_as_tom(tab, numbers: list[str], value: int = 5) -> None:
                 tom,
                 candidate.id,
                 criterion.cell_id,
-                value=value,
+                value=min(value, sheet.scale_of(criterion).maximum),  # the strength's is 4
                 evidence=f"{TOM_SAYS} ({criterion.code})",
                 expected_version=None,
             )
@@ -151,14 +152,23 @@ def test_the_open_stage_and_its_panel_are_chosen(qtbot, qtmodeltester, tab):
     names = [tab.member_combo.itemText(i) for i in range(tab.member_combo.count())]
     assert names == ["Hannah Lee", "Marek Kowalski", "Tom Okonkwo"]
     assert "enter paper scores for any panel member" in tab.role_note.text()
-    header = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)]
+    header = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(12)]
     assert header == ["Candidate", *VIDEO_CODES, "Status"]
     tip = tab.model.headerData(3, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert tip == "PROG: Programming/software development, level 4; pass mark 4"
-    assert _row(tab, 0) == ["0001 Siân Evans", *[""] * 7, "0 of 7 scored"]
+    assert _row(tab, 0) == ["0001 Siân Evans", *[""] * 10, "0 of 10 scored"]
     assert tab.stage_info.text() == (
-        "8 candidates · 7 criteria · scores 1 to 7 · pass mark 4 · names shown"
+        "8 candidates · 10 criteria · scores 1 to 7 · PROBLEMSOLVER 1 to 4 · names shown"
     )
+    # The pass marks differ now (the strength's 3 is on its own scale): each header says its.
+    tips = [
+        tab.model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        for c in (8, 10)
+    ]
+    assert tips == [
+        "TEAM: Working Together, level 3; pass mark 4",
+        "PROBLEMSOLVER: Problem Solver, level 1; pass mark 3",
+    ]
     assert tab.detail.heading.text() == "DATM · Data management"
     assert "Outstanding demonstration" in tab.detail.scale.text()
 
@@ -174,7 +184,7 @@ def test_typing_scores_saves_drafts_and_moves_along_the_row(qtbot, demo_on, db_u
         assert tab.model.index(0, 1).data() == "5 saving…"
     _type(qtbot, tab, "6")
     assert _row(tab, 0)[1:4] == ["5", "6", ""]
-    assert _row(tab, 0)[-1] == "2 of 7 scored"
+    assert _row(tab, 0)[-1] == "2 of 10 scored"
     assert (tab.table.currentIndex().row(), tab.table.currentIndex().column()) == (0, 3)
     assert tab.status.text() == "Saved 0001 Siân Evans, SWDN: 6 (a draft until you submit)."
     assert _mine(tab, "0001") == {"DATM": (5, "", "draft"), "SWDN": (6, "", "draft")}
@@ -182,7 +192,11 @@ def test_typing_scores_saves_drafts_and_moves_along_the_row(qtbot, demo_on, db_u
     # Tab moves on too; at the end of the row the next candidate's first criterion follows.
     qtbot.keyClick(tab.table, Qt.Key.Key_Tab)
     assert tab.table.currentIndex().column() == 4
-    tab.table.setCurrentIndex(tab.model.index(0, 7))
+    tab.table.setCurrentIndex(tab.model.index(0, 10))  # the strength, on its own 1 to 4
+    qtbot.keyClicks(tab.table, "5")
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    assert tab.status.text() == "5 is not on the scale: type a score from 1 to 4."
+    assert tab.table.currentIndex().column() == 10
     _type(qtbot, tab, "4")
     assert (tab.table.currentIndex().row(), tab.table.currentIndex().column()) == (1, 1)
 
@@ -195,7 +209,7 @@ def test_typing_scores_saves_drafts_and_moves_along_the_row(qtbot, demo_on, db_u
     assert _mine(tab, "0001") == {
         "DATM": (3, "", "draft"),
         "SWDN": (None, "", "draft"),
-        "EXP1": (4, "", "draft"),
+        "PROBLEMSOLVER": (4, "", "draft"),
     }
 
 
@@ -320,14 +334,15 @@ def test_submitting_needs_every_criterion_then_shows_the_others(qtbot, tab, tmp_
     qtbot.mouseClick(box.findChild(QPushButton, "confirmSubmitButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: getattr(tab.dialog, "objectName", str)() == "submitRefused")
     assert _box_text(tab.dialog) == (
-        "Score every criterion before submitting. Still to score:\n0001: TEST, SINT, ASUP, EXP1"
+        "Score every criterion before submitting. Still to score:\n"
+        "0001: TEST, SINT, ASUP, EXP1, TEAM, PACE, PROBLEMSOLVER"
     )
     assert tab.status.text() == "Not submitted: 1 candidate still needs scores."
     tab.dialog.accept()
     assert not any(s == "submitted" for _v, _e, s in _mine(tab, "0001").values())
 
     tab.table.setCurrentIndex(tab.model.index(0, 4))
-    for value in "4567":
+    for value in "4567453":  # the last the strength's, on its 1 to 4
         _type(qtbot, tab, value)
     assert _row(tab, 0)[-1] == "Ready to submit"
     assert tab.table.currentIndex().row() == 1  # the cursor has moved on to the next candidate
@@ -337,7 +352,7 @@ def test_submitting_needs_every_criterion_then_shows_the_others(qtbot, tab, tmp_
         qtbot.mouseClick(
             tab.dialog.findChild(QPushButton, "confirmSubmitButton"), Qt.MouseButton.LeftButton
         )
-    assert tab.status.text() == "Submitted 7 scores for 1 candidate."
+    assert tab.status.text() == "Submitted 10 scores for 1 candidate."
     assert _row(tab, 0)[-1] == "Submitted"
     assert {s for _v, _e, s in _mine(tab, "0001").values()} == {"submitted"}
     assert sc.scoring_sheet(_ctx(tab), tab.stage_id, hannah).candidates[0].submitted
@@ -453,7 +468,7 @@ def test_declaring_a_conflict_greys_the_row_and_blocks_typing(qtbot, tab):
         "Hannah Lee has declared a conflict of interest with candidate 0001 and will not "
         "score them. Find another panel member to cover Video interview"
     )
-    assert _row(tab, 0) == ["0001 Siân Evans", *[""] * 7, "Conflict declared"]  # drafts gone
+    assert _row(tab, 0) == ["0001 Siân Evans", *[""] * 10, "Conflict declared"]  # drafts gone
     assert tab.model.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) == LOCKED_BACK
     assert not tab.conflict_button.isEnabled()
     tab.table.setCurrentIndex(tab.model.index(0, 2))
