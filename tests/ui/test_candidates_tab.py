@@ -585,3 +585,15 @@ def test_a_name_blind_stage_shows_a_panel_member_no_personal_detail(qtbot, demo_
     assert not managing.table.isColumnHidden(FLAGS)
     assert not managing.table.isColumnHidden(NAME)
     assert managing.search.placeholderText() == "Search by number, name or e-mail"
+
+
+def test_after_an_import_the_list_says_it_is_adding_them_until_it_is_read(qtbot, tab):
+    from recruit_app.services.candidates import ImportReport
+
+    before = tab.model.total
+    tab._imported(ImportReport(60_000, (), False))
+    assert tab.count.text() == "Adding 60,000 new candidates to the list…"
+    assert not tab.table.isEnabled()  # nothing to pick from a list being replaced
+    qtbot.waitSignal(tab.loaded, timeout=TIMEOUT).wait()
+    assert tab.table.isEnabled()
+    assert tab.count.text().startswith(f"{before} candidates")

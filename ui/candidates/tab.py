@@ -234,6 +234,7 @@ class CandidatesTab(QWidget):
         self.model.set_rows(data.rows)
         self._fit_status(data)
         self._after_reset(chosen)
+        self.table.setEnabled(True)
         self.loaded.emit()
 
     def _fit_status(self, data: CandidatesData) -> None:
@@ -415,6 +416,9 @@ class CandidatesTab(QWidget):
 
     def _imported(self, report: ImportReport) -> None:
         if report.imported:
+            # A big import takes a moment to list: say so until the list is read again.
+            self.count.setText(f"Adding {report.imported:,} new candidates to the list…")
+            self.table.setEnabled(False)
             self.load()
             self._changed()
 
