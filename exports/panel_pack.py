@@ -65,6 +65,7 @@ from exports.styles import (
     title_block,
 )
 from recruit_app.domain.dates import long_date, short_date
+from recruit_app.domain.stage_rules import Scale
 from recruit_app.errors import Cancelled
 from recruit_app.readmodels import (
     IsCancelled,
@@ -140,9 +141,19 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def scale_range(doc: PanelPackDocument) -> str:
-    """ "1 to 7"."""
-    return f"{doc.scale.minimum} to {doc.scale.maximum}"
+def scale_range(doc: PanelPackDocument, criterion: PanelPackCriterion | None = None) -> str:
+    """ "1 to 7": the criterion's own scale where it has one (a strength's "1 to 4")."""
+    scale = (criterion.scale if criterion is not None else None) or doc.scale
+    return f"{scale.minimum} to {scale.maximum}"
+
+
+def own_scales(doc: PanelPackDocument) -> list[tuple[Scale, list[str]]]:
+    """The scales other than the stage's that criteria are scored on, each with its codes."""
+    found: dict[Scale, list[str]] = {}
+    for criterion in doc.criteria:
+        if criterion.scale is not None:
+            found.setdefault(criterion.scale, []).append(criterion.code)
+    return list(found.items())
 
 
 def criterion_meta(criterion: PanelPackCriterion) -> str:
@@ -568,7 +579,10 @@ def _cover(doc: PanelPackDocument, styles: Styles) -> list[Flowable]:
         facts.append(("Location", doc.location))
     if doc.video_link:
         facts.append(("Video link", doc.video_link))
-    facts.append(("Scoring", doc.scale.name))
+    scoring = doc.scale.name
+    for scale, codes in own_scales(doc):
+        scoring += f"; {', '.join(codes)} on the {scale.name}"
+    facts.append(("Scoring", scoring))
     if doc.pass_mark_total is not None:
         facts.append(("Total pass mark", f"{doc.pass_mark_total:g}"))
     if doc.criteria:
@@ -812,19 +826,22 @@ class _SheetParts:
 
     forms: _Forms
     scale: _Art
+    own_scales: tuple[_Art, ...]  # a table for each other scale a criterion is scored on
     headers: tuple[_Art, ...]  # one per criterion, in matrix order
     box_min: float
     criterion_title: ParagraphStyle
 
 
-def _scale_art(doc: PanelPackDocument, styles: Styles) -> _Art:
+def _scale_art(
+    scale_shown: Scale, styles: Styles, heading_text: str = "", key: str = "scale"
+) -> _Art:
     text_style = ParagraphStyle(
         "PanelScaleText", parent=styles.table_cell, fontSize=8.5, leading=11
     )
     rows: list[list[Any]] = [
         [Paragraph("Score", styles.table_header), Paragraph("Meaning", styles.table_header)]
     ]
-    for point in doc.scale.points:
+    for point in scale_shown.points:
         text = f"<b>{escape(point.label)}</b>"
         if point.descriptor:
             text += f": {escape(point.descriptor)}"
@@ -847,8 +864,8 @@ def _scale_art(doc: PanelPackDocument, styles: Styles) -> _Art:
         ),
         spaceAfter=14,
     )
-    heading = Paragraph(escape(f"Scale: {doc.scale.name}"), styles.h3)
-    return _flowable_art("scale", [heading, scale], FRAME_WIDTH)
+    heading = Paragraph(escape(heading_text or f"Scale: {scale_shown.name}"), styles.h3)
+    return _flowable_art(key, [heading, scale], FRAME_WIDTH)
 
 
 def _header_art(
@@ -904,7 +921,16 @@ def _sheet_parts(doc: PanelPackDocument, styles: Styles) -> _SheetParts:
     )
     return _SheetParts(
         forms=_Forms(),
-        scale=_scale_art(doc, styles),
+        scale=_scale_art(doc.scale, styles),
+        own_scales=tuple(
+            _scale_art(
+                scale,
+                styles,
+                f"Scale for {', '.join(codes)}: {scale.name}",
+                f"scale-{index}",
+            )
+            for index, (scale, codes) in enumerate(own_scales(doc))
+        ),
         headers=tuple(_header_art(i, c, styles, title_style) for i, c in enumerate(doc.criteria)),
         box_min=BOX_MIN_INTERVIEW if doc.interview else BOX_MIN_PAPER,
         criterion_title=title_style,
@@ -976,6 +1002,7 @@ def _score_sheet(
     if facts:
         story.append(facts_table(facts, styles))
     story.append(_Placed(parts.forms, parts.scale))
+    story += [_Placed(parts.forms, art) for art in parts.own_scales]
     blocks = []
     for criterion, header in zip(doc.criteria, parts.headers, strict=True):
         pass_note = f"Pass mark {criterion.pass_mark}" if criterion.pass_mark is not None else ""
@@ -987,9 +1014,9 @@ def _score_sheet(
                     parts.forms.art(("note", note), functools.partial(_note_art, note, styles))
                 )
             else:
-                items.append(_BoxSpec(member.label, scale_range(doc), pass_note))
+                items.append(_BoxSpec(member.label, scale_range(doc, criterion), pass_note))
         if not candidate.members:
-            items.append(_BoxSpec(Role.PANEL_MEMBER.label, scale_range(doc), pass_note))
+            items.append(_BoxSpec(Role.PANEL_MEMBER.label, scale_range(doc, criterion), pass_note))
         blocks.append(_CriterionBlock(parts.forms, header, candidate.label, items, parts.box_min))
     declaration = _declaration_block(doc, candidate, parts, styles)
     if doc.interview:

@@ -412,6 +412,8 @@ class PanelPackCriterion:
     indicators: tuple[str, ...]  # what good looks like at the level
     negative_indicators: tuple[str, ...]
     description: str  # the advert's own words, for criteria outside the library
+    # The cell's own scale where it is not the stage's (a strength's 1 to 4), else None.
+    scale: Scale | None = None
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from db.models import (
     StageCriterion,
 )
 from recruit_app.domain.dates import london_date, london_time
-from recruit_app.domain.stage_rules import INTERVIEW_KINDS
-from recruit_app.errors import ConflictError, NotFound
+from recruit_app.domain.stage_rules import INTERVIEW_KINDS, Scale, scale_for
+from recruit_app.errors import ConflictError, NotFound, ValidationError
 from recruit_app.readmodels import (
     IsCancelled,
     PackCandidate,
@@ -87,7 +87,9 @@ def _members(session: Session, stage_id: int) -> list[tuple[int, PackMember]]:
     return members
 
 
-def _criteria(session: Session, stage_id: int) -> list[PanelPackCriterion]:
+def _criteria(
+    session: Session, stage_id: int, scale_of_stage: Scale
+) -> list[PanelPackCriterion]:
     rows = (
         session.connection()
         .execute(
@@ -102,6 +104,8 @@ def _criteria(session: Session, stage_id: int) -> list[PanelPackCriterion]:
                 AdvertCriterion.criterion_id,
                 StageCriterion.pass_mark,
                 StageCriterion.weight,
+                StageCriterion.scale,
+                StageCriterion.custom_scale,
             )
             .join(AdvertCriterion, col(AdvertCriterion.id) == StageCriterion.advert_criterion_id)
             .where(StageCriterion.stage_id == stage_id)
@@ -143,9 +147,21 @@ def _criteria(session: Session, stage_id: int) -> list[PanelPackCriterion]:
                 indicators=tuple(found.positive_indicators or ()) if found else (),
                 negative_indicators=tuple(found.negative_indicators or ()) if found else (),
                 description=row.description or "",
+                scale=_own_scale(row.scale, row.custom_scale, scale_of_stage),
             )
         )
     return criteria
+
+
+def _own_scale(code: str | None, custom: Any, stage: Scale) -> Scale | None:
+    """A cell's scale where it is not the stage's; a custom one still without points: None."""
+    if not code:
+        return None
+    try:
+        scale = scale_for(code, custom)
+    except ValidationError:
+        return None
+    return None if scale == stage else scale
 
 
 def _plan(session: Session, stage: Stage) -> tuple[tuple[PackPlanCriterion, ...], Any]:
@@ -331,7 +347,7 @@ def read_panel_pack(
         scale=stage_scale(stage),
         pass_mark_total=stage.pass_mark_total,
         members=members,
-        criteria=tuple(_criteria(session, stage.id)),
+        criteria=tuple(_criteria(session, stage.id, stage_scale(stage))),
         slots=tuple(slots),
         candidates=tuple(candidates),
         with_applications=applications is not None,

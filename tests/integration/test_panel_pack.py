@@ -100,7 +100,7 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
         "Dates Monday 7 December 2026 to Friday 11 December 2026 "
         "Mode Video "
         "Video link https://meet.example.org/283922-interviews "
-        "Scoring Success Profiles scale (1 to 7) "
+        "Scoring Success Profiles scale (1 to 7); PROBLEMSOLVER on the Strengths scale (1 to 4) "
         "Criteria DATM, SWDN, PROG, TEST, SINT, ASUP, EXP1, TEAM, PACE, PROBLEMSOLVER "
         "Candidates 8 "
         "Panel Chair Tom Okonkwo Member Hannah Lee Independent member Marek Kowalski "
@@ -163,6 +163,9 @@ def test_video_interview_pack(demo, tmp_path: Path) -> None:
         assert "1 Not demonstrated: No positive evidence" in sheet
         assert "7 Outstanding demonstration: Evidence beyond what the level expects" in sheet
         assert sheet.count("Marek Kowalski (independent member) Evidence seen or heard") == 10
+        # The strength is scored on its own 1 to 4, said in its scale and under its boxes.
+        assert "Scale for PROBLEMSOLVER: Strengths scale (1 to 4) Score Meaning 1 Weakness" in sheet
+        assert sheet.count("1 to 4") == 4  # the scale's heading and three members' boxes
         assert sheet.count("I have no conflict of interest with this candidate.") == 3
         for text in texts[start:end]:
             assert label in text  # a loose page still says whose it is
