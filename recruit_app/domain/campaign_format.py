@@ -20,14 +20,20 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 
 from recruit_app.domain.advert_fields import clean_fields
-from recruit_app.domain.library_format import CODE_MAX, clean_criterion, lower_first
-from recruit_app.domain.plans import (
-    QUESTIONS_MAX,
-    clean_minutes,
-    clean_probes,
-    clean_script,
-    clean_text,
+from recruit_app.domain.library_format import (
+    CODE_MAX,
+    clean_criterion,
+    lead_order_problem,
+    lower_first,
 )
+from recruit_app.domain.plan_format import (
+    PLAN_LABELS,
+    SHAPE_PROBLEMS,
+    PlanCellDef,
+    PlanCellEntry,
+    check_plan,
+)
+from recruit_app.domain.plans import clean_script
 from recruit_app.domain.stage_rules import (
     check_stage,
     check_stage_name_free,
@@ -68,6 +74,8 @@ class CriterionEntry(_Shape):
     level: int | None = None
     weight: float = 1.0
     lead: bool = False
+    # A lead criterion's place in the tie-break order (1 first); 0 or null: none.
+    lead_rank: int | None = 0
     library: LibraryEntry | None = None
 
 
@@ -81,19 +89,6 @@ class ScalePointEntry(_Shape):
     value: int
     label: str
     descriptor: str = ""
-
-
-class PlanQuestionEntry(_Shape):
-    text: str
-    probes: list[str] = []
-    minutes: int = 0
-    unseen: bool = False
-    sent_on: str | None = None
-
-
-class PlanCellEntry(_Shape):
-    criterion: str
-    questions: list[PlanQuestionEntry] = []
 
 
 class StageEntry(_Shape):
@@ -172,6 +167,7 @@ class CampaignCriterion:
     weight: float
     lead: bool
     library: tuple[str, str] | None  # (framework code, criterion code)
+    lead_rank: int = 0  # the place in the lead order: 1 first; 0 none
 
 
 @dataclass(frozen=True)
@@ -182,27 +178,12 @@ class CampaignCell:
 
 
 @dataclass(frozen=True)
-class CampaignPlanQuestion:
-    text: str
-    probes: tuple[str, ...]
-    minutes: int
-    unseen: bool
-    sent_on: date | None
-
-
-@dataclass(frozen=True)
-class CampaignPlanCell:
-    code: str  # one of the stage's cells
-    questions: tuple[CampaignPlanQuestion, ...]
-
-
-@dataclass(frozen=True)
 class CampaignStage:
     settings: Mapping[str, Any]  # STAGE_FILE_FIELDS, checked by the stage screen's rules
     starts_on: date | None
     ends_on: date | None
     cells: tuple[CampaignCell, ...]
-    plan: tuple[CampaignPlanCell, ...] = ()
+    plan: tuple[PlanCellDef, ...] = ()  # each for one of the stage's cells
     welcome_script: str = ""
     close_script: str = ""
 
@@ -368,10 +349,13 @@ def _criteria(
                 weight=weight,
                 lead=item.lead,
                 library=ref,
+                lead_rank=item.lead_rank or 0,
             )
         )
-    if sum(c.lead for c in found) > 1:
-        raise where.error(("criteria",), "Only one criterion can be the lead criterion.")
+    problem = lead_order_problem([(c.code, c.lead, c.lead_rank) for c in found])
+    if problem is not None:
+        index, message = problem
+        raise where.error(("criteria", index, "lead_rank"), message)
     return tuple(found)
 
 
@@ -444,37 +428,9 @@ def _stage(
 
 def _plan(
     stage: StageEntry, at: tuple[Any, ...], assessed: list[str], where: _Where
-) -> tuple[CampaignPlanCell, ...]:
+) -> tuple[PlanCellDef, ...]:
     """The stage's question plan, each entry for one of the criteria it assesses."""
-    codes = {code.casefold(): code for code in assessed}
-    found: list[CampaignPlanCell] = []
-    count = 0
-    for number, entry in enumerate(stage.plan):
-        spot = (*at, "plan", number)
-        code = codes.get(entry.criterion.casefold())
-        if code is None:
-            raise where.error(
-                (*spot, "criterion"),
-                f"{_shown(entry.criterion)} is not one of the criteria this stage assesses.",
-            )
-        if any(c.code == code for c in found):
-            raise where.error((*at, "plan"), f"{code} has two entries in the plan.")
-        questions = []
-        for index, question in enumerate(entry.questions):
-            place = (*spot, "questions", index)
-            try:
-                text = clean_text(question.text, "text")
-                probes = clean_probes(question.probes, "probes")
-                minutes = clean_minutes(question.minutes, "minutes")
-            except ValidationError as exc:
-                raise where.error((*place, exc.field or ""), exc.message) from None
-            sent_on = _day(question.sent_on, (*place, "sent_on"), where)
-            questions.append(CampaignPlanQuestion(text, probes, minutes, question.unseen, sent_on))
-        count += len(questions)
-        if count > QUESTIONS_MAX:
-            raise where.error((*at, "plan"), f"A plan can hold at most {QUESTIONS_MAX} questions.")
-        found.append(CampaignPlanCell(code, tuple(questions)))
-    return tuple(found)
+    return check_plan(stage.plan, assessed, lambda loc, message: where.error((*at, *loc), message))
 
 
 def _day(text: str | None, at: tuple[Any, ...], where: _Where) -> date | None:
@@ -512,6 +468,7 @@ LABELS = {
     "level": "the level",
     "weight": "the weight",
     "lead": "lead",
+    "lead_rank": "the place in the lead order",
     "library": "the library reference",
     "framework": "the framework",
     "criterion": "the criterion",
@@ -530,28 +487,11 @@ LABELS = {
     "expected_start_on": "the expected start date",
     "events": "the events",
     "note": "the note",
-    "plan": "the question plan",
-    "questions": "the questions",
-    "text": "the question",
-    "probes": "the probes",
-    "minutes": "the minutes",
-    "unseen": "unseen",
-    "sent_on": "the day it was sent",
+    **PLAN_LABELS,
     "welcome_script": "the welcome script",
     "close_script": "the close script",
 }
-PROBLEMS = {
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "float_type": "must be a number",
-    "finite_number": "must be an ordinary number, not NaN or infinity",
-    "bool_type": "must be true or false",
-    "list_type": "must be a list ([...])",
-    "dict_type": "must be an object ({...})",
-    "model_type": "must be an object ({...})",
-    "model_attributes_type": "must be an object ({...})",
-    "missing": "is missing",
-}
+PROBLEMS = SHAPE_PROBLEMS
 _SCALARS = (str, int, float, bool)
 DATE_FIELDS = ("starts_on", "ends_on", "decisions_on", "expected_start_on", "sent_on")
 

@@ -17,6 +17,14 @@ from typing import Any
 
 from recruit_app.domain.advert_fields import FIELDS as ADVERT_FIELDS
 from recruit_app.domain.advert_fields import TEXT_LIMIT, clean_field
+from recruit_app.domain.plan_format import (
+    Loc,
+    PlanCellDef,
+    check_plan,
+    parse_plan_shape,
+    plan_to_json,
+)
+from recruit_app.domain.plans import SCRIPT_MAX
 from recruit_app.domain.stage_rules import (
     MIN_ASSESSORS,
     check_stage_name_free,
@@ -118,6 +126,9 @@ class TemplateCriterionDef:
     essential: bool = True
     lead: bool = False
     weight: float = 1.0
+    # A lead criterion's place in the tie-break order: 1 first, 2 next; 0 for a lead with
+    # no place (after the ordered ones, in the template's order) and for every other.
+    lead_rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,11 @@ class TemplateStageDef:
     min_assessors: int = 2
     pass_mark: int | None = None
     criteria: tuple[str, ...] = ()  # TemplateCriterionDef codes assessed at this stage
+    # The question plan, by criterion assessed here, and the chair's scripts: a campaign
+    # made from the template starts with them.
+    plan: tuple[PlanCellDef, ...] = ()
+    welcome_script: str = ""
+    close_script: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +207,37 @@ def clean_criterion(
     if len(description) > TEXT_LIMIT:
         raise ValidationError("The description is too long.", "description")
     return code.strip(), title, clean_weight(weight)
+
+
+# Places in the lead order: more than any advert has criteria it would rank.
+LEAD_RANK_MAX = 20
+
+
+def lead_order_problem(criteria: Sequence[tuple[str, bool, Any]]) -> tuple[int, str] | None:
+    """The first thing wrong with an order of lead criteria, given as (code, lead, rank) in
+    the advert's order: where it is (an index) and what, or None.
+
+    Several criteria may be lead, each with its own place in the tie-break order (1 first),
+    or with none (0: after the ordered ones). A criterion that is not lead has no place.
+    """
+    seen: dict[int, str] = {}
+    for index, (code, lead, rank) in enumerate(criteria):
+        if isinstance(rank, bool) or not isinstance(rank, int) or not 0 <= rank <= LEAD_RANK_MAX:
+            return index, f"The lead order must be a whole number from 0 to {LEAD_RANK_MAX}."
+        if not rank:
+            continue
+        if not lead:
+            return index, (
+                f"{code} is not a lead criterion, so it has no place in the lead order: "
+                "make it lead, or give it lead_rank 0."
+            )
+        if rank in seen:
+            return index, (
+                f"{seen[rank]} and {code} are both lead criterion {rank}; give each lead its "
+                "own place in the order."
+            )
+        seen[rank] = code
+    return None
 
 
 def lower_first(message: str) -> str:
@@ -615,11 +662,11 @@ def parse_role_template(data: Any) -> RoleTemplateDef:
             )
         codes.add(criterion.code.casefold())
         criteria.append(criterion)
-    leads = [c.code for c in criteria if c.lead]
-    if len(leads) > 1:
-        raise ValidationError(
-            f"Only one criterion can be the lead; {', '.join(leads)} all are.", "criteria"
-        )
+    problem = lead_order_problem([(c.code, c.lead, c.lead_rank) for c in criteria])
+    if problem is not None:
+        index, message = problem
+        where = f"criteria[{index}].lead_rank"
+        raise ValidationError(f"{where}: {lower_first(message)}", where)
     stages = []
     spelling = {c.code.casefold(): c.code for c in criteria}
     for index, item in enumerate(top.items("stages")):
@@ -636,7 +683,8 @@ def parse_role_template(data: Any) -> RoleTemplateDef:
         twice = sorted({c for c in assessed if assessed.count(c) > 1})
         if twice:
             raise ValidationError(f"{where} names {', '.join(twice)} twice.", where)
-        stages.append(replace(stage, criteria=assessed))
+        plan = _parse_template_plan(item.get("plan"), f"stages[{index}]", assessed)
+        stages.append(replace(stage, criteria=assessed, plan=plan))
     names = [s.name for s in stages]
     for index, name in enumerate(names):
         try:
@@ -721,6 +769,8 @@ def _parse_template_criterion(item: _Reader) -> TemplateCriterionDef:
         essential=item.flag("essential", True),
         lead=item.flag("lead", False),
         weight=item.rule("weight", clean_weight, 1.0),
+        # A whole number checked with the others' (lead_order_problem); null is no place.
+        lead_rank=item.integer("lead_rank", 0, low=0, high=LEAD_RANK_MAX) or 0,
     )
 
 
@@ -746,7 +796,28 @@ def _parse_template_stage(item: _Reader) -> TemplateStageDef:
         min_assessors=item.integer("min_assessors", 2, low=fewest, high=most) or 2,
         pass_mark=item.rule("pass_mark", clean_pass_mark),
         criteria=item.strings("criteria", limit=CODE_MAX),
+        welcome_script=item.text("welcome_script", limit=SCRIPT_MAX),
+        close_script=item.text("close_script", limit=SCRIPT_MAX),
     )
+
+
+def _parse_template_plan(raw: Any, at: str, assessed: Sequence[str]) -> tuple[PlanCellDef, ...]:
+    """The stage's question plan (missing or null: none), by the rules a campaign file's
+    plan is read with."""
+
+    def fail(loc: Loc, message: str) -> ValidationError:
+        where = _json_path(at, loc)
+        return ValidationError(f"{where}: {lower_first(message)}", where)
+
+    return check_plan(parse_plan_shape([] if raw is None else raw, fail), assessed, fail)
+
+
+def _json_path(at: str, loc: Loc) -> str:
+    """("plan", 0, "questions", 2, "minutes") under stages[1]: stages[1].plan[0]...minutes."""
+    text = at
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if part else ""
+    return text
 
 
 def resolve_template(
@@ -809,6 +880,7 @@ def role_template_to_dict(template: RoleTemplateDef) -> dict[str, Any]:
                 "level": c.level,
                 "essential": c.essential,
                 "lead": c.lead,
+                "lead_rank": c.lead_rank,
                 "weight": c.weight,
             }
             for c in template.criteria
@@ -822,6 +894,9 @@ def role_template_to_dict(template: RoleTemplateDef) -> dict[str, Any]:
                 "min_assessors": s.min_assessors,
                 "pass_mark": s.pass_mark,
                 "criteria": list(s.criteria),
+                "plan": plan_to_json(s.plan),
+                "welcome_script": s.welcome_script,
+                "close_script": s.close_script,
             }
             for s in template.stages
         ],
@@ -867,9 +942,12 @@ def questions_to_dict(questions: Iterable[QuestionDef]) -> dict[str, Any]:
 
 # --- role templates as CSV -----------------------------------------------------------
 # One row per fact: `template` rows carry the title fields, `advert` rows one advert
-# field each (lists as JSON), then one row per criterion and per stage.
+# field each (lists as JSON), then one row per criterion and per stage. A stage's question
+# plan is one `question` row per question under its stage row: the criterion's code, the
+# question in `value`, its probes one per line.
 
-TEMPLATE_CSV_COLUMNS = (
+# The columns every template file has had; a file written before plans lacks the others.
+TEMPLATE_CSV_REQUIRED = (
     "record",
     "key",
     "value",
@@ -889,6 +967,16 @@ TEMPLATE_CSV_COLUMNS = (
     "min_assessors",
     "pass_mark",
     "criteria",
+)
+TEMPLATE_CSV_COLUMNS = (
+    *TEMPLATE_CSV_REQUIRED,
+    "lead_rank",
+    "welcome_script",
+    "close_script",
+    "probes",
+    "minutes",
+    "unseen",
+    "sent_on",
 )
 _YES, _NO = "yes", "no"
 
@@ -916,6 +1004,7 @@ def template_to_rows(template: RoleTemplateDef) -> list[dict[str, str]]:
                 "level": "" if c.level is None else str(c.level),
                 "essential": _YES if c.essential else _NO,
                 "lead": _YES if c.lead else _NO,
+                "lead_rank": str(c.lead_rank) if c.lead_rank else "",
                 "weight": repr(c.weight),
             }
         )
@@ -931,8 +1020,24 @@ def template_to_rows(template: RoleTemplateDef) -> list[dict[str, str]]:
                 "min_assessors": str(s.min_assessors),
                 "pass_mark": "" if s.pass_mark is None else str(s.pass_mark),
                 "criteria": " ".join(s.criteria),
+                "welcome_script": s.welcome_script,
+                "close_script": s.close_script,
             }
         )
+        for cell in s.plan:
+            for q in cell.questions:
+                rows.append(
+                    {
+                        **blank,
+                        "record": "question",
+                        "code": cell.code,
+                        "value": q.text,
+                        "probes": "\n".join(q.probes),
+                        "minutes": str(q.minutes),
+                        "unseen": _YES if q.unseen else _NO,
+                        "sent_on": q.sent_on.isoformat() if q.sent_on else "",
+                    }
+                )
     return rows
 
 
@@ -941,7 +1046,7 @@ def template_from_rows(
 ) -> RoleTemplateDef:
     if not rows:
         raise ValidationError("The file has no rows under its header.")
-    _require_columns(rows[0], TEMPLATE_CSV_COLUMNS)
+    _require_columns(rows[0], TEMPLATE_CSV_REQUIRED)
     numbers = _line_numbers(rows, lines)
     data: dict[str, Any] = {"advert": {}, "criteria": [], "stages": []}
     where_lines: dict[str, int] = {}
@@ -961,19 +1066,52 @@ def template_from_rows(
             elif record == "stage":
                 where_lines[f"stages[{len(data['stages'])}]"] = line
                 data["stages"].append(_stage_cells(row))
+            elif record == "question":
+                if not data["stages"]:
+                    raise ValidationError(
+                        "column record: a question belongs to the stage row above it, and "
+                        "there is none.",
+                        "record",
+                    )
+                at = f"stages[{len(data['stages']) - 1}]"
+                plan = data["stages"][-1]["plan"]
+                code = (row.get("code") or "").strip()
+                number = next(
+                    (n for n, e in enumerate(plan) if e["criterion"].casefold() == code.casefold()),
+                    len(plan),
+                )
+                if number == len(plan):
+                    plan.append({"criterion": code, "questions": []})
+                    where_lines[f"{at}.plan[{number}]"] = line
+                questions = plan[number]["questions"]
+                where_lines[f"{at}.plan[{number}].questions[{len(questions)}]"] = line
+                questions.append(_question_cells(row))
             else:
                 raise ValidationError(
-                    f"column record is {_shown(record)}; use template, advert, criterion or stage."
+                    f"column record is {_shown(record)}; use template, advert, criterion, "
+                    "stage or question."
                 )
         except ValidationError as exc:
             raise ValidationError(f"Line {line}, {exc.message}", exc.field) from None
     try:
         return parse_role_template(data)
     except ValidationError as exc:
-        where = re.match(r"(criteria|stages)\[\d+\]", exc.field or "")
-        found = where_lines.get(where.group(0)) if where else None
+        found = _line_of_field(exc.field or "", where_lines)
         prefix = f"Line {found}: " if found else ""
         raise ValidationError(prefix + exc.message, exc.field) from None
+
+
+def _line_of_field(field: str, where_lines: Mapping[str, int]) -> int | None:
+    """The line of the row a JSON path points into: a question's, else its stage's."""
+    for pattern in (
+        r"stages\[\d+\]\.plan\[\d+\]\.questions\[\d+\]",
+        r"stages\[\d+\]\.plan\[\d+\]",
+        r"(criteria|stages)\[\d+\]",
+    ):
+        where = re.match(pattern, field)
+        if where and where.group(0) in where_lines:
+            return where_lines[where.group(0)]
+    return None
 
 
 def _advert_cell(key: str, text: str) -> Any:
@@ -1051,6 +1189,7 @@ def _criterion_cells(row: Mapping[str, str]) -> dict[str, Any]:
         "level": _int_cell(row, "level"),
         "essential": _flag_cell(row, "essential", True),
         "lead": _flag_cell(row, "lead", False),
+        "lead_rank": _int_cell(row, "lead_rank"),
         "weight": weight,
     }
 
@@ -1064,4 +1203,18 @@ def _stage_cells(row: Mapping[str, str]) -> dict[str, Any]:
         "min_assessors": _int_cell(row, "min_assessors") or 2,
         "pass_mark": _int_cell(row, "pass_mark"),
         "criteria": (row.get("criteria") or "").split(),
+        "plan": [],  # from the question rows under it
+        "welcome_script": row.get("welcome_script") or "",
+        "close_script": row.get("close_script") or "",
+    }
+
+
+def _question_cells(row: Mapping[str, str]) -> dict[str, Any]:
+    minutes = _int_cell(row, "minutes")
+    return {
+        "text": row.get("value") or "",
+        "probes": _lines(row.get("probes") or ""),
+        "minutes": 0 if minutes is None else minutes,
+        "unseen": _flag_cell(row, "unseen", False),
+        "sent_on": (row.get("sent_on") or "").strip() or None,
     }

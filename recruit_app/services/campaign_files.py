@@ -39,6 +39,7 @@ from recruit_app.domain.campaign_format import (
 )
 from recruit_app.domain.campaigns import clean_reference, clean_title, next_reference
 from recruit_app.domain.library_format import RoleTemplateDef, resolve_template
+from recruit_app.domain.plan_format import PlanQuestionDef, plan_question_json
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import check_campaign
 from recruit_app.services.campaigns import CampaignSummary, owner_for, summarise
@@ -59,6 +60,7 @@ CRITERION_FIELDS = (
     "level",
     "weight",
     "lead",
+    "lead_rank",
 )
 
 
@@ -171,21 +173,33 @@ def apply_template(
         )
         session.add(stage)
         session.flush()
+        cell_of: dict[str, StageCriterion] = {}
         for cell, code in enumerate(s.criteria):
             # Templates stored before codes were matched this way may differ in case.
             criterion = by_code[code.casefold()]
-            session.add(
-                StageCriterion(
-                    stage_id=id_of(stage),
-                    advert_criterion_id=id_of(criterion),
-                    weight=criterion.weight,
-                    # The template's pass mark is for the essential criteria: a desirable
-                    # one counts towards the total and the tie-breaks, and fails nobody.
-                    pass_mark=s.pass_mark if criterion.essential else None,
-                    position=cell,
-                    updated_by=ctx.actor.name,
-                )
+            row = StageCriterion(
+                stage_id=id_of(stage),
+                advert_criterion_id=id_of(criterion),
+                weight=criterion.weight,
+                # The template's pass mark is for the essential criteria: a desirable
+                # one counts towards the total and the tie-breaks, and fails nobody.
+                pass_mark=s.pass_mark if criterion.essential else None,
+                position=cell,
+                updated_by=ctx.actor.name,
             )
+            session.add(row)
+            cell_of[code.casefold()] = row
+        session.flush()
+        stage.welcome_script, stage.close_script = s.welcome_script, s.close_script
+        # The template's question plan; a presentation topic it says was sent was sent for
+        # another campaign, so the new one's is not yet.
+        _add_plan(
+            session,
+            stage,
+            [(cell_of[entry.code.casefold()], entry.questions) for entry in s.plan],
+            ctx.actor.name,
+            keep_sent_on=False,
+        )
 
 
 def _add_criteria(
@@ -206,6 +220,7 @@ def _add_criteria(
             level=c.level,
             weight=c.weight,
             lead=c.lead,
+            lead_rank=c.lead_rank,
             position=position,
             updated_by=actor,
         )
@@ -292,13 +307,7 @@ def _plan(
         {
             "criterion": codes[cell.advert_criterion_id],
             "questions": [
-                {
-                    "text": q.text,
-                    "probes": list(q.probes or ()),
-                    "minutes": q.minutes,
-                    "unseen": q.unseen,
-                    "sent_on": _iso(q.sent_on),
-                }
+                plan_question_json(q.text, q.probes or (), q.minutes, q.unseen, q.sent_on)
                 for q in by_cell[id_of(cell)]
             ],
         }
@@ -475,20 +484,39 @@ def _load_definition(
             cell_of[cell.code] = row
         session.flush()
         stage.welcome_script, stage.close_script = s.welcome_script, s.close_script
-        position = 0
-        for entry in s.plan:
-            for q in entry.questions:
-                session.add(
-                    PlanQuestion(
-                        stage_id=id_of(stage),
-                        stage_criterion_id=id_of(cell_of[entry.code]),
-                        position=position,
-                        text=q.text,
-                        probes=list(q.probes),
-                        minutes=q.minutes,
-                        unseen=q.unseen,
-                        sent_on=q.sent_on,
-                        updated_by=ctx.actor.name,
-                    )
+        _add_plan(
+            session,
+            stage,
+            [(cell_of[entry.code], entry.questions) for entry in s.plan],
+            ctx.actor.name,
+            keep_sent_on=True,
+        )
+
+
+def _add_plan(
+    session: Session,
+    stage: Stage,
+    plan: list[tuple[StageCriterion, tuple[PlanQuestionDef, ...]]],
+    actor: str,
+    *,
+    keep_sent_on: bool,
+) -> None:
+    """A new stage's question plan from a template or a campaign file: per cell of its
+    matrix, the questions in order."""
+    position = 0
+    for cell, questions in plan:
+        for q in questions:
+            session.add(
+                PlanQuestion(
+                    stage_id=id_of(stage),
+                    stage_criterion_id=id_of(cell),
+                    position=position,
+                    text=q.text,
+                    probes=list(q.probes),
+                    minutes=q.minutes,
+                    unseen=q.unseen,
+                    sent_on=q.sent_on if keep_sent_on else None,
+                    updated_by=actor,
                 )
-                position += 1
+            )
+            position += 1

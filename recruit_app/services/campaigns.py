@@ -19,6 +19,7 @@ from db.models import (
     Candidate,
     PanelAssignment,
     Person,
+    PlanQuestion,
     Stage,
     StageCriterion,
     id_of,
@@ -283,7 +284,8 @@ def delete_campaign(ctx: ServiceContext, campaign_id: int, *, expected_version: 
 def duplicate_campaign(
     ctx: ServiceContext, campaign_id: int, *, title: str | None = None
 ) -> CampaignSummary:
-    """Copy a campaign's definition (advert, criteria, stages, matrix, panels), not its people."""
+    """Copy a campaign's definition (advert, criteria, stages, matrix, question plans,
+    panels), not its people."""
     require(ctx.actor, "campaign.manage")
     with unit_of_work(ctx) as session:
         source = _load(session, ctx, campaign_id, "view")
@@ -412,13 +414,27 @@ def _copy_definition(
         new_stage = _clone(stage, ctx, campaign_id=copy.id, finalised_at=None)
         session.add(new_stage)
         session.flush()
+        cell_ids: dict[int, int] = {}
         for cell in session.exec(select(StageCriterion).where(StageCriterion.stage_id == stage.id)):
+            new_cell = _clone(
+                cell,
+                ctx,
+                stage_id=new_stage.id,
+                advert_criterion_id=criterion_ids[cell.advert_criterion_id],
+            )
+            session.add(new_cell)
+            session.flush()
+            cell_ids[id_of(cell)] = id_of(new_cell)
+        # The question plan goes with the matrix (the scripts with the stage); a presentation
+        # topic sent to the source's candidates is not yet sent to the copy's.
+        for question in session.exec(select(PlanQuestion).where(PlanQuestion.stage_id == stage.id)):
             session.add(
                 _clone(
-                    cell,
+                    question,
                     ctx,
                     stage_id=new_stage.id,
-                    advert_criterion_id=criterion_ids[cell.advert_criterion_id],
+                    stage_criterion_id=cell_ids[question.stage_criterion_id],
+                    sent_on=None,
                 )
             )
         for seat in session.exec(

@@ -570,7 +570,8 @@ def save_template(
     definition = replace(
         definition, code=_clean_code(definition.code), title=_clean_name(definition.title, "title")
     )
-    # The same rules as an imported file: unique codes, one lead, stages naming criteria.
+    # The same rules as an imported file: unique codes, a lead order with each place once,
+    # stages naming criteria, plans naming what their stage assesses.
     definition = parse_role_template(role_template_to_dict(definition))
     with unit_of_work(ctx) as session:
         existing = rows.template_by_code(session, definition.code)

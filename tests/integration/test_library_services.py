@@ -308,16 +308,33 @@ def replace_version(entry, after):
     return replace(entry, version=after.version)
 
 
-def test_a_template_with_two_leads_is_refused(ctx, local):
+def test_a_template_with_two_leads_in_one_place_is_refused(ctx, local):
+    from dataclasses import replace
+
     from recruit_app.domain.library_format import RoleTemplateDef, TemplateCriterionDef
 
     template = RoleTemplateDef(
         code="TWO-LEADS",
         title="Developer",
         criteria=(
-            TemplateCriterionDef("A", "EXP", "First", lead=True),
-            TemplateCriterionDef("B", "EXP", "Second", lead=True),
+            TemplateCriterionDef("A", "EXP", "First", lead=True, lead_rank=1),
+            TemplateCriterionDef("B", "EXP", "Second", lead=True, lead_rank=1),
         ),
     )
-    with pytest.raises(ValidationError, match="Only one criterion can be the lead"):
+    with pytest.raises(ValidationError, match="A and B are both lead criterion 1"):
         lib.save_template(ctx, template, create=True)
+    # Several leads, each in its own place (or in none), are what a template may name.
+    ordered = replace(
+        template,
+        criteria=(
+            replace(template.criteria[0], lead_rank=2),
+            template.criteria[1],
+            TemplateCriterionDef("C", "EXP", "Third", lead=True),
+        ),
+    )
+    saved = lib.save_template(ctx, ordered, create=True)
+    assert [(c.code, c.lead_rank) for c in saved.definition.criteria] == [
+        ("A", 2),
+        ("B", 1),
+        ("C", 0),
+    ]

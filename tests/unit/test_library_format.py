@@ -245,11 +245,16 @@ def test_template_resolution_fills_from_the_library_and_checks_levels():
         (
             {
                 "criteria": [
-                    {"code": "A", "element": "EXP", "title": "a", "lead": True},
-                    {"code": "B", "element": "EXP", "title": "b", "lead": True},
-                ]
+                    {"code": "A", "element": "EXP", "title": "a", "lead": True, "lead_rank": 1},
+                    {"code": "B", "element": "EXP", "title": "b", "lead": True, "lead_rank": 1},
+                ],
+                "stages": [],
             },
-            "Only one criterion can be the lead",
+            r"criteria\[1\].lead_rank: A and B are both lead criterion 1",
+        ),
+        (
+            {"criteria": [{"code": "A", "element": "EXP", "title": "a", "lead_rank": 2}]},
+            r"criteria\[0\].lead_rank: A is not a lead criterion",
         ),
         ({"criteria": [{"code": "A", "framework": "SFIA"}]}, "give both framework and criterion"),
     ],
