@@ -37,9 +37,11 @@ from recruit_app.domain.plans import clean_script
 from recruit_app.domain.stage_rules import (
     check_stage,
     check_stage_name_free,
+    clean_cell_scale,
     clean_pass_mark,
     clean_stage_changes,
     clean_weight,
+    custom_scale,
     default_pass_mark,
 )
 from recruit_app.domain.timetable import REGIONS, clean_event
@@ -79,16 +81,19 @@ class CriterionEntry(_Shape):
     library: LibraryEntry | None = None
 
 
-class CellEntry(_Shape):
-    code: str
-    weight: float = 1.0
-    pass_mark: int | None = None
-
-
 class ScalePointEntry(_Shape):
     value: int
     label: str
     descriptor: str = ""
+
+
+class CellEntry(_Shape):
+    code: str
+    weight: float = 1.0
+    pass_mark: int | None = None
+    # The cell's own scale ("" the stage's): a strength on its 1 to 4 in a 1 to 7 interview.
+    scale: str = ""
+    custom_scale: list[ScalePointEntry] = []
 
 
 class StageEntry(_Shape):
@@ -175,6 +180,8 @@ class CampaignCell:
     code: str
     weight: float
     pass_mark: int | None
+    scale: str = ""  # its own scale; "" the stage's
+    custom_scale: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -399,17 +406,28 @@ def _stage(
             )
         if any(c.code == code for c in cells):
             raise where.error((*at, "criteria"), f"{code} is assessed twice at this stage.")
+        own = [point.model_dump() for point in cell.custom_scale]
         try:
             weight, pass_mark = clean_weight(cell.weight), clean_pass_mark(cell.pass_mark)
+            own_scale = clean_cell_scale(cell.scale)
+            if own_scale == "custom":
+                custom_scale(own)
         except ValidationError as exc:
-            raise where.error((*spot, exc.field or ""), exc.message) from None
+            field = (exc.field or "").replace("points", "custom_scale", 1)
+            raise where.error((*spot, field), exc.message) from None
+        if own and own_scale != "custom":
+            raise where.error(
+                (*spot, "custom_scale"), "Points belong only to a cell whose scale is custom."
+            )
         if "pass_mark" not in cell.model_fields_set:
             # Saying nothing gets what ticking the cell on screen gets: the scale's mark
             # for an essential criterion, none for a desirable one. `null` means none.
             pass_mark = default_pass_mark(
-                settings["scale"], essential=essential[code], custom=settings["custom_scale"]
+                own_scale or settings["scale"],
+                essential=essential[code],
+                custom=own if own_scale else settings["custom_scale"],
             )
-        cells.append(CampaignCell(code, weight, pass_mark))
+        cells.append(CampaignCell(code, weight, pass_mark, own_scale, tuple(own)))
     scripts = {}
     for name in ("welcome_script", "close_script"):
         try:

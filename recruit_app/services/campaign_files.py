@@ -8,6 +8,7 @@ README; export then import gives back exactly the same definition.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -256,14 +257,7 @@ def campaign_definition(session: Session, campaign: Campaign) -> dict[str, Any]:
                 **{name: getattr(stage, name) for name in STAGE_FILE_FIELDS},
                 "starts_on": stage.starts_on.isoformat() if stage.starts_on else None,
                 "ends_on": stage.ends_on.isoformat() if stage.ends_on else None,
-                "criteria": [
-                    {
-                        "code": codes[c.advert_criterion_id],
-                        "weight": c.weight,
-                        "pass_mark": c.pass_mark,
-                    }
-                    for c in cells
-                ],
+                "criteria": [_cell_entry(c, codes) for c in cells],
                 "plan": _plan(session, stage, cells, codes),
                 "welcome_script": stage.welcome_script,
                 "close_script": stage.close_script,
@@ -477,6 +471,8 @@ def _load_definition(
                 advert_criterion_id=id_of(by_code[cell.code.casefold()]),
                 weight=cell.weight,
                 pass_mark=cell.pass_mark,
+                scale=cell.scale,
+                custom_scale=[dict(point) for point in cell.custom_scale],
                 position=cell_position,
                 updated_by=ctx.actor.name,
             )
@@ -520,3 +516,17 @@ def _add_plan(
                 )
             )
             position += 1
+
+
+def _cell_entry(cell: StageCriterion, codes: Mapping[int | None, str]) -> dict[str, Any]:
+    """A matrix cell as the campaign file holds it; its own scale only where it has one."""
+    entry: dict[str, Any] = {
+        "code": codes[cell.advert_criterion_id],
+        "weight": cell.weight,
+        "pass_mark": cell.pass_mark,
+    }
+    if cell.scale:
+        entry["scale"] = cell.scale
+        if cell.scale == "custom":
+            entry["custom_scale"] = list(cell.custom_scale or [])
+    return entry

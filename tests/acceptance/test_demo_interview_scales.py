@@ -284,12 +284,6 @@ def test_scored_the_strength_counts_on_the_stages_scale_and_passes_on_its_own(de
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Campaign files do not carry a cell's own scale yet: the copy's strength is "
-    "scored on the stage's 1 to 7 with the 1 to 4 guide's pass mark of 3.",
-)
 def test_a_campaign_file_keeps_the_strengths_own_scale(demo, tmp_path: Path):
     ctx, _campaign_id, _stages = demo
     path = export_campaign(ctx, "283922", tmp_path / "demo.json")

@@ -406,6 +406,25 @@ CAMPAIGN_CASES = [
         "closes at must be a date and time",
     ),
     ("format missing", lambda d: d.pop("format"), "is not a Recruit campaign file"),
+    (
+        "cell scale unknown",
+        lambda d: _cell(d, 0, "EXP1").update(scale="sp99"),
+        "'sp99' is not a scoring scale",
+    ),
+    (
+        "cell points without a custom scale",
+        lambda d: _cell(d, 0, "EXP1").update(
+            scale="strengths4", custom_scale=[{"value": 1, "label": "One"}]
+        ),
+        "criterion EXP1: points belong only to a cell whose scale is custom",
+    ),
+    (
+        "cell custom scale of one point",
+        lambda d: _cell(d, 0, "EXP1").update(
+            scale="custom", custom_scale=[{"value": 1, "label": "One"}]
+        ),
+        "criterion EXP1: A scale needs at least two points (stages[0].criteria[0].custom_scale)",
+    ),
 ]
 
 
