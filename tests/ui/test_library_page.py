@@ -529,13 +529,19 @@ def test_editing_a_template_through_its_dialog_persists(qtbot, page, tmp_path):
     assert levels == [None, 1, 2]
     criteria.level_combo.setCurrentIndex(2)
 
-    # A free-text criterion, made the lead: only one criterion leads.
+    # A free-text criterion, made a lead too: several may lead, breaking ties in the order
+    # they were ticked.
     qtbot.mouseClick(criteria.free_button, CLICK)
     assert dialog.criteria[-1].code == "EXP2"
     qtbot.keyClicks(criteria.title_edit, "Testing web services")
     criteria.element_combo.setCurrentIndex(criteria.element_combo.findData("TEC"))
+    leads_before = [(row.lead, row.lead_rank) for row in dialog.criteria[:3]]
     criteria.lead_check.setChecked(True)
-    assert [row.lead for row in dialog.criteria] == [False, False, False, True]
+    ranked = max((rank for lead, rank in leads_before if lead), default=0)
+    assert [(row.lead, row.lead_rank) for row in dialog.criteria] == [
+        *leads_before,
+        (True, ranked + 1),
+    ]
 
     # EXP1 goes; the stages stop assessing it.
     criteria.select(1)

@@ -118,7 +118,9 @@ class CriteriaEditor(QWidget):
         self.need_combo.setObjectName("criterionNeed")
         self.need_combo.addItem("Essential", True)
         self.need_combo.addItem("Desirable", False)
-        self.lead_check = QCheckBox("Lead criterion (used for an initial sift if many apply)")
+        self.lead_check = QCheckBox(
+            "Lead criterion (an initial sift if many apply; leads break ties in the order ticked)"
+        )
         self.lead_check.setObjectName("criterionLead")
         self.source_label = QLabel()
         self.source_label.setObjectName("criterionSource")
@@ -224,12 +226,12 @@ class CriteriaEditor(QWidget):
             record.element = self.element_combo.currentData()
         record.level = self.level_combo.currentData()
         record.essential = bool(self.need_combo.currentData())
-        record.lead = self.lead_check.isChecked()
-        if record.lead:  # only one criterion leads
-            for other_row, other in enumerate(self.rows):
-                if other is not record and other.lead:
-                    other.lead = False
-                    self.model.row_changed(other_row)
+        lead = self.lead_check.isChecked()
+        if lead and not record.lead:  # several may lead: each new one breaks ties after the rest
+            record.lead_rank = 1 + max((r.lead_rank for r in self.rows if r.lead), default=0)
+        elif not lead:
+            record.lead_rank = 0
+        record.lead = lead
         self.model.row_changed(row)
         if recoded:
             self.changed.emit()

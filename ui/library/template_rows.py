@@ -7,7 +7,7 @@ dialog keeps the stages that assess it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from recruit_app.domain.library_format import (
@@ -17,6 +17,7 @@ from recruit_app.domain.library_format import (
     TemplateCriterionDef,
     TemplateStageDef,
 )
+from recruit_app.domain.plan_format import PlanCellDef
 from recruit_app.vocabulary import Element, StageKind, StageMode
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class CriterionRow:
     lead: bool = False
     weight: float = 1.0
     levels: tuple[int, ...] = FREE_LEVELS  # the levels this criterion may be asked at
+    lead_rank: int = 0  # a lead's place in the tie-break order (0: none), kept as it was
 
     @property
     def from_library(self) -> bool:
@@ -63,6 +65,7 @@ class CriterionRow:
             level=self.level,
             essential=self.essential,
             lead=self.lead,
+            lead_rank=self.lead_rank if self.lead else 0,
             weight=self.weight,
         )
 
@@ -76,6 +79,11 @@ class StageRow:
     min_assessors: int = 2
     pass_mark: int | None = None
     assessed: list[CriterionRow] = field(default_factory=list)
+    # The question plan (by the criterion row it asks about, so a renamed code follows)
+    # and the chair's scripts: not edited here, kept whole through a save.
+    plan: list[tuple[CriterionRow, PlanCellDef]] = field(default_factory=list)
+    welcome_script: str = ""
+    close_script: str = ""
 
     def kind_name(self) -> str:
         return StageKind.label_for(self.kind)
@@ -95,6 +103,14 @@ class StageRow:
             min_assessors=self.min_assessors,
             pass_mark=self.pass_mark,
             criteria=tuple(row.code.strip() for row in self.assessed),
+            # Questions about a criterion no longer assessed here go with it.
+            plan=tuple(
+                replace(cell, code=row.code.strip())
+                for row, cell in self.plan
+                if any(row is kept for kept in self.assessed)
+            ),
+            welcome_script=self.welcome_script,
+            close_script=self.close_script,
         )
 
 
@@ -131,6 +147,7 @@ def rows_of(
                 lead=item.lead,
                 weight=item.weight,
                 levels=levels,
+                lead_rank=item.lead_rank,
             )
         )
     by_code = {row.code.casefold(): row for row in criteria}
@@ -143,6 +160,13 @@ def rows_of(
             min_assessors=stage.min_assessors,
             pass_mark=stage.pass_mark,
             assessed=[by_code[c.casefold()] for c in stage.criteria if c.casefold() in by_code],
+            plan=[
+                (by_code[cell.code.casefold()], cell)
+                for cell in stage.plan
+                if cell.code.casefold() in by_code
+            ],
+            welcome_script=stage.welcome_script,
+            close_script=stage.close_script,
         )
         for stage in template.stages
     ]
