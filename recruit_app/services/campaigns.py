@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from db.types import utcnow
 from recruit_app.domain.campaigns import clean_reference, clean_title, copy_title, next_reference
 from recruit_app.errors import NotFound, ValidationError
 from recruit_app.services.access import Use, campaign_for, check_campaign, visible_campaigns_clause
-from recruit_app.services.campaign_list import CampaignSummary
+from recruit_app.services.campaign_list import CampaignSummary, campaign_extras
 from recruit_app.services.context import ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.retention import redact_orphaned_events
@@ -111,7 +111,9 @@ def list_campaigns(ctx: ServiceContext, *, include_archived: bool = False) -> li
         visible = visible_campaigns_clause(ctx.actor)
         if visible is not None:
             query = query.where(visible)
-        return [summarise(c) for c in session.exec(query)]
+        found = [summarise(c) for c in session.exec(query)]
+        more = campaign_extras(session.connection(), [c.id for c in found])
+        return [replace(c, **more.get(c.id, {})) for c in found]
 
 
 def _load(session: Session, ctx: ServiceContext, campaign_id: int, use: Use) -> Campaign:

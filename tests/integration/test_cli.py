@@ -59,9 +59,17 @@ def test_campaign_create_list_show_json_shapes(capsys, db_url):
         "updated_at",
         "updated_by",
         "version",
+        "closes_at",
+        "candidates",
+        "stage_in_progress",
     }
     listed = run_json(capsys, "--db", db_url, "campaign", "list", "--json")
     assert [c["reference"] for c in listed] == ["283922"]
+    assert (listed[0]["closes_at"], listed[0]["candidates"], listed[0]["stage_in_progress"]) == (
+        None,
+        0,
+        "",
+    )
     shown = run_json(capsys, "--db", db_url, "campaign", "show", "283922", "--json")
     assert shown["advert"]["title"] == "Developer"
     assert shown["stages"] == [] and shown["candidate_count"] == 0

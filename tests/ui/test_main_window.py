@@ -235,3 +235,26 @@ def test_a_new_campaign_opens_and_enter_opens_the_chosen_one(qtbot, window):
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     assert len(opened) == 1  # a double-click opens it once
+
+
+def test_the_list_shows_closing_date_candidates_and_the_stage_in_progress(qtbot, window):
+    from datetime import UTC, datetime
+
+    from ui.campaigns.model import COLUMNS, status_label
+
+    page = window.campaigns
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)
+    assert COLUMNS == (
+        "Reference", "Title", "Status", "Closes", "Candidates", "In progress", "Last changed",
+    )  # fmt: skip
+    row = [page.model.index(0, c).data() for c in range(6)]
+    demo = page.model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    closes = demo.closes_at
+    assert closes is not None and demo.candidates == 40
+    assert row[4:] == ["40", "Video interview"]  # the sift and the exercise are final
+    # A live campaign whose advert has closed says so, whatever its stored status.
+    assert demo.status == "live"
+    assert status_label(demo, closes) == "Closed to applications"
+    assert status_label(demo, closes.replace(year=closes.year - 1)) == "Live"
+    assert row[2] == status_label(demo, datetime.now(UTC))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from recruit_app.domain.dates import day_and_month
+from recruit_app.domain.dates import LONDON, day_and_month
 from recruit_app.vocabulary import CampaignStatus
 
 if TYPE_CHECKING:
@@ -14,12 +15,17 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Reference", "Title", "Status", "Last changed")
+COLUMNS = ("Reference", "Title", "Status", "Closes", "Candidates", "In progress", "Last changed")
+CHANGED = len(COLUMNS) - 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole
 
 
-def status_label(summary: CampaignSummary) -> str:
+def status_label(summary: CampaignSummary, now: datetime | None = None) -> str:
+    """The status in words, following the dates: a live campaign whose advert has closed is
+    closed to applications."""
     label = CampaignStatus.label_for(summary.status)
+    if summary.closed_to_applications(now or datetime.now(UTC)):
+        label = "Closed to applications"
     return f"{label} (archived)" if summary.archived else label
 
 
@@ -90,7 +96,7 @@ class CampaignTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(campaign, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and campaign.updated_by:
+        if role == Qt.ItemDataRole.ToolTipRole and column == CHANGED and campaign.updated_by:
             return f"Changed by {campaign.updated_by}"
         if role == SUMMARY_ROLE:
             return campaign
@@ -104,6 +110,15 @@ class CampaignTableModel(QAbstractTableModel):
             return campaign.title
         if column == 2:
             return status_label(campaign)
+        if column == 3:
+            if campaign.closes_at is None:
+                return ""
+            closes = campaign.closes_at.astimezone(LONDON)
+            return f"{day_and_month(closes.date())} {closes.year}"
+        if column == 4:
+            return f"{campaign.candidates:,}"
+        if column == 5:
+            return campaign.stage_in_progress
         local = campaign.updated_at.astimezone()
         return f"{day_and_month(local.date())} {local.year} {local:%H:%M}"
 
@@ -121,6 +136,9 @@ class CampaignTableModel(QAbstractTableModel):
             0: lambda c: c.reference.casefold(),
             1: lambda c: c.title.casefold(),
             2: lambda c: (c.archived, c.status),
-            3: lambda c: c.updated_at,
+            3: lambda c: (c.closes_at is None, c.closes_at or c.updated_at),
+            4: lambda c: c.candidates,
+            5: lambda c: c.stage_in_progress.casefold(),
+            CHANGED: lambda c: c.updated_at,
         }
         self._rows.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
