@@ -1,5 +1,6 @@
 """The campaign report as a PDF: funnel, score charts, merit orders, timetable, outcomes,
-assessor consistency and the departures from the question plans.
+assessor consistency, selection rates by group (for those who may monitor) and the
+departures from the question plans.
 
 Read model in, file out. Charts are drawn with `reportlab.graphics` in the organisation's
 colour (darkened where needed so that it stands out on white), and every number a chart
@@ -42,6 +43,7 @@ from exports.styles import (
     title_block,
 )
 from recruit_app.domain.dates import long_date
+from recruit_app.domain.fairness import suppressed_text
 from recruit_app.domain.report import (
     CriterionDistribution,
     finalised_words,
@@ -54,12 +56,20 @@ from recruit_app.domain.report import (
     standing_rows,
 )
 from recruit_app.readmodels import (
+    FLAG_WORDS,
+    GROUPS_NOTE,
+    UK_LAW_NOTE,
     CampaignReportDocument,
     Checkpoint,
+    FairnessLine,
+    FairnessTable,
     MeritOrder,
     StageConsistency,
     StageDeviations,
     StageDistribution,
+    p_value_words,
+    rate_words,
+    ratio_words,
 )
 from recruit_app.vocabulary import Outcome
 
@@ -74,6 +84,7 @@ RESERVES = "Reserve lists"
 STANDING = "Where candidates stand now"
 CONSISTENCY = "Assessor consistency"
 DEVIATIONS = "Departures from the question plan"
+FAIRNESS = "Fairness: selection rates by group"
 
 CHART_COLUMNS = 3
 CHART_HEIGHT = 110.0
@@ -114,6 +125,8 @@ def section_headings(doc: CampaignReportDocument) -> list[str]:
         found.append(OUTCOMES)
     if doc.consistency:
         found.append(CONSISTENCY)
+    if doc.fairness is not None and doc.fairness.tables:
+        found.append(FAIRNESS)
     if doc.deviations:
         found.append(DEVIATIONS)
     return found
@@ -132,6 +145,7 @@ def report_flowables(
         (TIMETABLE, parts.timetable),
         (OUTCOMES, parts.outcomes),
         (CONSISTENCY, parts.consistency),
+        (FAIRNESS, parts.fairness),
         (DEVIATIONS, parts.deviations),
     )
     wanted = set(section_headings(doc))
@@ -736,6 +750,84 @@ class _Parts:
             *deviation_flowables(stage.lines, self.styles),
         ]
 
+    # --- fairness ------------------------------------------------------------------------
+
+    def fairness(self, doc: CampaignReportDocument) -> list[Flowable]:
+        section = doc.fairness
+        if section is None:  # never asked for: section_headings leaves it out
+            return []
+        hidden = suppressed_text(section.threshold)
+        flowables: list[Flowable] = [
+            self.intro(
+                "How many candidates of each group entered each stage and how many of them "
+                "progressed, from the equality monitoring answers. The impact ratio is a "
+                "group's selection rate over the highest rate among the groups shown; the "
+                "p-value (Fisher's exact test) says how likely a difference at least as big "
+                f"would be by chance. Figures for fewer than {section.threshold} candidates, "
+                "and any that would give them away, are shown as "
+                f"\u201c{hidden}\u201d. Groups with no candidates at a stage, and questions no "
+                "candidate answered, are left out."
+            ),
+            Paragraph(escape(UK_LAW_NOTE), self.styles.body),
+            Paragraph(escape(GROUPS_NOTE), self.styles.small),
+        ]
+        for table_ in section.tables:
+            flowables += self._fairness_table(table_, hidden)
+            flowables.append(self.check())
+        return flowables
+
+    def _fairness_table(self, table_: FairnessTable, hidden: str) -> list[Flowable]:
+        """One table per question: each stage a row of its own, its groups under it and
+        its total last. A stage whose every group is suppressed gets one line for them."""
+        header = ["Group", "Entered", "Progressed", "Rate", "Impact ratio", "p-value", "Flag"]
+        stages: dict[str, list[FairnessLine]] = {}
+        for line in table_.lines:
+            if _worth_a_line(line):
+                stages.setdefault(line.stage, []).append(line)
+        rows: list[list[str]] = []
+        strong: list[int] = []
+        spans: list[int] = []
+        for stage, lines in stages.items():
+            spans.append(len(rows))
+            strong.append(len(rows))
+            rows.append([stage] + [""] * (len(header) - 1))
+            groups = [line for line in lines if not line.total]
+            if groups and all(line.suppressed for line in groups):
+                rows.append(["Every group", *[hidden] * 5, ""])
+                groups = []
+            for line in lines:
+                if line.total or line in groups:
+                    if line.total:
+                        strong.append(len(rows))
+                    rows.append(_fairness_cells(line, hidden))
+        built = self.grid(header, rows, {0: 1.6, 6: 1.4}, strong_rows=strong)
+        built.setStyle(
+            TableStyle(
+                [("SPAN", (0, n + 1), (-1, n + 1)) for n in spans]
+                + [("TOPPADDING", (0, n + 1), (-1, n + 1), 8) for n in spans]
+            )
+        )
+        return [Paragraph(escape(table_.characteristic), self.styles.h2), built]
+
+
+def _worth_a_line(line: FairnessLine) -> bool:
+    """Every suppressed line and total; a group's only when someone of it entered."""
+    return line.suppressed or line.total or bool(line.entered)
+
+
+def _fairness_cells(line: FairnessLine, hidden: str) -> list[str]:
+    if line.suppressed:
+        return [line.group, hidden, hidden, hidden, hidden, hidden, ""]
+    return [
+        line.group,
+        f"{line.entered or 0:,}",
+        f"{line.progressed or 0:,}",
+        rate_words(line.rate),
+        "" if line.total else ratio_words(line.impact_ratio),
+        "" if line.total else p_value_words(line.p_value),
+        FLAG_WORDS if line.flag else "",
+    ]
+
 
 # --- charts ------------------------------------------------------------------------------
 
@@ -945,6 +1037,7 @@ class _FunnelChart:
 __all__ = [
     "CONSISTENCY",
     "DISTRIBUTION",
+    "FAIRNESS",
     "FUNNEL",
     "MERIT",
     "OUTCOMES",

@@ -18,6 +18,8 @@ from recruit_app.vocabulary import PanelRole
 if TYPE_CHECKING:
     # Only named in annotations: the domain's rules import the advert read models below,
     # so importing the rules here would go round in a circle.
+    from recruit_app.domain.equality import Characteristic
+    from recruit_app.domain.fairness import ImpactRow
     from recruit_app.domain.report import (
         AssessorLine,
         CriterionDistribution,
@@ -747,10 +749,94 @@ class CampaignReportDocument:
     reserves: tuple[ReserveGroup, ...]
     consistency: tuple[StageConsistency, ...]
     deviations: tuple[StageDeviations, ...] = ()
+    # Only for those who may see equality monitoring figures (services.equality); None
+    # for everyone else, and then the report says nothing of them at all.
+    fairness: FairnessSection | None = None
 
     @property
     def empty(self) -> bool:
         return self.applied == 0
+
+
+# --- fairness (adverse impact) -------------------------------------------------------
+
+# UK law (the Equality Act 2010) sets no numeric threshold; the four-fifths rule is a US
+# guideline, used here only as a flag (recruit_app.domain.fairness).
+UK_LAW_NOTE = (
+    "UK law sets no threshold: an impact ratio below 0.8 is a monitoring flag to look "
+    "into, not a finding."
+)
+FLAG_WORDS = "Below 0.8: look into it"
+GROUPS_NOTE = (
+    "\u201cPrefer not to say\u201d counts candidates who chose not to answer the question; "
+    "\u201cNot answered\u201d counts those who gave no answer at all (or whose answers were "
+    "never imported). Neither is compared with the other groups or flagged."
+)
+
+
+def rate_words(rate: float | None) -> str:
+    """A selection rate as a percentage to one place: "52.9%"; a dash for none."""
+    return "\u2013" if rate is None else f"{rate * 100:.1f}%"
+
+
+def ratio_words(ratio: float | None) -> str:
+    return "\u2013" if ratio is None else f"{ratio:.2f}"
+
+
+def p_value_words(p_value: float | None) -> str:
+    if p_value is None:
+        return "\u2013"
+    return "below 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+
+
+@dataclass(frozen=True)
+class FairnessLine:
+    """One group at one stage, labelled; a suppressed line carries None for its figures."""
+
+    stage: str
+    group: str  # the category's label, "Prefer not to say", "Not answered", "All candidates"
+    entered: int | None
+    progressed: int | None
+    rate: float | None
+    impact_ratio: float | None
+    flag: bool
+    p_value: float | None
+    suppressed: bool
+    total: bool  # the stage's row for everyone
+    compared: bool = True  # False for "Prefer not to say", "Not answered" and the total
+
+    @classmethod
+    def of(cls, row: ImpactRow, characteristic: Characteristic) -> FairnessLine:
+        from recruit_app.domain.equality import TOTAL
+        from recruit_app.domain.fairness import NOT_COMPARED
+
+        return cls(
+            stage=row.stage,
+            group=characteristic.label_for(row.group),
+            entered=row.entered,
+            progressed=row.progressed,
+            rate=row.rate,
+            impact_ratio=row.impact_ratio,
+            flag=bool(row.flag),
+            p_value=row.p_value,
+            suppressed=row.suppressed,
+            total=row.group == TOTAL,
+            compared=row.group not in NOT_COMPARED and row.group != TOTAL,
+        )
+
+
+@dataclass(frozen=True)
+class FairnessTable:
+    """One characteristic's lines, stage by stage (each stage's total last)."""
+
+    characteristic: str  # its label
+    lines: tuple[FairnessLine, ...]
+
+
+@dataclass(frozen=True)
+class FairnessSection:
+    threshold: int  # counts below it are suppressed
+    tables: tuple[FairnessTable, ...]
 
 
 # --- subject access ------------------------------------------------------------------

@@ -46,6 +46,9 @@ from recruit_app.domain.stage_rules import scale_for
 from recruit_app.errors import Cancelled, ValidationError
 from recruit_app.readmodels import (
     CampaignReportDocument,
+    FairnessLine,
+    FairnessSection,
+    FairnessTable,
     IsCancelled,
     MeritOrder,
     MeritRow,
@@ -188,6 +191,7 @@ def _document(
         reserves=_reserves(session, campaign_id, stages, today),
         consistency=_consistency(session, campaign_id, stages),
         deviations=_deviations(session, stages),
+        fairness=_fairness(session, ctx, campaign_id, stages),
     )
 
 
@@ -546,3 +550,44 @@ def _deviations(session: Session, stages: Sequence[Stage]) -> tuple[StageDeviati
         for stage in stages
         if found.get(id_of(stage))
     )
+
+
+def _fairness(
+    session: Session, ctx: ServiceContext, campaign_id: int, stages: Sequence[Stage]
+) -> FairnessSection | None:
+    """Selection rates by group, one table per characteristic, suppressed as the Fairness
+    screen is (services.equality.fairness_figures), read in the report's own transaction.
+    None for anyone who may not see equality monitoring figures (their report says
+    nothing of them at all) and where no candidate answered; a question nobody answered
+    is left out."""
+    from recruit_app.domain.fairness import fairness_report
+    from recruit_app.services.equality import (
+        _journeys,
+        configured_characteristics,
+        configured_threshold,
+        may_monitor,
+    )
+
+    if not stages or not may_monitor(session, ctx):
+        return None
+    characteristics = configured_characteristics(session)
+    journeys, _undecided = _journeys(session, campaign_id, [id_of(s) for s in stages])
+    answered = {code for journey in journeys for code, given in journey.answers.items() if given}
+    if not answered:  # no answers imported: a table of "Not answered" tells nothing
+        return None
+    characteristics = tuple(c for c in characteristics if c.code in answered)
+    report = fairness_report(
+        journeys,
+        [s.name for s in stages],
+        characteristics,
+        threshold=configured_threshold(session),
+    )
+    tables = []
+    for characteristic in characteristics:
+        lines = tuple(
+            FairnessLine.of(row, characteristic)
+            for row in report.rows
+            if row.characteristic == characteristic.code
+        )
+        tables.append(FairnessTable(characteristic.label, lines))
+    return FairnessSection(report.threshold, tuple(tables))

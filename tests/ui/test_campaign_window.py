@@ -75,6 +75,7 @@ def test_every_part_of_the_campaign_has_a_tab_in_the_order_it_runs(qtbot, demo_w
         "Candidates",
         "Scoring",
         "Results",
+        "Fairness",  # an administrator's (services.equality.may_monitor)
         "Interview slots",
         "Exports",
     ]

@@ -8,10 +8,12 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from recruit_app.errors import RecruitError
 from ui.adverts.builder import AdvertBuilder
 from ui.candidates.tab import CandidatesTab
 from ui.context import AppContext
 from ui.exports.tab import ExportsTab
+from ui.fairness.tab import FairnessTab
 from ui.posts import PostsTab
 from ui.results.tab import ResultsTab
 from ui.schedule.slots_tab import SlotsTab
@@ -53,6 +55,7 @@ class CampaignWindow(QMainWindow):
         self.results = ResultsTab(context, campaign_id)
         self.slots = SlotsTab(context, campaign_id)
         self.exports = ExportsTab(context, campaign_id)
+        self.fairness: FairnessTab | None = None  # only for those who may monitor
         self.tabs = QTabWidget()
         self.tabs.setObjectName("campaignTabs")
         for tab, label in (
@@ -70,6 +73,7 @@ class CampaignWindow(QMainWindow):
             self.tabs.addTab(tab, label)
         self.setCentralWidget(self.tabs)
         self._shape_by_role()
+        self._offer_fairness()
         # Tabs holding typed but unsaved edits: the window asks before closing.
         self.editable = (self.advert, self.stages, self.matrix)
         for tab in self.editable:
@@ -98,6 +102,46 @@ class CampaignWindow(QMainWindow):
         for name in self.MANAGERS_TABS:
             self.tabs.setTabVisible(self.tabs.indexOf(getattr(self, name)), False)
         self.tabs.setCurrentWidget(self.scoring)
+
+    def _offer_fairness(self) -> None:
+        """The Fairness tab, for those who may see equality monitoring figures: an
+        administrator at once; a recruiting manager once the core says they were given
+        equality monitoring (services.equality.may_monitor, asked in a worker); a panel
+        member never (the permission table refuses them without asking)."""
+        from recruit_app.services.permissions import may
+        from recruit_app.vocabulary import Role
+
+        actor = self.context.actor
+        if not may(actor, "equality.monitor"):
+            return
+        if actor.role == Role.ADMINISTRATOR:
+            self._add_fairness()
+            return
+        try:
+            ctx = self.context.service_context()
+        except RecruitError:
+            return
+        from recruit_app.services.equality import equality_settings
+
+        # Refused (PermissionDenied) for a manager without the permission: no tab.
+        self.context.reads.start(
+            lambda: equality_settings(ctx), self._fairness_allowed, self._fairness_refused
+        )
+
+    def _fairness_allowed(self, _settings: object) -> None:
+        if self.fairness is None:
+            tab = self._add_fairness()
+            LoadWhenShown(tab)
+            tab.load()
+
+    def _fairness_refused(self, _exc: BaseException) -> None:
+        """Not allowed (or the database could not say): the tab stays away."""
+
+    def _add_fairness(self) -> FairnessTab:
+        tab = FairnessTab(self.context, self.campaign_id)
+        self.fairness = tab
+        self.tabs.insertTab(self.tabs.indexOf(self.results) + 1, tab, "Fairness")
+        return tab
 
     def all_tabs(self) -> list[Any]:
         return [self.tabs.widget(index) for index in range(self.tabs.count())]

@@ -1,0 +1,1 @@
+"""The Fairness tab: selection rates by group at each stage, impact ratios and a chart."""
