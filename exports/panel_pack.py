@@ -945,9 +945,9 @@ def _conflict_words(member: PackMember) -> str:
 
 
 DECLARATION_BEFORE = "Before the interview, each panel member ticks one box, then signs and dates."
-DECLARATION_AFTER = (
-    "Each panel member assessing this candidate ticks one box, then signs and dates. By "
-    "signing you also confirm that your scores are your own assessment of the evidence."
+DECLARATION_SIFT = (
+    "Before scoring this candidate, each panel member ticks one box, then signs and dates; "
+    "a member with a conflict of interest does not score them."
 )
 
 
@@ -960,7 +960,7 @@ def _declaration_block(
     def make() -> _Art:
         flowables: list[Flowable] = [
             Paragraph("Conflict of interest declaration", styles.h3),
-            Paragraph(DECLARATION_BEFORE if doc.interview else DECLARATION_AFTER, styles.small),
+            Paragraph(DECLARATION_BEFORE if doc.interview else DECLARATION_SIFT, styles.small),
         ]
         for member, declared in zip(members, conflicted, strict=True):
             art = (
@@ -1018,13 +1018,11 @@ def _score_sheet(
         if not candidate.members:
             items.append(_BoxSpec(Role.PANEL_MEMBER.label, scale_range(doc, criterion), pass_note))
         blocks.append(_CriterionBlock(parts.forms, header, candidate.label, items, parts.box_min))
-    declaration = _declaration_block(doc, candidate, parts, styles)
-    if doc.interview:
-        # Declared before the interview, on the sheet's first page with the scale; each
-        # criterion then has a page to itself for notes taken while the candidate speaks.
-        story.append(declaration)
-    # Declared at the end at a sift: a candidate may be recognised from the application.
-    last: Flowable | None = None if doc.interview else declaration
+    # Declared first, before any scoring, on the sheet's first page with the scale: a
+    # member who knows the candidate stops there. At an interview each criterion then has
+    # a page to itself for notes taken while the candidate speaks.
+    story.append(_declaration_block(doc, candidate, parts, styles))
+    last: Flowable | None = None
     for block, after in zip(blocks, [*blocks[1:], last], strict=True):
         if after is None:
             block.next_min = math.inf  # the next sheet starts on a new page
@@ -1033,8 +1031,6 @@ def _score_sheet(
         else:
             block.next_min = after.height
     story += blocks
-    if not doc.interview:
-        story.append(declaration)
     return story
 
 

@@ -876,6 +876,11 @@ def cmd_export_pack(args: argparse.Namespace) -> int:
             # Said before writing: a later date has passed, feedback names a met criterion.
             for warning in letters_warnings(ctx, stage_id):
                 print(f"Warning: {warning}", file=sys.stderr)
+        member = None
+        if args.member:
+            from recruit_app.cli_more import _person
+
+            member = _person(ctx, args.member).id
         written = export_pack(
             ctx,
             campaign_id,
@@ -887,11 +892,13 @@ def cmd_export_pack(args: argparse.Namespace) -> int:
             on_warning=_warn,
             with_applications=args.with_applications,
             chair_copy=args.chair_copy,
+            member=member,
         )
     finally:
         ctx.db.dispose()
     if len(written) == 1:
         copy = " (the chair's copy)" if args.chair_copy else ""
+        copy = f" ({args.member}'s own copy)" if args.member else copy
         print(f"Wrote the {kind.name.lower()}{copy} to {written[0]}")
     else:
         print(f"Wrote {len(written)} {kind.name.lower()} to {Path(args.out)}")
@@ -1418,6 +1425,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="panel pack: each candidate's application after their score sheet, as the "
         "panel reads it (name-blind at a name-blind stage)",
+    )
+    e_pack.add_argument(
+        "--member",
+        metavar="EMAIL",
+        help="panel pack: one panel member's own copy, their score boxes only, for the "
+        "candidates they assess",
     )
     e_pack.add_argument(
         "--chair-copy",

@@ -577,6 +577,8 @@ class PanelPackDocument:
     # script, and the departures from the plan recorded so far (only read for that copy).
     chair_copy: bool = False
     deviations: tuple[PlanDeviationLine, ...] = ()
+    # One panel member's own copy: their score boxes only, for the candidates they assess.
+    member_copy: str = ""  # the member's name; "" for the whole panel's pack
 
     @property
     def plan_minutes(self) -> int:
@@ -591,6 +593,8 @@ class PanelPackDocument:
     @property
     def title(self) -> str:
         copy = " (chair's copy)" if self.chair_copy else ""
+        if self.member_copy:
+            copy = f" ({self.member_copy}'s copy)"
         return f"Panel pack{copy}: {self.stage_name}"
 
     @property

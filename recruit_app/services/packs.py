@@ -100,6 +100,7 @@ def export_pack(
     on_warning: Warn | None = None,
     with_applications: bool = False,
     chair_copy: bool = False,
+    member: int | None = None,
 ) -> list[Path]:
     """Write one pack; letters go to a folder of files unless `merge`. Returns what was written.
 
@@ -107,13 +108,16 @@ def export_pack(
     PDF). `on_warning(sentence)` hears of each name or text that no font shipped for the
     PDFs can print in full, once a PDF is written. `with_applications` follows each score
     sheet of the panel pack with the candidate's application, as the panel reads it;
-    `chair_copy` makes the chair's copy of the panel pack (with the chair's brief).
+    `chair_copy` makes the chair's copy of the panel pack (with the chair's brief);
+    `member` (a person on the panel) that member's own copy, their score boxes only.
     """
     from exports.glyphs import glyph_report
 
     kind = pack_kind(key)
     fmt = pack_format(kind, out, fmt)
-    _check_panel_only(kind, with_applications=with_applications, chair_copy=chair_copy)
+    _check_panel_only(
+        kind, with_applications=with_applications, chair_copy=chair_copy or member is not None
+    )
     with glyph_report() as report:
         written = _export(
             ctx,
@@ -127,6 +131,7 @@ def export_pack(
             fmt,
             with_applications=with_applications,
             chair_copy=chair_copy,
+            member=member,
         )
     # A web page is shown in the reader's own fonts: only a PDF is limited to ours.
     if on_warning is not None and fmt == "pdf":
@@ -178,6 +183,7 @@ def _export(
     *,
     with_applications: bool = False,
     chair_copy: bool = False,
+    member: int | None = None,
 ) -> list[Path]:
     key = kind.key
     if kind.needs_stage and stage_id is None:
@@ -207,6 +213,7 @@ def _export(
                 cancelled=cancelled,
                 with_applications=with_applications,
                 chair_copy=chair_copy,
+                member=member,
             )
         ]
     from recruit_app.services.letters import export_letters

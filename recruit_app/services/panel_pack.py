@@ -11,6 +11,7 @@ text the stage's panel reads.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,9 +88,7 @@ def _members(session: Session, stage_id: int) -> list[tuple[int, PackMember]]:
     return members
 
 
-def _criteria(
-    session: Session, stage_id: int, scale_of_stage: Scale
-) -> list[PanelPackCriterion]:
+def _criteria(session: Session, stage_id: int, scale_of_stage: Scale) -> list[PanelPackCriterion]:
     rows = (
         session.connection()
         .execute(
@@ -202,8 +201,11 @@ def read_panel_pack(
     applications: Mapping[int, PanelApplication] | None = None,
     *,
     chair_copy: bool = False,
+    for_person: int | None = None,
 ) -> PanelPackDocument:
     """The pack's read model from an open session (no permission check: callers check).
+    With `for_person` (a person on the panel) it is that member's own copy: their score boxes
+    only, for the candidates they assess.
     With `applications` (by candidate id, as `as_the_panel_reads` gives them) each
     candidate carries theirs, and the pack prints them. The `chair_copy` also carries the
     departures from the plan recorded so far."""
@@ -324,6 +326,13 @@ def read_panel_pack(
             )
         )
 
+    member_copy = ""
+    if for_person is not None:
+        own = member_of_person.get(for_person)
+        if own is None:
+            raise NotFound("That person is not on this stage's panel.")
+        member_copy = own.name
+        candidates = [replace(c, members=(own,)) for c in candidates if own in c.members]
     plan_criteria, plan = _plan(session, stage)
     deviations = (
         tuple(d.as_line() for d in read_deviations(session, [stage.id]).get(stage.id, []))
@@ -358,6 +367,7 @@ def read_panel_pack(
         plan_warnings=tuple(f.message for f in plan.findings if f.kind == "timing"),
         chair_copy=chair_copy,
         deviations=deviations,
+        member_copy=member_copy,
     )
 
 
@@ -400,6 +410,7 @@ def panel_pack_document(
     *,
     with_applications: bool = False,
     chair_copy: bool = False,
+    member: int | None = None,
 ) -> PanelPackDocument:
     """The panel pack's content for a stage, for a manager or a member of its panel;
     `with_applications` adds each candidate's application as the panel reads it, and
@@ -417,7 +428,12 @@ def panel_pack_document(
     with unit_of_work(ctx, read_only=True) as session:
         stage = _stage_to_export(session, ctx, stage_id)
         document = read_panel_pack(
-            session, stage, printed_name(session, ctx), applications, chair_copy=chair_copy
+            session,
+            stage,
+            printed_name(session, ctx),
+            applications,
+            chair_copy=chair_copy,
+            for_person=member,
         )
     if applications is not None and document.name_blind and not redacted:
         # Made name-blind in between: the applications were read with names in them.
@@ -434,6 +450,7 @@ def export_panel_pack(
     cancelled: IsCancelled | None = None,
     with_applications: bool = False,
     chair_copy: bool = False,
+    member: int | None = None,
 ) -> Path:
     """Write the stage's panel pack as a PDF at `path` (atomically: all or nothing); with
     `with_applications`, each score sheet is followed by the candidate's application; the
@@ -442,7 +459,7 @@ def export_panel_pack(
     from recruit_app.services.branding import document_theme
 
     document = panel_pack_document(
-        ctx, stage_id, with_applications=with_applications, chair_copy=chair_copy
+        ctx, stage_id, with_applications=with_applications, chair_copy=chair_copy, member=member
     )
     return render_panel_pack(
         document,

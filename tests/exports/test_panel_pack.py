@@ -385,9 +385,10 @@ def test_name_blind_pack_shows_numbers_only(tmp_path: Path) -> None:
         "shown by candidate number only. Number Sheet 0001 Page 3 0002 Page"
     ) in texts[1]
     assert list(sheets(path)) == ["Candidate 0001", "Candidate 0002", "Candidate 0003"]
-    # Sift sheets end with the declaration, after the criteria.
+    # The declaration comes first, before any criterion is scored (at a sift too).
     sheet = sheets(path)["Candidate 0001"]
-    assert sheet.index("EXP1") < sheet.index("Conflict of interest declaration")
+    assert sheet.index("Conflict of interest declaration") < sheet.index("EXP1")
+    assert "Before scoring this candidate, each panel member ticks one box" in sheet
 
 
 # --- empty sections, progress, cancel ----------------------------------------------

@@ -251,7 +251,7 @@ def test_name_blind_sift_pack_never_names_a_candidate(demo, tmp_path: Path) -> N
         for code in ("EXP1", "EXP2", "EXP3", "EXP4", "EXP5", "EXP6"):
             assert f"{code} " in sheet
         assert "4 Acceptable demonstration: Enough positive evidence" in sheet
-        assert sheet.index("EXP6") < sheet.index("Conflict of interest declaration")
+        assert sheet.index("Conflict of interest declaration") < sheet.index("EXP1")
         if label == "Candidate 0015":  # Marek declared a conflict: no boxes for him
             assert "Conflicts Declared by Marek Kowalski" in sheet
             assert "Marek Kowalski (independent member) Evidence" not in sheet
@@ -323,3 +323,29 @@ def test_three_hundred_candidates(demo, tmp_path: Path) -> None:
     whole = " ".join(texts)
     assert "Zoë" not in whole and "O'Brien" not in whole and "@" not in whole
     assert "07700" not in whole and "quiet room" not in whole
+
+
+def test_a_panel_members_own_copy_has_their_boxes_only(demo, tmp_path: Path) -> None:
+    """Each member may have a copy of their own: their declaration and score boxes only,
+    for the candidates they assess, saying whose copy it is."""
+    ctx, stages = demo
+    with ctx.db.session() as session:
+        hannah = session.exec(select(Person).where(Person.name == "Hannah Lee")).one()
+        outsider = session.exec(select(Person).where(Person.name == "Alex Morgan")).one()
+    document = panel_pack_document(ctx, stages["Video interview"], member=hannah.id)
+    assert document.member_copy == "Hannah Lee"
+    assert document.title == "Panel pack (Hannah Lee's copy): Video interview"
+    assert {m.name for c in document.candidates for m in c.members} == {"Hannah Lee"}
+    path = export_panel_pack(
+        ctx, stages["Video interview"], tmp_path / "hannah.pdf", member=hannah.id
+    )
+    text = " ".join(pages_of(path))
+    assert "Hannah Lee Evidence seen or heard" in text
+    assert "Tom Okonkwo (chair) Evidence seen or heard" not in text
+    assert "Marek Kowalski (independent member) Evidence seen or heard" not in text
+    combined = " ".join(
+        pages_of(export_panel_pack(ctx, stages["Video interview"], tmp_path / "all.pdf"))
+    )
+    assert "Tom Okonkwo (chair) Evidence seen or heard" in combined
+    with pytest.raises(NotFound, match="not on this stage's panel"):
+        panel_pack_document(ctx, stages["Video interview"], member=outsider.id)
