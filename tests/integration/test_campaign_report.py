@@ -178,11 +178,17 @@ def test_demo_report(manager, demo, tmp_path):
         *[
             (1, q)
             for q in (
-                "Sex", "Gender identity", "Age", "Ethnic group", "Disability",
-                "Sexual orientation", "Religion or belief", "Socio-economic background",
+                "Sex",
+                "Gender identity",
+                "Age",
+                "Ethnic group",
+                "Disability",
+                "Sexual orientation",
+                "Religion or belief",
+                "Socio-economic background",
                 "Caring responsibilities",
             )
-        ],  # fmt: skip
+        ],
     ]
 
     # Planned against actual, in words.
