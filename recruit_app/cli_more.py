@@ -203,6 +203,21 @@ def cmd_users_reactivate(args: argparse.Namespace) -> int:
     return _set_active(args, True)
 
 
+def cmd_users_equality_monitoring(args: argparse.Namespace) -> int:
+    from recruit_app.services.people import set_equality_monitoring
+
+    allowed = args.state == "on"
+    ctx = _context(args)
+    try:
+        person = _person(ctx, args.email)
+        set_equality_monitoring(ctx, person.id, allowed, expected_version=person.version)
+    finally:
+        _done(ctx)
+    said = "may now" if allowed else "may no longer"
+    print(f"{person.name} {said} read equality monitoring answers and fairness figures.")
+    return 0
+
+
 # --- panels ---------------------------------------------------------------------------
 
 
@@ -784,6 +799,13 @@ def add_users_commands(commands: Any) -> None:
         sub = commands.add_parser(word, help=text)
         sub.add_argument("email", metavar="EMAIL")
         sub.set_defaults(handler=handler)
+    monitoring = commands.add_parser(
+        "equality-monitoring",
+        help="give a recruiting manager the equality monitoring permission, or take it away",
+    )
+    monitoring.add_argument("email", metavar="EMAIL")
+    monitoring.add_argument("state", choices=["on", "off"])
+    monitoring.set_defaults(handler=cmd_users_equality_monitoring)
 
 
 def add_panels_command(commands: Any) -> None:

@@ -104,6 +104,7 @@ COMMANDS: dict[str, str] = {
     "retention.erase_candidate": "candidates erase",
     "retention.purge": "retention purge",
     "equality.fairness_figures": "fairness",
+    "people.set_equality_monitoring": "users equality-monitoring",
     "equality.import_answers": "fairness",  # fairness import REF FILE
     "equality.organisation_funnel": "fairness",  # fairness funnel FROM TO
     "branding.organisation_settings": "organisation show",
@@ -147,7 +148,6 @@ NO_COMMAND: dict[str, str] = {
     "`fairness` prints the figures it decides",
     "equality.set_equality_settings": "the configurable question list and the suppression "
     "threshold are a JSON document edited on the settings screen (not yet a command)",
-    "people.set_equality_monitoring": "given on the People page (not yet a command)",
     "adverts.advert_document": PREVIEW + " (advert export)",
     "adverts.campaign_id_for": LOOKUP,
     "applications.correct_redaction": (

@@ -491,3 +491,24 @@ def test_an_excel_file_matched_by_e_mail_and_a_dry_run(ctx, world, tmp_path):
         (6, "religion"): "sikh",
         (6, "caring"): "none",
     }
+
+
+def test_an_administrator_gives_and_takes_the_permission_from_the_command_line(capsys, db_url):
+    from recruit_app.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--db", db_url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("users", "add", "--name", "Priya Raman", "--email", "priya@example.org",
+               "--role", "recruiting_manager")[0] == 0  # fmt: skip
+    assert run("users", "add", "--name", "Tom Okonkwo", "--email", "tom@example.org")[0] == 0
+    code, out, _ = run("users", "equality-monitoring", "priya@example.org", "on")
+    assert (code, out) == (
+        0,
+        "Priya Raman may now read equality monitoring answers and fairness figures.\n",
+    )
+    code, _out, err = run("users", "equality-monitoring", "tom@example.org", "on")
+    assert code == 1 and "equality monitoring is given to recruiting managers" in err
+    assert run("users", "equality-monitoring", "priya@example.org", "off")[0] == 0
