@@ -338,3 +338,32 @@ def test_the_audit_trail_exports_what_is_filtered_as_csv(qtbot, open_as, as_admi
     assert rows[0][:5] == ["When (UK time)", "Who", "Action", "What", "Campaign"]
     assert [row[1:4] for row in rows[1:]] == [["Alex Morgan", "person.create", "Added Sam Spare"]]
     assert page.status.text() == f"Wrote {target}"
+
+
+def test_an_administrator_gives_a_manager_equality_monitoring(qtbot, open_as, as_admin):
+    window = open_as(ADMIN)
+    _show_people(qtbot, window)
+    page = window.people
+    _select(window, "Priya Raman")
+    page.edit_button.click()
+    dialog = page.dialog
+    box = dialog.monitoring_box
+    assert not box.isHidden() and box.isEnabled() and not box.isChecked()
+    box.setChecked(True)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        dialog.save_button.click()
+    priya = next(p for p in list_people(as_admin) if p.name == "Priya Raman")
+    assert priya.equality_monitoring
+    # Not for a panel member: the box is off and cannot be ticked.
+    _select(window, "Marek Kowalski")
+    page.edit_button.click()
+    assert not page.dialog.monitoring_box.isEnabled()
+    page.dialog.reject()
+
+
+def test_a_manager_is_not_offered_giving_equality_monitoring(qtbot, open_as):
+    window = open_as(MANAGER)
+    _show_people(qtbot, window)
+    window.people.add_button.click()
+    assert window.people.dialog.monitoring_box.isHidden()
+    window.people.dialog.reject()

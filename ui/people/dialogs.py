@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from recruit_app.errors import ValidationError
 from recruit_app.vocabulary import Role
@@ -71,6 +71,11 @@ class PersonDialog(ServiceDialog):
         self.role_hint.setObjectName("roleHint")
         self.role_hint.setWordWrap(True)
         self.role_hint.setEnabled(False)
+        # Equality monitoring: an administrator gives it to a recruiting manager.
+        self.monitoring_box = QCheckBox("May read equality monitoring and fairness figures")
+        self.monitoring_box.setObjectName("equalityMonitoring")
+        self.monitoring_box.setChecked(bool(person and person.equality_monitoring))
+        self.monitoring_box.setVisible(context.actor.role == Role.ADMINISTRATOR)
         self.role_combo.currentIndexChanged.connect(self._role_changed)
         self._role_changed()
         form = QFormLayout()
@@ -78,28 +83,54 @@ class PersonDialog(ServiceDialog):
         form.addRow("&E-mail", self.checked("email", self.email_edit))
         form.addRow("&Role", self.checked("role", self.role_combo))
         form.addRow("", self.role_hint)
+        form.addRow("", self.checked("equality_monitoring", self.monitoring_box))
         self.finish_layout(form)
         self.save_button.setText("Save" if person else "Add")
         self.name_edit.setFocus()
 
     def _role_changed(self) -> None:
+        manager = self.role_combo.currentData() == Role.RECRUITING_MANAGER
+        self.monitoring_box.setEnabled(manager)
+        self.monitoring_box.setToolTip(
+            "The equality monitoring answers and fairness figures of the campaigns they manage"
+            if manager
+            else "Given to recruiting managers only: administrators always have it, panel "
+            "members never may"
+        )
+        if not manager:
+            self.monitoring_box.setChecked(False)
         hint = ROLE_HINTS.get(self.role_combo.currentData(), "")
         if self.context.actor.role != "administrator":
             hint += " Only an administrator can make someone a recruiting manager."
         self.role_hint.setText(hint)
 
     def work(self) -> Callable[[], Any]:
-        from recruit_app.services.people import create_person, update_person
+        from recruit_app.services.people import (
+            create_person,
+            list_people,
+            set_equality_monitoring,
+            update_person,
+        )
 
         ctx = self.context.service_context()
         name, email = self.name_edit.text(), self.email_edit.text()
         role = self.role_combo.currentData()
+        offered = not self.monitoring_box.isHidden()  # read here: save() runs in a worker
+        monitoring = self.monitoring_box.isChecked() and offered
         if self.person is None:
             return lambda: create_person(ctx, name=name, email=email, role=role)
         person_id, version = self.person.id, self.expected_version
-        return lambda: update_person(
-            ctx, person_id, name=name, email=email, role=role, expected_version=version
-        )
+        was = self.person.equality_monitoring
+
+        def save() -> None:
+            update_person(
+                ctx, person_id, name=name, email=email, role=role, expected_version=version
+            )
+            if offered and monitoring != was:
+                latest = next(p for p in list_people(ctx) if p.id == person_id)
+                set_equality_monitoring(ctx, person_id, monitoring, expected_version=latest.version)
+
+        return save
 
     def reload_work(self) -> Callable[[], tuple[int, str]] | None:
         if self.person is None:
