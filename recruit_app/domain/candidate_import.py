@@ -137,11 +137,34 @@ class Preview:
 # --- mapping ------------------------------------------------------------------------
 
 
+def _monitoring_keys() -> frozenset[str]:
+    """Headings of equality monitoring questions, as the candidates' export may carry them."""
+    from recruit_app.domain.equality import DEFAULT_CHARACTERISTICS
+
+    names = [n for ch in DEFAULT_CHARACTERISTICS for n in (ch.code, ch.label, ch.question)]
+    return frozenset(_key(n) for n in (*names, *MONITORING_WORDS))
+
+
+# Other ways exports head the equality monitoring questions.
+MONITORING_WORDS = (
+    "Gender", "Ethnicity", "Ethnic origin", "Ethnic background", "Age band", "Age group",
+    "Religion", "Belief", "Sexuality", "Disabled", "Carer", "Caring", "Socio-economic",
+    "Social background", "Transgender", "Trans",
+)  # fmt: skip
+
+
 def guess_mapping(headers: Iterable[str]) -> dict[str, str]:
-    """Every header with the field it most likely holds; EXTRA for the unrecognised."""
+    """Every header with the field it most likely holds; EXTRA for the unrecognised.
+
+    Equality monitoring columns are IGNORE, never kept as the candidate's other
+    information: they are kept apart (`fairness import` reads the same file)."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
+    monitoring = _monitoring_keys()
     for header in headers:
+        if _key(header) in monitoring:
+            mapping[header] = IGNORE
+            continue
         field = _SYNONYM_FIELD.get(_key(header), EXTRA)
         if field in taken:
             field = EXTRA  # the first matching column wins

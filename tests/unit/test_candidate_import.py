@@ -402,3 +402,25 @@ def test_ten_thousand_rows_are_checked():
     ]
     preview = check_rows(HEADERS, rows, guess_mapping(HEADERS))
     assert len(preview.rows) == 10_000 and preview.problems == ()
+
+
+def test_equality_monitoring_columns_are_never_kept_with_the_candidate():
+    """Kept apart (fairness import reads the same file), never as other information."""
+    from recruit_app.domain.candidate_import import guess_mapping
+
+    mapping = guess_mapping(
+        ["First name", "Surname", "Email", "Sex", "Ethnic group", "What is your age?",
+         "Religion or belief", "Gender", "Team", "Disability Confident"]
+    )  # fmt: skip
+    assert mapping == {
+        "First name": "first_name",
+        "Surname": "last_name",
+        "Email": "email",
+        "Sex": "ignore",
+        "Ethnic group": "ignore",
+        "What is your age?": "ignore",
+        "Religion or belief": "ignore",
+        "Gender": "ignore",
+        "Team": "extra",
+        "Disability Confident": "guaranteed_interview",
+    }
