@@ -779,7 +779,9 @@ class _Parts:
     def _fairness_table(self, table_: FairnessTable, hidden: str) -> list[Flowable]:
         """One table per question: each stage a row of its own, its groups under it and
         its total last. A stage whose every group is suppressed gets one line for them."""
-        header = ["Group", "Entered", "Progressed", "Rate", "Impact ratio", "p-value", "Flag"]
+        header = [
+            "Group", "Entered", Outcome.PROGRESS.label, "Rate", "Impact ratio", "p-value", "Flag",
+        ]  # fmt: skip
         stages: dict[str, list[FairnessLine]] = {}
         for line in table_.lines:
             if _worth_a_line(line):

@@ -126,6 +126,7 @@ def test_a_panel_member_cannot_add_a_candidate(ctx, campaign):
         svc.add_candidate(member, campaign.id, {"first_name": "Cy", "last_name": "Cedar"})
 
 
+@pytest.mark.usefixtures("sign_in_on_postgres")
 def test_the_command_adds_one_candidate_and_refuses_a_bad_one(capsys, db_url, tmp_path):
     import json
 

@@ -493,6 +493,7 @@ def test_an_excel_file_matched_by_e_mail_and_a_dry_run(ctx, world, tmp_path):
     }
 
 
+@pytest.mark.usefixtures("sign_in_on_postgres")
 def test_an_administrator_gives_and_takes_the_permission_from_the_command_line(capsys, db_url):
     from recruit_app.cli import main
 

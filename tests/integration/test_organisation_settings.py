@@ -95,6 +95,7 @@ def test_only_an_administrator_sets_it(ctx):
     assert organisation_settings(ServiceContext(ctx.db, Actor("P", role="panel_member"))).name == ""
 
 
+@pytest.mark.usefixtures("sign_in_on_postgres")
 def test_the_organisation_commands(capsys, db_url, tmp_path):
     import json
 

@@ -15,6 +15,7 @@ from recruit_app.readmodels import (
     rate_words,
     ratio_words,
 )
+from recruit_app.vocabulary import Outcome
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -22,7 +23,7 @@ COLUMNS = (
     "Stage",
     "Group",
     "Entered",
-    "Progressed",
+    Outcome.PROGRESS.label,
     "Selection rate",
     "Impact ratio",
     "p-value",
