@@ -29,6 +29,7 @@ EXIT_CLOSED_PIPE = 128 + 13  # as a shell reports a command ended by SIGPIPE
 if TYPE_CHECKING:
     from db.database import Database
     from recruit_app.services.context import Actor, ServiceContext
+    from recruit_app.settings import Settings
 
 log = logging.getLogger("recruit_app")
 
@@ -54,7 +55,11 @@ def _context(
     try:
         # A shared PostgreSQL database whose URL names nobody cannot even be read until
         # someone signs in: each person connects as their own role.
-        actor = _actor(db, args) if sign_in or db.awaiting_sign_in else Actor.local_owner()
+        actor = (
+            _actor(db, args, settings)
+            if sign_in or db.awaiting_sign_in
+            else Actor.local_owner(_your_name(args, settings))
+        )
     except BaseException:
         db.dispose()
         raise
@@ -85,7 +90,14 @@ def _password(prompt: str, *, twice: bool = False) -> str:
     return password
 
 
-def _actor(db: Database, args: argparse.Namespace) -> Actor:
+def _your_name(args: argparse.Namespace, settings: Settings | None) -> str:
+    """The name to act under where nobody signs in: --your-name, else the desk's setting."""
+    from recruit_app.settings import Settings
+
+    return getattr(args, "your_name", None) or (settings or Settings()).get("your_name")
+
+
+def _actor(db: Database, args: argparse.Namespace, settings: Settings | None = None) -> Actor:
     """Who the command acts as: `--user` signed in, else the desktop's owner where allowed."""
     from recruit_app.errors import PermissionDenied
     from recruit_app.services.auth import has_administrator, sign_in, sign_in_required
@@ -95,7 +107,7 @@ def _actor(db: Database, args: argparse.Namespace) -> Actor:
     if user:
         return sign_in(db, user, _password(f"Password for {user}: "))
     if not sign_in_required(db):
-        return Actor.local_owner()
+        return Actor.local_owner(_your_name(args, settings))
     if not has_administrator(db):
         raise PermissionDenied(
             "This database asks everyone to sign in and has no administrator yet: create one "
@@ -1193,7 +1205,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     # The one place the core reaches the interface: the GUI entry point.
     from ui.app import run_gui
 
-    return run_gui(db_url=args.db)
+    return run_gui(db_url=args.db, your_name=args.your_name)
 
 
 # --- parser --------------------------------------------------------------------------
@@ -1217,6 +1229,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EMAIL",
         help=f"act as this person (also ${USER_ENV}; the password is asked for, or read from "
         f"${PASSWORD_ENV}); needed where the database asks everyone to sign in",
+    )
+    parser.add_argument(
+        "--your-name",
+        metavar="NAME",
+        help="your name in the audit trail where the database does not ask anyone to sign "
+        "in (default: the name given in Settings, else this computer's user name)",
     )
     parser.set_defaults(handler=cmd_gui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")

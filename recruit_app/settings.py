@@ -36,6 +36,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Database to use: a PostgreSQL URL for team mode, a SQLite file path, "
         "or empty for the embedded SQLite file in the user data folder.",
     ),
+    Setting(
+        "your_name",
+        str,
+        "",
+        "Your name, recorded in the audit trail for what you change where the database does "
+        "not ask anyone to sign in; empty for this computer's user name.",
+    ),
     Setting("organisation_name", str, "", "Organisation name printed on packs and letters."),
     Setting("brand_colour", str, "", "The organisation's colour on packs, like #1d70b8."),
     Setting("logo_path", str, "", "A PNG or JPEG logo printed at the top of packs."),

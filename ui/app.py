@@ -33,12 +33,12 @@ class _AfterFirstPaint(QObject):
         return False
 
 
-def run_gui(db_url: str | None = None) -> int:
+def run_gui(db_url: str | None = None, your_name: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)  # a widgets application, never a bare core one
     app.setApplicationName("Recruit")
     app.setApplicationDisplayName("Recruit")
-    context = AppContext(Settings(), db_url_override=db_url)
+    context = AppContext(Settings(), db_url_override=db_url, your_name=your_name)
     window = MainWindow(context)
     window.restore_window_state()
     # The data layer loads after the first paint, off the GUI thread.

@@ -39,14 +39,16 @@ class AppContext(QObject):
         *,
         db_url_override: str | None = None,
         actor: Actor | None = None,
+        your_name: str | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.db_url_override = db_url_override
+        self.your_name_override = your_name  # --your-name, for this session only
         # Tests and tools that name the actor keep it: they never go through sign-in.
         self.signed_in_by_caller = actor is not None
-        self.actor = actor or Actor.local_owner()
+        self.actor = actor or self.desk_owner()
         self.signed_in = False  # True once someone has signed in with a password
         self.database: Database | None = None
         self.awaiting_sign_in: Database | None = None
@@ -55,6 +57,16 @@ class AppContext(QObject):
         self.reads = OperationRunner(_pool(2, self), self)
         self.writes = OperationRunner(_pool(1, self), self)
         self.exports = OperationRunner(_pool(1, self), self)
+
+    def desk_owner(self) -> Actor:
+        """Who acts where nobody signs in: the name given in Settings, else this computer's
+        user."""
+        return Actor.local_owner(self.your_name_override or self.settings.get("your_name"))
+
+    def rename_desk_owner(self) -> None:
+        """The name in Settings changed: act under it from now on, where nobody signed in."""
+        if self.database is not None and not self.signed_in and not self.signed_in_by_caller:
+            self.actor = self.desk_owner()
 
     def requested_database_url(self) -> str:
         return resolve_database_url(self.db_url_override, self.settings)
@@ -81,7 +93,7 @@ class AppContext(QObject):
         once idle. Without sign-in the desktop's owner acts, unless the caller named someone."""
         self._replace(in_use=database, awaiting=None)
         if not self.signed_in_by_caller:
-            self.actor = Actor.local_owner()
+            self.actor = self.desk_owner()
         self.signed_in = False
 
     def hold_for_sign_in(self, database: Any) -> None:

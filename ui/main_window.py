@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
             after_switch=self._database_ready,
         )
         dialog.finished.connect(lambda _r: setattr(self, "settings_dialog", None))
+        dialog.finished.connect(lambda _r: self._update_person())
         dialog.database_settings_saved.connect(
             lambda said: self.statusBar().showMessage(said, 15000)
         )
@@ -420,7 +421,15 @@ class MainWindow(QMainWindow):
         if person:
             role = Role.phrase_for(actor.role)
             self.person_label.setText(f"Signed in as {actor.name} ({role})")
-        self.person_label.setVisible(bool(person))
+            self.person_label.setToolTip("")
+        elif context.database is not None:
+            # Nobody signs in to this database: the name the audit trail records.
+            self.person_label.setText(f"Working as {actor.name}")
+            self.person_label.setToolTip(
+                "The audit trail records this name for what you change here; give yours "
+                "in Settings."
+            )
+        self.person_label.setVisible(context.database is not None)
         self.sign_in_action.setVisible(context.awaiting_sign_in is not None)
         self.change_password_action.setVisible(bool(person) and actor.person_id is not None)
         self.sign_out_action.setVisible(context.signed_in)

@@ -27,13 +27,25 @@ class Actor:
     person_id: int | None = None
 
     @classmethod
-    def local_owner(cls) -> Actor:
-        """Single-desk mode without sign-in: the desktop's own user, an administrator."""
-        try:
-            name = getpass.getuser()
-        except (OSError, KeyError):
-            name = "local owner"
-        return cls(name=name, role=Role.ADMINISTRATOR)
+    def local_owner(cls, name: str = "") -> Actor:
+        """Single-desk mode without sign-in: whoever sits at this desk, an administrator.
+
+        Named by the desk's "your_name" setting, so the audit trail names the person; where
+        nobody gave a name, by this computer's user name."""
+        name = " ".join("".join(c if c.isprintable() else " " for c in name).split())
+        name = name[:NAME_LIMIT]
+        return cls(name=name or computer_user(), role=Role.ADMINISTRATOR)
+
+
+NAME_LIMIT = 200  # characters of a name given at the desk
+
+
+def computer_user() -> str:
+    """This computer's user name (what the audit trail records where nobody gave a name)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "local owner"
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def test_switching_to_a_new_file_reloads_the_list_and_saves_the_choice(
     new_file.parent.mkdir()  # Recruit makes no folder for a path typed in (a typo?)
     dialog = _open_settings(qtbot, window)
     dialog.database_edit.setText(str(new_file))
-    dialog.organisation_edit.setText("Home Office")
+    dialog.your_name_edit.setText("  Jane   Smith ")
     with qtbot.waitSignal(window.campaigns.loaded, timeout=10_000):
         qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
@@ -95,37 +95,136 @@ def test_switching_to_a_new_file_reloads_the_list_and_saves_the_choice(
     assert window.campaigns.model.rowCount() == 0
     assert window.database_label.text() == f"SQLite: {new_file}"
     saved = json.loads((app_home / "config" / "settings.json").read_text())
-    assert saved == {
-        "database_url": str(new_file),
-        "organisation_name": "Home Office",
-        "brand_colour": "",
-        "logo_path": "",
-    }
+    assert saved == {"database_url": str(new_file), "your_name": "Jane Smith"}
 
 
-def test_the_organisation_colour_and_logo_are_checked_then_used_on_documents(
+def _open_settings_read(qtbot, window):
+    """The dialog once it has read the organisation's settings from the database."""
+    window.navigation.setCurrentRow(window.navigation.count() - 1)
+    dialog = window.settings_dialog
+    if dialog.organisation_loaded is None:  # read off the GUI thread, delivered in the loop
+        with qtbot.waitSignal(dialog.organisation_loaded_signal, timeout=10_000):
+            pass
+    return dialog
+
+
+def test_the_organisation_is_checked_then_stored_for_every_desk_and_audited(
     qtbot, window, tmp_path, app_home
 ):
     from PySide6.QtGui import QColor, QImage
 
-    from recruit_app.services.branding import document_theme
+    from recruit_app.services.audit_trail import audit_events
+    from recruit_app.services.branding import document_theme, organisation_settings
 
-    logo = tmp_path / "logo.png"
+    logo = tmp_path / "logo #1 é.png"
     image = QImage(40, 20, QImage.Format.Format_RGB32)
     image.fill(QColor("#8f23b3"))
     assert image.save(str(logo))
-    dialog = _open_settings(qtbot, window)
+    dialog = _open_settings_read(qtbot, window)
+    assert dialog.organisation_status.text().startswith("Not yet set for every desk")
+    dialog.organisation_edit.setText("Home  Office")
     dialog.colour_edit.setText("purple")
     dialog.logo_edit.setText(str(tmp_path / "missing.png"))
+    dialog.marking_edit.setText("OFFICIAL-SENSITIVE")
     qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
     assert dialog.isVisible()  # refused: each reason beside its field
     assert dialog.colour_error.text() == "'purple' is not a colour: write it like #1d70b8."
     assert dialog.logo_error.text() == f"There is no file at {tmp_path / 'missing.png'}."
-    assert not (app_home / "config" / "settings.json").exists()
+    ctx = window.context.service_context()
+    assert not organisation_settings(ctx).in_database  # nothing stored
 
     dialog.colour_edit.setText("#8F23B3")
     dialog.logo_edit.setText(str(logo))
-    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
-    assert not dialog.isVisible()
-    theme = document_theme(window.context.service_context())
-    assert (theme.primary, theme.logo_path) == ("#8f23b3", logo)
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    stored = organisation_settings(ctx)
+    assert (stored.name, stored.colour, stored.marking, stored.logo_name, stored.in_database) == (
+        "Home Office",
+        "#8f23b3",
+        "OFFICIAL-SENSITIVE",
+        "logo #1 é.png",
+        True,
+    )
+    theme = document_theme(ctx, personal=True)
+    assert (theme.organisation, theme.primary, theme.marking) == (
+        "Home Office",
+        "#8f23b3",
+        "OFFICIAL-SENSITIVE",
+    )
+    assert theme.logo_path is not None and theme.logo_path.read_bytes() == logo.read_bytes()
+    # Nothing of the organisation is kept on this desk: another desk prints the same.
+    saved = app_home / "config" / "settings.json"
+    assert not saved.exists() or "Home Office" not in saved.read_text()
+    event = audit_events(ctx).rows[0]
+    assert (event.who, event.what) == (
+        "Alex Manager",
+        "Changed the organisation printed on documents: its name, its colour, the marking, "
+        "the logo",
+    )
+
+    # Opened again: what is stored, and saving unchanged stores nothing more.
+    dialog = _open_settings_read(qtbot, window)
+    assert dialog.organisation_status.isHidden()
+    assert dialog.logo_edit.text() == "logo #1 é.png"
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    assert audit_events(ctx).total == 1
+
+    # Emptying the logo removes it.
+    dialog = _open_settings_read(qtbot, window)
+    dialog.logo_edit.clear()
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    assert organisation_settings(ctx).logo_name == ""
+    assert document_theme(ctx).logo_path is None
+
+
+def test_a_panel_member_sees_the_organisation_but_cannot_change_it(qtbot, make_window, sqlite_url):
+    from recruit_app.services.branding import set_organisation
+    from recruit_app.services.context import Actor, ServiceContext
+
+    window = make_window(sqlite_url)
+    set_organisation(window.context.service_context(), name="HMRC", colour="", marking="")
+    window.context.actor = Actor("Pat Panel", "panel_member")
+    dialog = _open_settings_read(qtbot, window)
+    assert dialog.organisation_edit.text() == "HMRC"
+    assert dialog.organisation_edit.isReadOnly() and dialog.marking_edit.isReadOnly()
+    assert not dialog.browse_logo_button.isEnabled()
+    assert dialog.organisation_status.text() == "An administrator sets these for every desk."
+    assert dialog.database_group.isHidden()
+    assert isinstance(window.context.service_context(), ServiceContext)
+
+
+def test_your_name_is_what_the_audit_trail_records_without_sign_in(qtbot, app_home, sqlite_url):
+    from recruit_app.services.audit_trail import audit_events
+    from recruit_app.services.context import computer_user
+    from recruit_app.settings import Settings
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    context = AppContext(Settings(), db_url_override=sqlite_url)
+    try:
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(window.campaigns.loaded, timeout=10_000):
+            window.open_database()
+        assert context.actor.name == computer_user()  # nobody gave a name yet
+        assert window.person_label.text() == f"Working as {computer_user()}"
+        dialog = _open_settings_read(qtbot, window)
+        assert dialog.your_name_edit.placeholderText() == (
+            f"Empty: this computer's user, {computer_user()}"
+        )
+        dialog.your_name_edit.setText("Jane\x00 Smith")
+        with qtbot.waitSignal(dialog.finished, timeout=10_000):
+            qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+        assert context.actor.name == "Jane Smith"
+        assert window.person_label.text() == "Working as Jane Smith"
+        svc.create_campaign(context.service_context(), title="Named")
+        assert audit_events(context.service_context()).rows[0].who == "Jane Smith"
+        # The next start acts under the same name.
+        assert AppContext(Settings(), db_url_override=sqlite_url).desk_owner().name == (
+            "Jane Smith"
+        )
+    finally:
+        context.shutdown()

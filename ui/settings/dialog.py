@@ -1,10 +1,12 @@
-"""Settings: which database is in use, testing and switching it; the database's own
-settings (sign-in, how long personal data is kept), for administrators; the organisation's
-name, colour and logo."""
+"""Settings: which database is in use, testing and switching it; your name at this desk;
+the database's own settings (sign-in, how long personal data is kept) and the organisation's
+name, colour, logo and marking (printed alike on every desk), set by administrators."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -26,6 +28,9 @@ from PySide6.QtWidgets import (
 
 from recruit_app import paths
 from recruit_app.errors import RecruitError, ValidationError
+from recruit_app.services.branding import MARKING_LIMIT, Organisation
+from recruit_app.services.branding import NAME_LIMIT as ORGANISATION_NAME_LIMIT
+from recruit_app.services.context import NAME_LIMIT
 from recruit_app.settings import DB_ENV, check_database_setting, default_database_url
 from ui import change_bus
 from ui.context import AppContext
@@ -52,6 +57,7 @@ class SettingsDialog(QDialog):
 
     database_settings_loaded = Signal()
     database_settings_saved = Signal(str)  # what changed, in words
+    organisation_loaded_signal = Signal()
 
     def __init__(
         self,
@@ -120,7 +126,9 @@ class SettingsDialog(QDialog):
         for label in (self.test_result, self.switch_error, override):
             database_layout.addWidget(label)
 
+        you_box = self._you_box()
         self.database_group = self._this_database_box()
+        self.organisation_loaded: Organisation | None = None
         organisation_box = self._organisation_box()
 
         self.buttons = QDialogButtonBox(
@@ -130,6 +138,7 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(database_box)
+        layout.addWidget(you_box)
         layout.addWidget(self.database_group)
         layout.addWidget(organisation_box)
         layout.addStretch(1)
@@ -240,34 +249,128 @@ class SettingsDialog(QDialog):
             wanted_months = None
         return wanted_required, wanted_months
 
+    def _you_box(self) -> QGroupBox:
+        """The name the audit trail records for what is done at this desk without sign-in."""
+        from recruit_app.services.context import computer_user
+
+        self.your_name_edit = QLineEdit(self.context.settings.get("your_name"))
+        self.your_name_edit.setObjectName("yourNameEdit")
+        self.your_name_edit.setMaxLength(NAME_LIMIT)
+        self.your_name_edit.setPlaceholderText(f"Empty: this computer's user, {computer_user()}")
+        hint = QLabel(
+            "Recorded in the audit trail as the person who made each change, where the "
+            "database does not ask anyone to sign in (there, the person signed in is recorded)."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        box = QGroupBox("You, at this desk")
+        form = QFormLayout(box)
+        form.addRow("Your name:", self.your_name_edit)
+        form.addRow("", hint)
+        return box
+
     def _organisation_box(self) -> QGroupBox:
-        """The name, colour and logo printed on adverts, packs and letters."""
-        settings = self.context.settings
-        self.organisation_edit = QLineEdit(settings.get("organisation_name"))
+        """The name, colour, logo and marking printed on adverts, packs and letters: kept in
+        the database, so every desk prints the same; administrators change them."""
+        self.organisation_edit = QLineEdit()
         self.organisation_edit.setObjectName("organisationEdit")
-        self.colour_edit = QLineEdit(settings.get("brand_colour"))
+        self.organisation_edit.setMaxLength(ORGANISATION_NAME_LIMIT)
+        self.colour_edit = QLineEdit()
         self.colour_edit.setObjectName("colourEdit")
         self.colour_edit.setPlaceholderText("#1d70b8 (empty: the house blue)")
         self.colour_edit.setMaxLength(7)
-        pick = QPushButton("Choose…")
-        pick.setObjectName("pickColourButton")
-        pick.clicked.connect(self._pick_colour)
+        self.pick_colour_button = QPushButton("Choose…")
+        self.pick_colour_button.setObjectName("pickColourButton")
+        self.pick_colour_button.clicked.connect(self._pick_colour)
         self.colour_error = field_error_label("colourError")
-        self.logo_edit = QLineEdit(settings.get("logo_path"))
+        self.logo_edit = QLineEdit()
         self.logo_edit.setObjectName("logoEdit")
         self.logo_edit.setPlaceholderText("A PNG or JPEG file (empty: no logo)")
-        browse = QPushButton("Choose file…")
-        browse.setObjectName("browseLogoButton")
-        browse.clicked.connect(self._browse_logo)
+        self.browse_logo_button = QPushButton("Choose file…")
+        self.browse_logo_button.setObjectName("browseLogoButton")
+        self.browse_logo_button.clicked.connect(self._browse_logo)
         self.logo_error = field_error_label("logoError")
-        box = QGroupBox("Organisation, on adverts, packs and letters")
+        self.marking_edit = QLineEdit()
+        self.marking_edit.setObjectName("markingEdit")
+        self.marking_edit.setPlaceholderText("Empty: no marking")
+        self.marking_edit.setMaxLength(MARKING_LIMIT)
+        self.marking_error = field_error_label("markingError")
+        self.organisation_status = QLabel("Reading the organisation's settings…")
+        self.organisation_status.setObjectName("organisationStatus")
+        self.organisation_status.setWordWrap(True)
+        self.organisation_status.setStyleSheet(HINT_STYLE)
+        box = QGroupBox("Organisation, on adverts, packs and letters (the same on every desk)")
+        box.setObjectName("organisationGroup")
         form = QFormLayout(box)
+        form.addRow("", self.organisation_status)
         form.addRow("Name:", self.organisation_edit)
-        form.addRow("Colour:", _row(self.colour_edit, pick))
+        form.addRow("Colour:", _row(self.colour_edit, self.pick_colour_button))
         form.addRow("", self.colour_error)
-        form.addRow("Logo:", _row(self.logo_edit, browse))
+        form.addRow("Logo:", _row(self.logo_edit, self.browse_logo_button))
         form.addRow("", self.logo_error)
+        form.addRow("Marking:", self.marking_edit)
+        marking_hint = QLabel(
+            "Printed at the top and bottom of each page of documents holding personal data "
+            "(panel packs, campaign reports, subject access records), like OFFICIAL-SENSITIVE."
+        )
+        marking_hint.setWordWrap(True)
+        marking_hint.setStyleSheet(HINT_STYLE)
+        form.addRow("", marking_hint)
+        form.addRow("", self.marking_error)
+        self._set_organisation_editable(False)
+        if self.context.database is None:
+            self.organisation_status.setText("Sign in to see the organisation's settings.")
+        else:
+            self._read_organisation()
         return box
+
+    def _may_set_organisation(self) -> bool:
+        from recruit_app.services.permissions import may
+
+        return self.context.database is not None and may(self.context.actor, "settings.manage")
+
+    def _set_organisation_editable(self, editable: bool) -> None:
+        for edit in (self.organisation_edit, self.colour_edit, self.logo_edit, self.marking_edit):
+            edit.setReadOnly(not editable)
+        self.pick_colour_button.setEnabled(editable)
+        self.browse_logo_button.setEnabled(editable)
+
+    def _read_organisation(self) -> None:
+        from recruit_app.services.branding import organisation_settings
+
+        ctx = self.context.service_context()
+        self.context.reads.start(
+            lambda: organisation_settings(ctx), self._organisation_read, self._organisation_failed
+        )
+
+    def _organisation_read(self, organisation: Organisation) -> None:
+        self.organisation_loaded = organisation
+        self.organisation_edit.setText(organisation.name)
+        self.colour_edit.setText(organisation.colour)
+        self.logo_edit.setText(organisation.logo_name)
+        self.marking_edit.setText(organisation.marking)
+        editable = self._may_set_organisation()
+        self._set_organisation_editable(editable)
+        if not editable:
+            self.organisation_status.setText(
+                "An administrator sets these for every desk."
+                if organisation.in_database
+                else "An administrator has not set these for every desk yet: this desk's own "
+                "settings are printed meanwhile."
+            )
+        elif organisation.in_database:
+            self.organisation_status.hide()
+        else:
+            self.organisation_status.setText(
+                "Not yet set for every desk: saving stores them in the database, so every "
+                "desk prints the same."
+            )
+        self.organisation_loaded_signal.emit()
+
+    def _organisation_failed(self, exc: BaseException) -> None:
+        message = getattr(exc, "message", None) or "They could not be read."
+        self.organisation_status.setText(f"The organisation's settings cannot be read: {message}")
+        self.organisation_status.setStyleSheet(ERROR_STYLE)
 
     def _pick_colour(self) -> None:
         from PySide6.QtGui import QColor
@@ -285,23 +388,45 @@ class SettingsDialog(QDialog):
         if path:
             self.logo_edit.setText(path)
 
-    def _organisation_values(self) -> tuple[str, str] | None:
-        """The colour and logo as typed, checked; None (with the reasons shown) if wrong."""
-        from recruit_app.errors import ValidationError
-        from recruit_app.services.branding import check_brand_colour, check_logo
+    def _organisation_change(self) -> OrganisationChange | None:
+        """What to store for the organisation: None where nothing changed (or it may not be
+        changed here). Raises _Wrong, with the reasons shown beside the fields, where
+        something typed is wrong."""
+        from recruit_app.services.branding import check_brand_colour, check_logo, check_marking
 
+        loaded = self.organisation_loaded
+        if loaded is None or not self._may_set_organisation():
+            return None
+        logo_text = self.logo_edit.text().strip()
+        name = " ".join(self.organisation_edit.text().split())
+        typed = (name, self.colour_edit.text().strip(), self.marking_edit.text().strip())
+        if typed == (loaded.name, loaded.colour, loaded.marking) and logo_text == loaded.logo_name:
+            return None
+        # A new file, or (first stored from this desk's settings) the desk's logo file.
+        upload = bool(logo_text) and (logo_text != loaded.logo_name or not loaded.in_database)
+        checks: list[tuple[QLabel, Callable[[], str]]] = [
+            (self.colour_error, lambda: check_brand_colour(self.colour_edit.text())),
+            (self.logo_error, lambda: check_logo(logo_text) if upload else ""),
+            (self.marking_error, lambda: check_marking(self.marking_edit.text())),
+        ]
         values = []
-        for edit, error, check in (
-            (self.colour_edit, self.colour_error, check_brand_colour),
-            (self.logo_edit, self.logo_error, check_logo),
-        ):
+        for error, check in checks:
             try:
-                values.append(check(edit.text()))
+                values.append(check())
                 error.hide()
             except ValidationError as exc:
                 error.setText(exc.message)
                 error.show()
-        return (values[0], values[1]) if len(values) == 2 else None
+        if len(values) != len(checks):
+            raise _Wrong
+        colour, logo, marking = values
+        return OrganisationChange(
+            name=name,
+            colour=colour,
+            marking=marking,
+            logo=Path(logo) if upload else None,
+            clear_logo=not logo_text and loaded.logo_size > 0,
+        )
 
     def _current_text(self) -> str:
         database = self.context.current_database
@@ -351,23 +476,31 @@ class SettingsDialog(QDialog):
         saved if anything is refused."""
         for label in (self.switch_error, self.sign_in_error, self.retention_error):
             label.hide()
-        organisation = self._organisation_values()
-        if organisation is None:
+        try:
+            organisation = self._organisation_change()
+        except _Wrong:
             return  # what is wrong is shown beside the field, and nothing is saved
         required, months = self._database_changes()
-        if required is None and months is None:
-            self._save_desktop(organisation)
+        if required is None and months is None and organisation is None:
+            self._save_desktop()
             return
         ctx = self.context.service_context()
+        was_months = self.database_values[1] if self.database_values else None
         self.buttons.setEnabled(False)
         self.context.writes.start(
-            lambda: save_database_settings(ctx, required=required, months=months),
-            lambda _none: self._database_saved(organisation, required, months),
+            lambda: save_database_settings(
+                ctx,
+                required=required,
+                months=months,
+                organisation=organisation,
+                was_months=was_months,
+            ),
+            lambda stored: self._database_saved(required, months, stored),
             self._database_refused,
         )
 
     def _database_saved(
-        self, organisation: tuple[str, str], required: bool | None, months: int | None
+        self, required: bool | None, months: int | None, stored: Organisation | None
     ) -> None:
         self.buttons.setEnabled(True)
         old_required, old_months = self.database_values or (False, 0)
@@ -384,13 +517,24 @@ class SettingsDialog(QDialog):
             )
         if months is not None:
             said.append(f"Personal data is kept for {months} months after a campaign closes.")
+        if stored is not None:
+            self.organisation_loaded = stored
+            said.append("Every desk now prints the organisation's name, colour, logo and marking.")
         self.database_settings_saved.emit(" ".join(said))
-        self._save_desktop(organisation)
+        self._save_desktop()
 
     def _database_refused(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        if isinstance(exc, ValidationError) and exc.field in ("sign_in", "months"):
-            label = self.sign_in_error if exc.field == "sign_in" else self.retention_error
+        beside = {
+            "sign_in": self.sign_in_error,
+            "months": self.retention_error,
+            "brand_colour": self.colour_error,
+            "logo_path": self.logo_error,
+            "marking": self.marking_error,
+            "name": self.marking_error,
+        }
+        if isinstance(exc, ValidationError) and exc.field in beside:
+            label = beside[exc.field]
             label.setText(exc.message)
             label.show()
             self.adjustSize()
@@ -399,13 +543,14 @@ class SettingsDialog(QDialog):
 
         self.error_box = error_box(self, exc, "Settings")
 
-    def _save_desktop(self, organisation: tuple[str, str]) -> None:
+    def _save_desktop(self) -> None:
         """This desktop's settings, then the database to use (switching goes through
         sign-in where the new database asks for it)."""
         settings = self.context.settings
-        settings.set("organisation_name", self.organisation_edit.text().strip())
-        settings.set("brand_colour", organisation[0])
-        settings.set("logo_path", organisation[1])
+        your_name = " ".join(self.your_name_edit.text().split())
+        if your_name != settings.get("your_name"):
+            settings.set("your_name", your_name)
+            self.context.rename_desk_owner()
         wanted = self.database_edit.text().strip()
         try:
             check_database_setting(wanted)
@@ -462,14 +607,39 @@ class SettingsDialog(QDialog):
         self.adjustSize()
 
 
-def save_database_settings(ctx: Any, *, required: bool | None, months: int | None) -> None:
-    """In a worker: switch sign-in and set the retention period, each where it changed.
+class _Wrong(Exception):
+    """Something typed is wrong; the reason is shown beside its field."""
 
-    Errors come back naming the field they belong beside ("sign_in", "months"). Both are
-    checked before either is saved, and a retention period refused after sign-in was
-    switched puts sign-in back, so nothing is half-saved."""
+
+@dataclass(frozen=True)
+class OrganisationChange:
+    """The organisation as typed on the settings screen, checked, to store for every desk."""
+
+    name: str
+    colour: str
+    marking: str
+    logo: Path | None  # a new logo to store
+    clear_logo: bool
+
+
+def save_database_settings(
+    ctx: Any,
+    *,
+    required: bool | None,
+    months: int | None,
+    organisation: OrganisationChange | None = None,
+    was_months: int | None = None,
+) -> Organisation | None:
+    """In a worker: switch sign-in, set the retention period and store the organisation,
+    each where it changed. Returns the organisation stored, if it was.
+
+    Errors come back naming the field they belong beside ("sign_in", "months", the
+    organisation's fields). Everything typed is checked before anything is saved, and a
+    later refusal puts back what was saved before it (sign-in, the retention period), so
+    nothing is half-saved."""
     from recruit_app.domain.retention import check_months
     from recruit_app.services.auth import set_sign_in_required
+    from recruit_app.services.branding import set_organisation
     from recruit_app.services.retention import set_retention_months
 
     if months is not None:
@@ -489,6 +659,23 @@ def save_database_settings(ctx: Any, *, required: bool | None, months: int | Non
             if required is not None:
                 set_sign_in_required(ctx, not required)
             raise ValidationError(exc.message, "months") from exc
+    if organisation is None:
+        return None
+    try:
+        return set_organisation(
+            ctx,
+            name=organisation.name,
+            colour=organisation.colour,
+            marking=organisation.marking,
+            logo=organisation.logo,
+            clear_logo=organisation.clear_logo,
+        )
+    except RecruitError:
+        if months is not None and was_months is not None:
+            set_retention_months(ctx, was_months)
+        if required is not None:
+            set_sign_in_required(ctx, not required)
+        raise
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:
