@@ -4,6 +4,7 @@ import of the answers they are made from.
     recruit-app fairness REF [--stage NAME] [--characteristic CODE] [--threshold N] [--json]
     recruit-app fairness import REF FILE [--map HEADING=CODE]... [--dry-run] [--json]
     recruit-app fairness funnel FROM TO [--characteristic CODE] [--threshold N] [--json]
+    recruit-app fairness settings [--threshold N] [--questions FILE] [--json]
 
 One sub-parser with a positional list, so the figures keep the issue's plain
 `fairness REF` and the import reads as a verb (a campaign cannot be called "import").
@@ -15,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-IMPORT, FUNNEL = "import", "funnel"
+IMPORT, FUNNEL, SETTINGS = "import", "funnel", "settings"
 
 
 def add_parser(commands: Any) -> Any:
@@ -27,21 +28,32 @@ def add_parser(commands: Any) -> Any:
         description="Figures: fairness REF [--stage NAME] [--characteristic CODE]. "
         "Import answers: fairness import REF FILE [--map HEADING=CODE]. Counts below the "
         "suppression threshold are hidden (with any figure they could be worked out from); "
-        "an impact ratio below 0.8 is a monitoring flag, not a finding.",
+        "an impact ratio below 0.8 is a monitoring flag, not a finding. Settings: fairness "
+        "settings [--threshold N] [--questions FILE] shows or (administrators) changes the "
+        "suppression threshold and the questions and their categories.",
     )
     fairness.add_argument(
         "words",
         nargs="+",
-        metavar="REF | import REF FILE | funnel FROM TO",
+        metavar="REF | import REF FILE | funnel FROM TO | settings",
         help="a campaign's reference; or import and a file; or funnel and two dates "
-        "(YYYY-MM-DD: the campaigns whose applications closed then)",
+        "(YYYY-MM-DD: the campaigns whose applications closed then); or settings",
     )
     fairness.add_argument("--stage", metavar="NAME", help="one stage's rows only")
     fairness.add_argument(
         "--characteristic", metavar="CODE", help="one question only (sex, ethnic_group, ...)"
     )
     fairness.add_argument(
-        "--threshold", type=int, metavar="N", help="suppress counts below N (default: setting)"
+        "--threshold",
+        type=int,
+        metavar="N",
+        help="suppress counts below N (default: the setting); with settings, change it",
+    )
+    fairness.add_argument(
+        "--questions",
+        metavar="FILE",
+        help="settings: a JSON file of the questions and their categories, as `fairness "
+        "settings --json` prints them under characteristics",
     )
     fairness.add_argument(
         "--map",
@@ -60,6 +72,14 @@ def cmd_fairness(args: argparse.Namespace) -> int:
     from recruit_app.errors import ValidationError
 
     words = list(args.words)
+    if words[0] == SETTINGS:
+        if len(words) != 1 or args.stage or args.map or args.dry_run or args.characteristic:
+            raise ValidationError(
+                "Say: recruit-app fairness settings [--threshold N] [--questions FILE]."
+            )
+        return _settings(args)
+    if args.questions:
+        raise ValidationError("--questions goes with fairness settings.")
     if words[0] == IMPORT:
         if len(words) != 3:
             raise ValidationError("Say: recruit-app fairness import REF FILE.")
@@ -196,4 +216,34 @@ def _funnel(args: argparse.Namespace, start: str, end: str) -> int:
         ],
         ["Question", "Group", "Applied", "Passed first stage", "Reached final", "Selected"],
     )
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> int:
+    """Show the monitoring settings, or change them (administrators; audited)."""
+    from recruit_app.cli import _context, _print_json
+    from recruit_app.services.equality import equality_settings, set_equality_settings
+    from recruit_app.services.textfiles import parse_json, read_text
+
+    questions = None
+    if args.questions:
+        path = Path(args.questions)
+        questions = parse_json(read_text(path), path.name)
+        if isinstance(questions, dict) and "characteristics" in questions:
+            questions = questions["characteristics"]  # as `fairness settings --json` prints
+    ctx = _context(args)
+    try:
+        if questions is not None or args.threshold is not None:
+            found = set_equality_settings(ctx, characteristics=questions, threshold=args.threshold)
+        else:
+            found = equality_settings(ctx)
+    finally:
+        ctx.db.dispose()
+    if args.json:
+        _print_json(found.to_json())
+        return 0
+    print(f"Counts below {found.threshold} are suppressed.")
+    for characteristic in found.characteristics:
+        labels = ", ".join(c.label for c in characteristic.categories)
+        print(f"{characteristic.code} ({characteristic.label}): {labels}")
     return 0

@@ -106,6 +106,8 @@ COMMANDS: dict[str, str] = {
     "equality.fairness_figures": "fairness",
     "people.set_equality_monitoring": "users equality-monitoring",
     "equality.import_answers": "fairness",  # fairness import REF FILE
+    "equality.equality_settings": "fairness",  # fairness settings
+    "equality.set_equality_settings": "fairness --threshold 5",  # fairness settings --threshold
     "equality.organisation_funnel": "fairness",  # fairness funnel FROM TO
     "branding.organisation_settings": "organisation show",
     "branding.set_organisation": "organisation set",
@@ -144,10 +146,6 @@ COMMANDS: dict[str, str] = {
 
 # Why a use case has no command of its own.
 NO_COMMAND: dict[str, str] = {
-    "equality.equality_settings": "read by the fairness figures and the settings screen; "
-    "`fairness` prints the figures it decides",
-    "equality.set_equality_settings": "the configurable question list and the suppression "
-    "threshold are a JSON document edited on the settings screen (not yet a command)",
     "adverts.advert_document": PREVIEW + " (advert export)",
     "adverts.campaign_id_for": LOOKUP,
     "applications.correct_redaction": (

@@ -513,3 +513,52 @@ def test_an_administrator_gives_and_takes_the_permission_from_the_command_line(c
     code, _out, err = run("users", "equality-monitoring", "tom@example.org", "on")
     assert code == 1 and "equality monitoring is given to recruiting managers" in err
     assert run("users", "equality-monitoring", "priya@example.org", "off")[0] == 0
+
+
+@pytest.mark.usefixtures("sign_in_on_postgres")
+def test_the_settings_command_shows_and_changes_threshold_and_questions(
+    capsys, db_url, tmp_path
+):
+    import json
+
+    from recruit_app.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--db", db_url, "fairness", "settings", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run("--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["threshold"] == 5
+    assert [c["code"] for c in shown["characteristics"]] == [
+        c.code for c in DEFAULT_CHARACTERISTICS
+    ]
+    code, out, _ = run("--threshold", "10")
+    assert (code, out.splitlines()[0]) == (0, "Counts below 10 are suppressed.")
+    code, _out, err = run("--threshold", "0")
+    assert code == 1 and "The suppression threshold is from 1 to" in err
+
+    # Two questions only, from the file `--json` prints, edited.
+    shown["characteristics"] = shown["characteristics"][:2]
+    shown["characteristics"][0]["label"] = "Sex (as asked)"
+    questions = tmp_path / "questions #1 é.json"
+    questions.write_text(json.dumps(shown), encoding="utf-8")
+    code, out, _ = run("--questions", str(questions), "--json")
+    after = json.loads(out)
+    assert code == 0 and after["threshold"] == 10
+    assert [c["label"] for c in after["characteristics"]] == ["Sex (as asked)", "Gender identity"]
+
+    # A hostile file changes nothing.
+    questions.write_text('[{"code": "sex", "label": "Sex", "categories": []}]')
+    code, _out, err = run("--questions", str(questions))
+    assert code == 1 and err.strip()
+    questions.write_bytes(b"\x00\xff garbage")
+    assert run("--questions", str(questions))[0] == 1
+    code, out, _ = run("--json")
+    assert json.loads(out) == after
+
+    # Changes are in the audit trail.
+    assert main(["--db", db_url, "audit", "list", "--json"]) == 0
+    events = json.loads(capsys.readouterr().out)["events"]
+    assert [e["what"] for e in events[:2]] == ["Changed the equality monitoring settings"] * 2
