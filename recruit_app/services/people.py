@@ -17,6 +17,9 @@ from recruit_app.services.uow import check_version, touch, unit_of_work
 from recruit_app.vocabulary import Role
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Control characters cannot be printed; lone surrogates (bytes of a command line that were
+# not UTF-8) cannot even be stored.
+_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_person(name: str, email: str, role: str) -> tuple[str, str, str]:
@@ -24,7 +27,11 @@ def clean_person(name: str, email: str, role: str) -> tuple[str, str, str]:
     email = (email or "").strip().lower()
     if not name or len(name) > 200:
         raise ValidationError("Give the person's name (up to 200 characters).", "name")
-    if not _EMAIL.match(email) or len(email) > 320:
+    if _NOT_PRINTABLE.search(name):
+        raise ValidationError(
+            "The name holds a control character or bytes that are not text.", "name"
+        )
+    if not _EMAIL.match(email) or len(email) > 320 or _NOT_PRINTABLE.search(email):
         raise ValidationError(f"{email!r} does not look like an e-mail address.", "email")
     if role not in Role.codes():
         *others, last = (r.phrase for r in Role)
@@ -132,8 +139,13 @@ def update_person(
     email: str,
     role: str,
     expected_version: int | None,
+    equality_monitoring: bool | None = None,
 ) -> None:
+    """Change someone's details; `equality_monitoring` (None: as it is) gives or takes the
+    permission in the same transaction, as `set_equality_monitoring` does."""
     name, email, role = clean_person(name, email, role)
+    if equality_monitoring is not None:
+        require(ctx.actor, "people.manage")
     with unit_of_work(ctx) as session:
         person = session.get(Person, person_id)
         if person is None:
@@ -165,6 +177,8 @@ def update_person(
             before=before,
             after={"name": name, "email": email, "role": role},
         )
+        if equality_monitoring is not None and equality_monitoring != person.equality_monitoring:
+            _set_monitoring(session, ctx, person, equality_monitoring)
 
 
 def set_active(
@@ -212,27 +226,31 @@ def set_equality_monitoring(
         if person is None:
             raise NotFound("That person is no longer listed.")
         check_version(person, expected_version, f"{person.name}'s details")
-        if allowed and person.role != Role.RECRUITING_MANAGER:
-            raise ValidationError(
-                f"{person.name} is a {Role.phrase_for(person.role)}: equality monitoring is "
-                "given to recruiting managers (administrators always have it; panel members "
-                "never may)."
-            )
-        before = person.equality_monitoring
-        person.equality_monitoring = allowed
-        touch(person, ctx)
-        audit.record(
-            session,
-            actor_name=ctx.actor.name,
-            actor_id=ctx.actor.person_id,
-            action="person.equality_monitoring",
-            entity="person",
-            entity_id=person.id,
-            summary=f"{'Gave' if allowed else 'Took away'} equality monitoring "
-            f"{'to' if allowed else 'from'} {person.name}",
-            before={"equality_monitoring": before},
-            after={"equality_monitoring": allowed},
+        _set_monitoring(session, ctx, person, allowed)
+
+
+def _set_monitoring(session: Session, ctx: ServiceContext, person: Person, allowed: bool) -> None:
+    if allowed and person.role != Role.RECRUITING_MANAGER:
+        raise ValidationError(
+            f"{person.name} is a {Role.phrase_for(person.role)}: equality monitoring is "
+            "given to recruiting managers (administrators always have it; panel members "
+            "never may)."
         )
+    before = person.equality_monitoring
+    person.equality_monitoring = allowed
+    touch(person, ctx)
+    audit.record(
+        session,
+        actor_name=ctx.actor.name,
+        actor_id=ctx.actor.person_id,
+        action="person.equality_monitoring",
+        entity="person",
+        entity_id=person.id,
+        summary=f"{'Gave' if allowed else 'Took away'} equality monitoring "
+        f"{'to' if allowed else 'from'} {person.name}",
+        before={"equality_monitoring": before},
+        after={"equality_monitoring": allowed},
+    )
 
 
 def _enrol(session: Session, person: Person) -> None:

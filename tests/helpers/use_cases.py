@@ -1806,6 +1806,22 @@ def _use_cases() -> list[UseCase]:
             values="both",
             where="a panel member made a recruiting manager",
         ),
+        UseCase(
+            "people.update_person[with equality monitoring]",
+            lambda w, ctx: people.update_person(
+                ctx,
+                w.person("spare_manager"),
+                name="Rita Spare",
+                email="rita.spare@example.org",
+                role="recruiting_manager",
+                expected_version=None,
+                equality_monitoring=True,
+            ),
+            ADMINISTRATOR,
+            writes=True,
+            values="both",
+            where="a recruiting manager given equality monitoring with their details",
+        ),
         # --- posts -------------------------------------------------------------------------
         UseCase(
             "posts.add_post",

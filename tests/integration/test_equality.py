@@ -516,9 +516,7 @@ def test_an_administrator_gives_and_takes_the_permission_from_the_command_line(c
 
 
 @pytest.mark.usefixtures("sign_in_on_postgres")
-def test_the_settings_command_shows_and_changes_threshold_and_questions(
-    capsys, db_url, tmp_path
-):
+def test_the_settings_command_shows_and_changes_threshold_and_questions(capsys, db_url, tmp_path):
     import json
 
     from recruit_app.cli import main
@@ -562,3 +560,24 @@ def test_the_settings_command_shows_and_changes_threshold_and_questions(
     assert main(["--db", db_url, "audit", "list", "--json"]) == 0
     events = json.loads(capsys.readouterr().out)["events"]
     assert [e["what"] for e in events[:2]] == ["Changed the equality monitoring settings"] * 2
+
+
+def test_details_and_the_permission_are_saved_together_or_not_at_all(ctx):
+    priya = people.create_person(ctx, name="Priya", email="priya@example.org",
+                                 role="recruiting_manager")  # fmt: skip
+    sam = people.create_person(ctx, name="Sam", email="sam@example.org", role="panel_member")
+    people.update_person(ctx, priya.id, name="Priya Raman", email="priya@example.org",
+                         role="recruiting_manager", expected_version=None,
+                         equality_monitoring=True)  # fmt: skip
+    with pytest.raises(ValidationError, match="Sam Jones is a panel member"):
+        people.update_person(ctx, sam.id, name="Sam Jones", email="sam@example.org",
+                             role="panel_member", expected_version=None,
+                             equality_monitoring=True)  # fmt: skip
+    rows = {p.id: p for p in people.list_people(ctx)}
+    assert (rows[priya.id].name, rows[priya.id].equality_monitoring) == ("Priya Raman", True)
+    assert (rows[sam.id].name, rows[sam.id].equality_monitoring) == ("Sam", False)  # untouched
+    manager = ServiceContext(ctx.db, Actor("Max", "recruiting_manager", priya.id))
+    with pytest.raises(PermissionDenied):
+        people.update_person(manager, sam.id, name="Sam", email="sam@example.org",
+                             role="panel_member", expected_version=None,
+                             equality_monitoring=False)  # fmt: skip

@@ -105,12 +105,7 @@ class PersonDialog(ServiceDialog):
         self.role_hint.setText(hint)
 
     def work(self) -> Callable[[], Any]:
-        from recruit_app.services.people import (
-            create_person,
-            list_people,
-            set_equality_monitoring,
-            update_person,
-        )
+        from recruit_app.services.people import create_person, update_person
 
         ctx = self.context.service_context()
         name, email = self.name_edit.text(), self.email_edit.text()
@@ -122,15 +117,16 @@ class PersonDialog(ServiceDialog):
         person_id, version = self.person.id, self.expected_version
         was = self.person.equality_monitoring
 
-        def save() -> None:
-            update_person(
-                ctx, person_id, name=name, email=email, role=role, expected_version=version
-            )
-            if offered and monitoring != was:
-                latest = next(p for p in list_people(ctx) if p.id == person_id)
-                set_equality_monitoring(ctx, person_id, monitoring, expected_version=latest.version)
-
-        return save
+        # One transaction: the details and the permission are saved together or not at all.
+        return lambda: update_person(
+            ctx,
+            person_id,
+            name=name,
+            email=email,
+            role=role,
+            expected_version=version,
+            equality_monitoring=monitoring if offered and monitoring != was else None,
+        )
 
     def reload_work(self) -> Callable[[], tuple[int, str]] | None:
         if self.person is None:
