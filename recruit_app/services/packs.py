@@ -231,8 +231,10 @@ def preview_pack(
     width: int = 620,
     with_applications: bool = False,
     chair_copy: bool = False,
+    member: int | None = None,
 ) -> list[bytes]:
-    """PNG images of the pack's first pages, made from a throwaway copy."""
+    """PNG images of the pack's first pages, made from a throwaway copy (`member`: that
+    panel member's own copy of the panel pack, as `export_pack` makes it)."""
     from exports.files import staging_folder
     from exports.preview import page_images
 
@@ -255,5 +257,6 @@ def preview_pack(
                 stage_id=stage_id,
                 with_applications=with_applications,
                 chair_copy=chair_copy,
+                member=member,
             )
         return page_images(path, pages=pages, width=width)

@@ -7,9 +7,10 @@ cancelled or failed export leaves no file behind (the services write atomically)
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPixmap
@@ -39,7 +40,10 @@ from ui.progress import JobProgress
 from ui.widgets import ERROR_STYLE, load_waits
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from recruit_app.services.packs import PackKind
+    from recruit_app.services.stages import SeatView
 
 REFRESH_ON = frozenset(
     {
@@ -52,10 +56,33 @@ REFRESH_ON = frozenset(
     }
 )
 CHAIR_COPY_NAME = "chairs copy"  # "...-panel-pack-chairs-copy.pdf"
+MEMBER_COPY_NAME = "copy for {}"  # "...-panel-pack-copy-for-hannah-lee.pdf"
+WHOLE_PANEL = "The whole panel"
+CHAIR_TIP = (
+    "Adds the chair's brief: the running order, the welcome and close script and the "
+    "departures from the question plan recorded so far. Saved under its own name."
+)
+MEMBER_TIP = (
+    "The whole panel's pack, or one member's own copy: their score boxes only, for the "
+    "candidates they assess. Saved under its own name."
+)
+NO_PANEL_TIP = "No one sits on this stage's panel yet: seat the panel on the Stages tab."
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the member's name, for captions and file names
 PREVIEW_DELAY_MS = 400  # after the last change, so a burst of edits makes one preview
 PAGE_WIDTH_PX = 560
 NOTE_STYLE = "color: #505a5f;"
 WARNING_STYLE = "color: #6f4a00;"  # dark amber: 7:1 on white
+
+
+class PanelSeat(NamedTuple):
+    """One person on a stage's panel, as the "Copy for" choice lists them."""
+
+    person_id: int
+    name: str
+    label: str  # "Tom Okonkwo (chair)", with the panel where the stage has several
+
+
+Loaded = tuple[str, list[tuple[int, str]], dict[int, tuple[PanelSeat, ...]]]
 
 
 class ExportsTab(QWidget):
@@ -77,6 +104,7 @@ class ExportsTab(QWidget):
         self.question: QMessageBox | None = None  # asked before generating letters
         self.job: JobProgress | None = None
         self._serial = 0
+        self.panels: dict[int, tuple[PanelSeat, ...]] = {}  # by stage id
         self._build()
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -115,7 +143,11 @@ class ExportsTab(QWidget):
         self.packs.currentRowChanged.connect(lambda _row: self._choice_changed())
         self.stage_combo = QComboBox()
         self.stage_combo.setObjectName("stageCombo")
-        self.stage_combo.currentIndexChanged.connect(lambda _i: self._choice_changed())
+        self.stage_combo.currentIndexChanged.connect(lambda _i: self._stage_changed())
+        self.member_combo = QComboBox()
+        self.member_combo.setObjectName("memberCombo")
+        self.member_combo.addItem(WHOLE_PANEL, None)
+        self.member_combo.currentIndexChanged.connect(lambda _i: self._choice_changed())
         self.merge_box = QCheckBox("One PDF with every letter (otherwise a file each)")
         self.merge_box.setObjectName("mergeBox")
         self.applications_box = QCheckBox("Include applications")
@@ -127,10 +159,7 @@ class ExportsTab(QWidget):
         self.applications_box.toggled.connect(lambda _on: self._choice_changed())
         self.chair_box = QCheckBox("Chair's copy")
         self.chair_box.setObjectName("chairCopy")
-        self.chair_box.setToolTip(
-            "Adds the chair's brief: the running order, the welcome and close script and the "
-            "departures from the question plan recorded so far. Saved under its own name."
-        )
+        self.chair_box.setToolTip(CHAIR_TIP)
         self.chair_box.toggled.connect(lambda _on: self._choice_changed())
         self.export_button = QPushButton("&Export…")
         self.export_button.setObjectName("exportButton")
@@ -156,6 +185,9 @@ class ExportsTab(QWidget):
         self.stage_label.setBuddy(self.stage_combo)
         form = QFormLayout()
         form.addRow(self.stage_label, self.stage_combo)
+        self.member_label = QLabel("&Copy for:")
+        self.member_label.setBuddy(self.member_combo)
+        form.addRow(self.member_label, self.member_combo)
         form.addRow("", self.merge_box)
         choices = QHBoxLayout()
         choices.addWidget(self.applications_box)
@@ -217,18 +249,19 @@ class ExportsTab(QWidget):
             return
         campaign_id = self.campaign_id
 
-        def read() -> tuple[str, list[tuple[int, str]]]:
+        def read() -> Loaded:
             from recruit_app.domain.stage_rules import SCORING_KINDS
             from recruit_app.services.stages import stages_overview
 
             overview = stages_overview(ctx, campaign_id)
-            stages = [(s.id, s.name) for s in overview.stages if s.kind in SCORING_KINDS]
-            return overview.reference, stages
+            scoring = [s for s in overview.stages if s.kind in SCORING_KINDS]
+            stages = [(s.id, s.name) for s in scoring]
+            return overview.reference, stages, {s.id: _seats(s.panel) for s in scoring}
 
         self.context.reads.start(read, self._fill, self._load_failed)
 
-    def _fill(self, data: tuple[str, list[tuple[int, str]]]) -> None:
-        self.reference, stages = data
+    def _fill(self, data: Loaded) -> None:
+        self.reference, stages, self.panels = data
         chosen = self.stage_combo.currentData()
         self.stage_combo.blockSignals(True)
         self.stage_combo.clear()
@@ -237,6 +270,7 @@ class ExportsTab(QWidget):
         index = self.stage_combo.findData(chosen)
         self.stage_combo.setCurrentIndex(index if index >= 0 else 0)
         self.stage_combo.blockSignals(False)
+        self._fill_members()
         if self.packs.currentRow() < 0:
             self.packs.blockSignals(True)
             self.packs.setCurrentRow(0)
@@ -274,7 +308,53 @@ class ExportsTab(QWidget):
     def chair_copy(self) -> bool:
         """Whether the panel pack is the chair's copy."""
         kind = self.kind()
-        return kind is not None and kind.key == "panel" and self.chair_box.isChecked()
+        return (
+            kind is not None
+            and kind.key == "panel"
+            and self.chair_box.isChecked()
+            and self.member() is None
+        )
+
+    def member(self) -> int | None:
+        """The person whose own copy of the panel pack is chosen; None for the whole panel's."""
+        kind = self.kind()
+        if kind is None or kind.key != "panel" or self.stage_id() is None:
+            return None
+        person_id = self.member_combo.currentData()
+        return person_id if isinstance(person_id, int) else None
+
+    def member_name(self) -> str:
+        return str(self.member_combo.currentData(NAME_ROLE)) if self.member() is not None else ""
+
+    def copy_words(self, kind: PackKind) -> tuple[str, str]:
+        """What is previewed and exported, as a heading and inside a sentence: "Panel pack"
+        and "the panel pack", "Chair's copy of the panel pack" and "the chair's copy of the
+        panel pack", "Hannah Lee's copy of the panel pack" (both ways)."""
+        pack = kind.name.lower()
+        if self.member() is not None:
+            words = f"{self.member_name()}'s copy of the {pack}"
+            return words, words
+        if self.chair_copy():
+            return f"Chair's copy of the {pack}", f"the chair's copy of the {pack}"
+        return kind.name, f"the {pack}"
+
+    def _stage_changed(self) -> None:
+        self._fill_members()
+        self._choice_changed()
+
+    def _fill_members(self) -> None:
+        """The whole panel, then each member of the chosen stage's panel; the member chosen
+        stays chosen where they sit on this stage's panel too."""
+        chosen = self.member_combo.currentData()
+        self.member_combo.blockSignals(True)
+        self.member_combo.clear()
+        self.member_combo.addItem(WHOLE_PANEL, None)
+        for seat in self.panels.get(self.stage_combo.currentData(), ()):
+            self.member_combo.addItem(seat.label, seat.person_id)
+            self.member_combo.setItemData(self.member_combo.count() - 1, seat.name, NAME_ROLE)
+        index = self.member_combo.findData(chosen) if isinstance(chosen, int) else 0
+        self.member_combo.setCurrentIndex(max(index, 0))
+        self.member_combo.blockSignals(False)
 
     def _choice_changed(self) -> None:
         self._show_written([])
@@ -289,8 +369,28 @@ class ExportsTab(QWidget):
         self.stage_label.setVisible(needs_stage)
         self.description.setText(kind.description if kind is not None else "")
         self.merge_box.setVisible(kind is not None and kind.key == "letters")
-        self.applications_box.setVisible(kind is not None and kind.key == "panel")
-        self.chair_box.setVisible(kind is not None and kind.key == "panel")
+        panel_pack = kind is not None and kind.key == "panel"
+        self.applications_box.setVisible(panel_pack)
+        self.chair_box.setVisible(panel_pack)
+        self.member_label.setVisible(panel_pack)
+        self.member_combo.setVisible(panel_pack)
+        seated = self.member_combo.count() > 1
+        self.member_combo.setEnabled(panel_pack and seated)
+        self.member_combo.setToolTip(MEMBER_TIP if seated else NO_PANEL_TIP)
+        # One member's own copy, or the chair's copy of the whole panel's pack: not both.
+        member_chosen = panel_pack and self.member() is not None
+        if member_chosen and self.chair_box.isChecked():
+            self.chair_box.blockSignals(True)
+            self.chair_box.setChecked(False)
+            self.chair_box.blockSignals(False)
+        self.chair_box.setEnabled(not member_chosen)
+        self.chair_box.setToolTip(
+            f"{self.member_name()}'s own copy has their score boxes only, without the "
+            f"chair's brief. For the chair's copy, choose “{WHOLE_PANEL}” under "
+            "Copy for."
+            if member_chosen
+            else CHAIR_TIP
+        )
         ready = kind is not None and (not needs_stage or self.stage_combo.currentData() is not None)
         self.export_button.setEnabled(ready and self.job is None)
         if kind is not None and needs_stage and self.stage_combo.count() == 0:
@@ -312,12 +412,13 @@ class ExportsTab(QWidget):
         self._serial += 1
         serial, key, stage_id = self._serial, kind.key, self.stage_id()
         campaign_id, with_applications = self.campaign_id, self.with_applications()
-        chair_copy = self.chair_copy()
-        self.preview_note.setText(f"Making a preview of the {kind.name.lower()}…")
+        chair_copy, member = self.chair_copy(), self.member()
+        heading, words = self.copy_words(kind)
+        self.preview_note.setText(f"Making a preview of {words}…")
 
         def done(images: list[bytes]) -> None:
             if serial == self._serial:  # a newer choice has its own preview on the way
-                self._show_pages(images, kind)
+                self._show_pages(images, heading)
 
         def failed(exc: BaseException) -> None:
             if serial == self._serial:
@@ -335,6 +436,7 @@ class ExportsTab(QWidget):
                 width=PAGE_WIDTH_PX,
                 with_applications=with_applications,
                 chair_copy=chair_copy,
+                member=member,
             ),
             done,
             failed,
@@ -347,7 +449,7 @@ class ExportsTab(QWidget):
             if widget is not None:
                 widget.deleteLater()
 
-    def _show_pages(self, images: list[bytes], kind: PackKind) -> None:
+    def _show_pages(self, images: list[bytes], heading: str) -> None:
         self._clear_pages()
         for number, data in enumerate(images, start=1):
             pixmap = QPixmap()
@@ -359,7 +461,7 @@ class ExportsTab(QWidget):
             page.setAccessibleName(f"Page {number} of the preview")
             self.pages_layout.addWidget(page)
         shown = f"the first {len(images)} pages" if len(images) > 1 else "the first page"
-        self.preview_note.setText(f"{kind.name}: {shown}.")
+        self.preview_note.setText(f"{heading}: {shown}.")
         self.previewed.emit()
 
     @property
@@ -422,7 +524,7 @@ class ExportsTab(QWidget):
         if kind is None:
             return
         folder_of_letters = kind.key == "letters" and not self.merge_box.isChecked()
-        title = f"Export the {kind.name.lower()}"
+        title = f"Export {self.copy_words(kind)[1]}"
         dialog = QFileDialog(self, title)
         dialog.setObjectName("exportPackDialog")
         dialog.setDirectory(_documents())
@@ -460,6 +562,8 @@ class ExportsTab(QWidget):
         parts.append(kind.name)
         if self.chair_copy():
             parts.append(CHAIR_COPY_NAME)  # never over the panel's copy of the same pack
+        if self.member() is not None:
+            parts.append(MEMBER_COPY_NAME.format(self.member_name()))
         name = _slug(" ".join(parts))
         return name if folder else f"{name}.{fmt}"
 
@@ -477,10 +581,11 @@ class ExportsTab(QWidget):
             return
         key, stage_id, merge = kind.key, self.stage_id(), self.merge_box.isChecked()
         with_applications, chair_copy = self.with_applications(), self.chair_copy()
-        job = JobProgress(self, f"Exporting the {kind.name.lower()}")
+        member, words = self.member(), self.copy_words(kind)[1]
+        job = JobProgress(self, f"Exporting {words}")
         self.job = job
         self._update_controls()
-        self._say(f"Exporting the {kind.name.lower()}…")
+        self._say(f"Exporting {words}…")
         job.start()
         # Filled by the worker; read here only once it has finished.
         warnings: list[str] = []
@@ -499,6 +604,7 @@ class ExportsTab(QWidget):
                 on_warning=warnings.append,
                 with_applications=with_applications,
                 chair_copy=chair_copy,
+                member=member,
             )
 
         self.context.exports.start(
@@ -563,9 +669,31 @@ def _format_of(name_filter: str) -> str:
     return next((f for f, text in FORMAT_FILTERS.items() if text == name_filter), "pdf")
 
 
+def _seats(panel: Sequence[SeatView]) -> tuple[PanelSeat, ...]:
+    """A stage's panel in the panel pack's order: by panel, the chair first, then the
+    members, then the independent member; each labelled as the pack labels them."""
+    from recruit_app.readmodels import PackMember
+    from recruit_app.vocabulary import PanelRole
+
+    order = {code: n for n, code in enumerate(PanelRole.codes())}
+    several = len({seat.panel_number for seat in panel}) > 1
+    seats = sorted(panel, key=lambda s: (s.panel_number, order.get(s.role, 9), s.name))
+    return tuple(
+        PanelSeat(
+            seat.person_id,
+            seat.name,
+            PackMember(seat.name, seat.role, seat.panel_number).label
+            + (f", panel {seat.panel_number}" if several else ""),
+        )
+        for seat in seats
+    )
+
+
 def _slug(text: str) -> str:
-    """A file name from words: letters, digits and hyphens."""
-    return re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-").lower() or "export"
+    """A file name from words: letters, digits and hyphens ("Siân O'Brien": sian-obrien)."""
+    folded = unicodedata.normalize("NFKD", re.sub(r"['’]", "", text))
+    plain = folded.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^0-9A-Za-z]+", "-", plain).strip("-").lower() or "export"
 
 
 def _documents() -> str:
