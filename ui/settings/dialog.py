@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -45,6 +47,7 @@ SIGN_IN_HINT = (
 )
 SHARED_SERVER = "Everyone signs in on a shared server"
 MONTHS_MAX = 120
+DIALOG_WIDTH = 720
 
 
 class SettingsDialog(QDialog):
@@ -70,7 +73,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(560)
         self.context = context
         self.before_switch = before_switch
         self.after_switch = after_switch
@@ -119,9 +122,11 @@ class SettingsDialog(QDialog):
             "postgresql://user:password@server:5432/recruit for team mode."
         )
         hint.setWordWrap(True)
-        database_form.addRow("", hint)
         database_layout = QVBoxLayout(database_box)
         database_layout.addLayout(database_form)
+        # Wrapped lines sit below the forms, full width: in a form row Qt gives them more
+        # height than their lines need.
+        database_layout.addWidget(hint)
         # Messages sit below the form, full width, so long ones wrap instead of being cut.
         for label in (self.test_result, self.switch_error, override):
             database_layout.addWidget(label)
@@ -136,13 +141,34 @@ class SettingsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # The groups scroll, the buttons stay: on a small screen the dialog is cut to fit
+        # it and scrolls, rather than squeezing wrapped lines into each other.
+        body = QWidget()
+        groups = QVBoxLayout(body)
+        groups.setContentsMargins(0, 0, 0, 0)
+        for box in (database_box, you_box, self.database_group, organisation_box):
+            groups.addWidget(box)
+        groups.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("settingsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(database_box)
-        layout.addWidget(you_box)
-        layout.addWidget(self.database_group)
-        layout.addWidget(organisation_box)
-        layout.addStretch(1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
+        self._fit_to_screen(body)
+
+    def _fit_to_screen(self, body: QWidget) -> None:
+        """As tall as the groups need at this width, but no taller than the screen."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width = DIALOG_WIDTH
+        height = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        height = max(height, body.sizeHint().height()) + self.buttons.sizeHint().height() + 40
+        if screen is not None:
+            width = min(width, screen.width() - 40)
+            height = min(height, screen.height() - 60)
+        self.resize(width, height)
 
     # --- this database's own settings, for administrators --------------------------------
 
@@ -264,9 +290,11 @@ class SettingsDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         box = QGroupBox("You, at this desk")
-        form = QFormLayout(box)
+        layout = QVBoxLayout(box)
+        form = QFormLayout()
         form.addRow("Your name:", self.your_name_edit)
-        form.addRow("", hint)
+        layout.addLayout(form)
+        layout.addWidget(hint)
         return box
 
     def _organisation_box(self) -> QGroupBox:
@@ -301,8 +329,10 @@ class SettingsDialog(QDialog):
         self.organisation_status.setStyleSheet(HINT_STYLE)
         box = QGroupBox("Organisation, on adverts, packs and letters (the same on every desk)")
         box.setObjectName("organisationGroup")
-        form = QFormLayout(box)
-        form.addRow("", self.organisation_status)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.organisation_status)
+        form = QFormLayout()
+        layout.addLayout(form)
         form.addRow("Name:", self.organisation_edit)
         form.addRow("Colour:", _row(self.colour_edit, self.pick_colour_button))
         form.addRow("", self.colour_error)
@@ -315,8 +345,8 @@ class SettingsDialog(QDialog):
         )
         marking_hint.setWordWrap(True)
         marking_hint.setStyleSheet(HINT_STYLE)
-        form.addRow("", marking_hint)
-        form.addRow("", self.marking_error)
+        layout.addWidget(marking_hint)
+        layout.addWidget(self.marking_error)
         self._set_organisation_editable(False)
         if self.context.database is None:
             self.organisation_status.setText("Sign in to see the organisation's settings.")
