@@ -85,9 +85,13 @@ def test_a_departure_is_recorded_for_the_current_candidate(qtbot, context):
     dialog.note.clear()
     qtbot.keyClicks(dialog.note, NOTE)
     assert dialog.save_button.text() == "Record" and dialog.save_button.isEnabled()
-    with qtbot.waitSignal(tab.deviation_recorded, timeout=TIMEOUT) as recorded:
+    with (
+        qtbot.waitSignal(context.bus.changed, timeout=TIMEOUT) as published,
+        qtbot.waitSignal(tab.deviation_recorded, timeout=TIMEOUT) as recorded,
+    ):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert recorded.args[0].candidate_number == "0003"
+    assert "stages" in published.args[0]  # an open chair's copy preview is made again
     assert not dialog.isVisible() and tab.dialog is None
     assert tab.status.text() == (
         "Recorded a departure from the plan with candidate 0003: the chair's copy of the "

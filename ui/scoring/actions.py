@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from recruit_app.errors import RecruitError, ValidationError
+from ui import change_bus
 from ui.errors import error_box
 from ui.scoring.files import FILE_FILTERS
 
@@ -236,6 +237,8 @@ class ScoringActions:
             f"Recorded a departure from the plan with candidate {view.candidate_number}: the "
             "chair's copy of the panel pack lists it."
         )
+        # What shows the stage's record (the chair's copy being previewed) reads it again.
+        self.tab._publish(change_bus.STAGES)
         self.tab.deviation_recorded.emit(view)
 
     # --- offline workbooks -------------------------------------------------------------------
