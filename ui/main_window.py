@@ -31,6 +31,7 @@ from ui.context import AppContext
 from ui.sign_in.flow import SignInFlow
 from ui.sign_in.opening import OpenedDatabase, describe, open_and_check
 from ui.sign_in.panel import SIGNED_OUT, SignedOutPanel
+from ui.widgets import keep_on_screen
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMessageBox
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
             self.campaign_windows[campaign_id] = window
             window.resize(window.sizeHint())
         window.show()
+        keep_on_screen(window)
         window.raise_()
         window.activateWindow()
         return window
@@ -461,6 +463,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(self.sizeHint())
+        keep_on_screen(self)  # saved on a bigger screen, or one no longer plugged in
 
     def closeEvent(self, event: QCloseEvent) -> None:
         state = self._window_state()

@@ -2,28 +2,205 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
+    QGridLayout,
     QLabel,
     QLayout,
     QLayoutItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 ERROR_STYLE = "color: #b00020;"
+ELLIPSIS = "…"
+# A window's frame before it is shown (the title bar and borders are not known until then):
+# room enough for the usual desktops.
+FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)
+MARGIN_X, MARGIN_Y = 40, 80  # room for the window's frame and the desktop's panels
 
 
-def field_error_label(name: str) -> QLabel:
-    """A red message shown under a form field, hidden while empty."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+def available_area(widget: QWidget) -> QRect | None:
+    """The part of the widget's screen (its parent's, else the primary) not taken by panels."""
+    parent = widget.parentWidget()
+    screen = (
+        (parent.screen() if parent is not None else None)
+        or (widget.screen() if widget.isVisible() else None)
+        or QGuiApplication.primaryScreen()
+    )
+    return screen.availableGeometry() if screen is not None else None
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Qt opens a window at most two thirds of the screen across: too small for a dialog
+    of lists on a 1366 x 768 laptop, so ask for the size wanted, as much as fits."""
+    area = available_area(widget)
+    if area is None:
+        widget.resize(width, height)
+        return
+    widget.resize(
+        max(widget.minimumWidth(), min(width, area.width() - MARGIN_X)),
+        max(widget.minimumHeight(), min(height, area.height() - MARGIN_Y)),
+    )
+
+
+def keep_on_screen(window: QWidget, area: QRect | None = None) -> None:
+    """Shrink a top-level window to the screen's available area and, once it has a place
+    (shown, or moved by restored geometry), move it so that its whole frame, title bar
+    included, is on that area: never below the screen or under the taskbar. A window not
+    yet placed is left for the desktop to place."""
+    area = area if area is not None else available_area(window)
+    if area is None:
+        return
+    frame = window.frameGeometry()
+    margins = QMargins(
+        window.geometry().left() - frame.left(),
+        window.geometry().top() - frame.top(),
+        frame.right() - window.geometry().right(),
+        frame.bottom() - window.geometry().bottom(),
+    )
+    if frame == window.geometry():
+        margins = FRAME_ALLOWANCE
+    extra = QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+    room = area.size() - extra
+    size = window.size().boundedTo(room).expandedTo(window.minimumSize())
+    if size != window.size():
+        window.resize(size)
+    if not (window.isVisible() or window.testAttribute(Qt.WidgetAttribute.WA_Moved)):
+        return
+    outer = size + extra
+    x = min(max(window.x(), area.left()), area.left() + area.width() - outer.width())
+    y = min(max(window.y(), area.top()), area.top() + area.height() - outer.height())
+    if (x, y) != (window.x(), window.y()):
+        window.move(max(x, area.left()), max(y, area.top()))
+
+
+class MessageLine(QLabel):
+    """A message (an error, a status, "Saved") that keeps its room: with `lines` > 0 that
+    many lines are reserved whether it is empty, hidden or shown, so nothing below it moves
+    and the window never resizes when a message appears. A longer message ends in "…" and
+    its whole text is in the tooltip. With `lines` = 0 it is an ordinary wrapped label that
+    takes the room its text needs (for messages whose place is reserved by a MessageArea).
+    `text()` is always the whole message."""
+
+    def __init__(self, name: str = "", lines: int = 1, text: str = "", style: str = "") -> None:
+        super().__init__()
+        self._full = ""
+        self.lines = lines
+        if name:
+            self.setObjectName(name)
+        if style:
+            self.setStyleSheet(style)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if lines > 0:
+            policy = self.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            # A long message neither widens the window nor pushes its neighbours aside.
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+            self.setSizePolicy(policy)
+            self.setFixedHeight(self.height_for_lines(lines))
+        self.setText(text)
+
+    def height_for_lines(self, lines: int) -> int:
+        margins = self.contentsMargins()
+        return lines * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom() + 1
+
+    def text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:
+        self._full = text or ""
+        self._fit()
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def shown_text(self) -> str:
+        """What is painted: the message, or as much of it as fits."""
+        return super().text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fits(self, text: str, width: int) -> bool:
+        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+        box = self.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), flags, text)
+        return box.height() <= self.lines * self.fontMetrics().lineSpacing() and (
+            box.width() <= width
+        )
+
+    def _fit(self) -> None:
+        text = self._full
+        width = self.contentsRect().width()
+        shown = text
+        if self.lines > 0 and text and width > 0 and not self._fits(text, width):
+            low, high = 0, len(text)  # the longest start of the message that fits with "…"
+            while low < high:
+                middle = (low + high + 1) // 2
+                if self._fits(text[:middle].rstrip() + ELLIPSIS, width):
+                    low = middle
+                else:
+                    high = middle - 1
+            shown = text[:low].rstrip() + ELLIPSIS
+        super().setText(shown)
+        self.setToolTip(text if shown != text else "")
+
+
+class MessageArea(QWidget):
+    """One place of fixed height for a form's messages, reserved while none is shown: the
+    messages (MessageLines) lie on top of each other and one is shown at a time."""
+
+    def __init__(self, name: str = "messageArea", lines: int = 2) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.lines = lines
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        probe = MessageLine(lines=lines)
+        self.setFixedHeight(probe.height_for_lines(lines))
+        probe.deleteLater()
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.setSizePolicy(policy)
+
+    def add(self, line: MessageLine) -> MessageLine:
+        """Place `line` here; it takes this area's lines, however it was made."""
+        line.lines = self.lines
+        policy = line.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        line.setSizePolicy(policy)
+        line.setFixedHeight(self.height())
+        line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._grid.addWidget(line, 0, 0)
+        line.setText(line.text())
+        line.installEventFilter(self)
+        return line
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """One message at a time: the one shown hides the others (they lie on top of it)."""
+        if event.type() == QEvent.Type.Show:
+            for index in range(self._grid.count()):
+                item = self._grid.itemAt(index)
+                other = item.widget() if item is not None else None
+                if other is not None and other is not watched and not other.isHidden():
+                    other.hide()
+        return False
+
+
+def field_error_label(name: str, lines: int = 0) -> MessageLine:
+    """A red message for a form field, hidden while empty. With `lines` it keeps that many
+    lines of room while hidden (nothing below moves when it appears); without, it is to be
+    put in a MessageArea, or it takes room only when shown."""
+    label = MessageLine(name, lines=lines, style=ERROR_STYLE)
     label.hide()
     return label
 

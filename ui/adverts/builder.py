@@ -53,7 +53,7 @@ from ui.adverts.fields import (
 )
 from ui.context import AppContext
 from ui.errors import error_box
-from ui.widgets import field_error_label, guard_wheel, load_waits
+from ui.widgets import MessageLine, field_error_label, guard_wheel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.domain.advert_rules import Finding
@@ -220,8 +220,8 @@ class AdvertBuilder(QWidget):
         self.editors: dict[str, FieldEditor] = {}
         self.errors: dict[str, QLabel] = {}
 
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("advertStatus")
+        # Two lines kept for it: an export's warnings go on a second line.
+        self.status = MessageLine("advertStatus", lines=2, text="Loading…")
         self.save_button = self._button("&Save", "saveAdvert", self.save)
         self.publish_button = self._button("&Publish…", "publishAdvert", self.ask_publish)
         self.revert_button = self._button("Revert", "revertAdvert", self.load)
@@ -313,7 +313,9 @@ class AdvertBuilder(QWidget):
                         )
                     self.editors[name] = field_editor
                     editor = field_editor
-                error = field_error_label(f"error_{name}")
+                # A line kept under each field: a check's message appears as the user types,
+                # and the fields below stay put (the Checks tab lists every message whole).
+                error = field_error_label(f"error_{name}", lines=1)
                 self.errors[name] = error
                 holder = QWidget()
                 stack = QVBoxLayout(holder)

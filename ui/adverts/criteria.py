@@ -252,7 +252,7 @@ class CriteriaEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        self.error = field_error_label("criteriaError")
+        self.error = field_error_label("criteriaError", lines=1)
         buttons = QHBoxLayout()
         for text, name, slot in (
             ("Add from library…", "addFromLibrary", self.open_picker),

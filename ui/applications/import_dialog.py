@@ -34,11 +34,11 @@ from ui.applications.import_pages import (
     PreviewPage,
     ReportPage,
 )
-from ui.applications.sizing import fit_to_screen
 from ui.candidates.import_pages import plural
 from ui.context import AppContext
 from ui.errors import error_box
 from ui.progress import JobProgress
+from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from recruit_app.readmodels import IsCancelled, PhasedProgress

@@ -35,11 +35,12 @@ from recruit_app.errors import ConflictError, RecruitError
 from recruit_app.vocabulary import Redaction
 from ui import change_bus
 from ui.applications.review_model import CHECKED, HIDDEN, NUMBER, PART, ReviewFilter, ReviewModel
-from ui.applications.sizing import fit_to_screen, row_table
+from ui.applications.sizing import row_table
 from ui.applications.spans import Offsets, hide, mark_of, marked, show_again, span_at
 from ui.candidates.import_pages import QUIET_STYLE, plural
 from ui.context import AppContext
 from ui.errors import error_box
+from ui.widgets import MessageLine, fit_to_screen
 
 if TYPE_CHECKING:
     from recruit_app.domain.redaction import Span
@@ -154,9 +155,7 @@ class ReviewDialog(QDialog):
         self.save_button = self._button("Save and mark &checked", "saveRedaction", self.save)
         self.save_button.setToolTip("Save what is hidden in this part (Ctrl+S)")
         self.close_button = self._button("Close", "closeButton", self.reject)
-        self.status = QLabel()
-        self.status.setObjectName("reviewStatus")
-        self.status.setWordWrap(True)
+        self.status = MessageLine("reviewStatus", lines=2)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),

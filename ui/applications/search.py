@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import RecruitError
-from ui.applications.sizing import fit_to_screen, row_table
+from ui.applications.sizing import row_table
 from ui.applications.viewer import ApplicationViewer
 from ui.candidates.import_pages import QUIET_STYLE, plural
 from ui.context import AppContext
 from ui.errors import error_box
+from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from recruit_app.services.applications import SearchHit

@@ -1,28 +1,9 @@
-"""Opening a dialog at a size that shows its lists, within the screen it opens on; the
-read-only row tables those lists are."""
+"""The read-only row tables of the applications dialogs (their size: widgets.fit_to_screen)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
-
-MARGIN_X, MARGIN_Y = 40, 80  # room for the window's frame and the desktop's panels
-
-
-def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
-    """Qt opens a window at most two thirds of the screen across: too small for a dialog
-    of lists on a 1366 x 768 laptop, so ask for the size wanted, as much as fits."""
-    parent = widget.parentWidget()
-    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-    if screen is None:
-        widget.resize(width, height)
-        return
-    area = screen.availableGeometry()
-    widget.resize(
-        max(widget.minimumWidth(), min(width, area.width() - MARGIN_X)),
-        max(widget.minimumHeight(), min(height, area.height() - MARGIN_Y)),
-    )
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 
 def row_table(name: str, model: QAbstractItemModel, stretch: int) -> QTableView:

@@ -33,7 +33,7 @@ from recruit_app.errors import PermissionDenied, RecruitError, ValidationError
 from ui import change_bus
 from ui.audit.model import AuditTableModel
 from ui.context import AppContext
-from ui.widgets import ERROR_STYLE, MessagePanel, field_error_label, page_heading
+from ui.widgets import ERROR_STYLE, MessageLine, MessagePanel, field_error_label, page_heading
 
 if TYPE_CHECKING:
     from recruit_app.services.audit_trail import AuditFilters, AuditRow
@@ -101,7 +101,7 @@ class AuditPage(QWidget):
         self.export_button = QPushButton("&Export CSV…")
         self.export_button.setObjectName("auditExport")
         self.export_button.clicked.connect(self.ask_export)
-        self.filter_error = field_error_label("auditFilterError")
+        self.filter_error = field_error_label("auditFilterError", lines=1)
         self.count_label = QLabel()
         self.count_label.setObjectName("auditCount")
 
@@ -141,10 +141,7 @@ class AuditPage(QWidget):
         self.body.addWidget(splitter)
         self.body.addWidget(self.message)
         self.splitter = splitter
-        self.status = QLabel()
-        self.status.setObjectName("auditStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = MessageLine("auditStatus", lines=2)
 
         filters = QHBoxLayout()
         campaign_label = QLabel("&Campaign")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +21,7 @@ from recruit_app.domain.campaigns import REFERENCE_MAX, TITLE_MAX
 from recruit_app.errors import ConflictError, ValidationError
 from ui.context import AppContext
 from ui.errors import error_box
-from ui.widgets import field_error_label
+from ui.widgets import MessageArea, field_error_label
 
 
 class CampaignDialog(QDialog):
@@ -70,6 +70,11 @@ class CampaignDialog(QDialog):
             self.template_combo.addItem(label, code)
         self.template_combo.currentIndexChanged.connect(self._template_chosen)
         self.form_error = field_error_label("formError")
+        # The messages share one place above the buttons whose room is kept while empty, so
+        # the dialog neither grows nor moves its fields when one appears.
+        self.messages = MessageArea("dialogMessages")
+        for line in (self.title_error, self.reference_error, self.form_error):
+            self.messages.add(line)
         self.reload_button = QPushButton("Reload their change")
         self.reload_button.setObjectName("reloadButton")
         self.reload_button.hide()
@@ -79,19 +84,19 @@ class CampaignDialog(QDialog):
         if templates is not None:
             form.addRow("&Start from", self.template_combo)
         form.addRow("&Title", self.title_edit)
-        form.addRow("", self.title_error)
         if ask_reference:
             form.addRow("&Reference", self.reference_edit)
-            form.addRow("", self.reference_error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        self.buttons.addButton(self.reload_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.reload_button.hide()  # after adding: the box shows what it is given
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.reload_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        layout.addWidget(self.messages)
         layout.addWidget(self.buttons)
         self.title_edit.textChanged.connect(self._update_save_button)
         self._update_save_button()

@@ -130,7 +130,7 @@ class MappingPage(QWidget):
             "It needs the e-mail address, and either the first and last names or the full "
             "name. Columns kept as other information are shown with the candidate."
         )
-        self.form_error = field_error_label("mappingError")
+        self.form_error = field_error_label("mappingError", lines=2)
         self.note = words("", "mappingNote")
         self.note.setStyleSheet(QUIET_STYLE)
         self.note.hide()
@@ -251,7 +251,7 @@ class PreviewPage(QWidget):
         self.setObjectName("previewPage")
         self.title = heading("", "previewHeading")
         self.summary = words("", "previewSummary")
-        self.note = field_error_label("previewNote")
+        self.note = field_error_label("previewNote", lines=2)
         self.problems = TextTableModel(("Line", "Column", "Problem"), self)
         self.sample = TextTableModel(
             ("Line", "First name", "Last name", "E-mail", "Phone", "Number", "Details"), self

@@ -28,6 +28,7 @@ from ui.context import AppContext
 from ui.library.dialog_base import ServiceDialog
 from ui.library.fields import code_edit, line_edit, text_edit
 from ui.library.template_rows import element_choices
+from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from recruit_app.domain.library_format import CriterionDef, LevelDef
@@ -91,7 +92,7 @@ class CriterionDialog(ServiceDialog):
         self.setObjectName("criterionDialog")
         # Sized to show a level's indicators without scrolling, yet fit a 1366 x 768 laptop.
         self.setMinimumSize(720, 520)
-        self.resize(900, 680)
+        fit_to_screen(self, 900, 680)
         self.framework_code = framework_code
         self.criterion = criterion
         self.expected_version = criterion.version if criterion else None
@@ -204,7 +205,7 @@ class CriterionDialog(ServiceDialog):
         hint.setStyleSheet("color: #52606d;")
         layout = QVBoxLayout(box)
         layout.addWidget(hint)
-        layout.addWidget(self.error_label("levels", self.level_list))
+        self.error_label("levels", self.level_list)  # shown in the dialog's message area
         layout.addLayout(row, 1)
         return box
 

@@ -1,4 +1,10 @@
-"""A dialog that saves through a service off the GUI thread and shows errors beside fields.
+"""A dialog that saves through a service off the GUI thread and shows its errors in one place.
+
+Errors, whether about one field (which then takes the focus) or the whole form, appear in a
+message area above the buttons whose room is kept while it is empty, so nothing in the form
+moves and the dialog keeps its size when a message appears (a form full of reserved lines,
+one under each field, would look gappy). A message longer than its two lines ends in "…"
+with the whole text in its tooltip.
 
 The dialog stays open until the save succeeds, so nothing typed is lost on an error. A
 ConflictError (someone saved first) offers to reload their version's stamp: the fields keep
@@ -11,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +32,7 @@ from PySide6.QtWidgets import (
 from recruit_app.errors import ConflictError, RecruitError, ValidationError
 from ui.context import AppContext
 from ui.errors import error_box
-from ui.widgets import field_error_label
+from ui.widgets import MessageArea, MessageLine, field_error_label
 
 # "criteria[2].level" -> "criteria": JSON paths from the format checks name their list.
 _FIELD_HEAD = re.compile(r"^([A-Za-z_]+)")
@@ -43,41 +49,43 @@ class ServiceDialog(QDialog):
         self.context = context
         self.expected_version: int | None = None
         self.error_box: QMessageBox | None = None
-        self._errors: dict[str, QLabel] = {}
+        self._errors: dict[str, MessageLine] = {}
         self._focus: dict[str, QWidget] = {}
-        self.form_error = field_error_label("formError")
+        self.messages = MessageArea("dialogMessages")
+        self.form_error = self.messages.add(field_error_label("formError"))
         self.reload_button = QPushButton("Reload their change")
         self.reload_button.setObjectName("reloadButton")
-        self.reload_button.hide()
         self.reload_button.clicked.connect(self._reload)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        # In the button row, where showing it moves nothing else up or down.
+        self.buttons.addButton(self.reload_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.reload_button.hide()  # after adding: the box shows what it is given
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
 
     # --- building ------------------------------------------------------------------
 
     def error_label(self, field: str, focus: QWidget | None = None) -> QLabel:
-        """A red label for errors the services report against `field`."""
-        label = field_error_label(f"{field}Error")
+        """A red label for errors the services report against `field`, in the message area
+        (the caller does not place it); `focus` takes the focus when it shows."""
+        label = self.messages.add(field_error_label(f"{field}Error"))
         self._errors[field] = label
         if focus is not None:
             self._focus[field] = focus
         return label
 
     def checked(self, field: str, widget: QWidget) -> QWidget:
-        """`widget` with the label for errors about `field` underneath, for a form row."""
-        from ui.library.fields import with_error
-
-        return with_error(widget, self.error_label(field, widget))
+        """`widget`, for a form row, with errors about `field` going to the message area."""
+        self.error_label(field, widget)
+        return widget
 
     def finish_layout(self, body: QLayout) -> None:
-        """Form-wide errors go at the top, where they are seen first."""
+        """The messages sit just above the buttons, in room kept for them."""
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.reload_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(body, 1)
+        layout.addWidget(self.messages)
         layout.addWidget(self.buttons)
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from recruit_app.domain.library_format import CODE_MAX, NAME_MAX
 
@@ -38,15 +38,3 @@ def text_edit(
 def lines_of(edit: QPlainTextEdit) -> tuple[str, ...]:
     """One entry per non-empty line."""
     return tuple(line.strip() for line in edit.toPlainText().splitlines() if line.strip())
-
-
-def with_error(field: QWidget, error: QLabel) -> QWidget:
-    """A field with its error message underneath; the hidden message takes no room."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(field)
-    layout.addWidget(error)
-    box.setFocusProxy(field)  # the row's &-shortcut lands in the field
-    return box

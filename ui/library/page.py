@@ -28,7 +28,7 @@ from ui.library.detail import FrameworkDetail, TemplateDetail
 from ui.library.header import EntryHeader
 from ui.library.models import Column, RecordTableModel
 from ui.library.snapshot import EntryRow, LibrarySnapshot, load_snapshot, search
-from ui.widgets import MessagePanel, page_heading
+from ui.widgets import MessageLine, MessagePanel, page_heading
 
 if TYPE_CHECKING:
     from recruit_app.services.library import LibraryEntry, QuestionView
@@ -167,10 +167,7 @@ class LibraryPage(QWidget):
         self.split.setStretchFactor(1, 3)
         self.split.setSizes([470, 790])
 
-        self.status = QLabel()
-        self.status.setObjectName("libraryStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = MessageLine("libraryStatus", lines=2)
 
         tools = QHBoxLayout()
         tools.addWidget(self.search, 1)

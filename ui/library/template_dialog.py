@@ -21,6 +21,7 @@ from ui.library.template_rows import (
     library_levels,
     rows_of,
 )
+from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from recruit_app.services.library import TemplateView
@@ -44,7 +45,7 @@ class TemplateDialog(ServiceDialog):
         super().__init__(context, f"Edit role template {definition.code}", parent)
         self.setObjectName("templateDialog")
         self.setMinimumSize(760, 560)
-        self.resize(980, 740)
+        fit_to_screen(self, 980, 740)
         self.template = template
         self.snapshot = snapshot
         self.expected_version = template.version

@@ -124,7 +124,7 @@ class PostDialog(ServiceDialog):
         right.addWidget(heading)
         right.addWidget(self.all_criteria)
         right.addWidget(self.criteria_list, 1)
-        right.addWidget(self.error_label("criteria", self.criteria_list))
+        self.error_label("criteria", self.criteria_list)  # shown in the dialog's message area
         hint = QLabel(
             "The post's annex in the information pack lists these criteria."
             if view.criteria

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,7 +23,7 @@ from ui.errors import error_box
 from ui.posts.model import PostsModel
 from ui.stages.labels import button
 from ui.stages.questions import confirm
-from ui.widgets import MessagePanel, load_waits
+from ui.widgets import MessageLine, MessagePanel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.posts import PostsView, PostView
@@ -95,8 +95,8 @@ class PostsTab(QWidget):
         self.note = QLabel(NO_POSTS_NOTE)
         self.note.setObjectName("annexNote")
         self.note.setWordWrap(True)
-        self.status = QLabel()
-        self.status.setObjectName("postsStatus")
+        self.status = MessageLine("postsStatus")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         self.failure = MessagePanel()
         self.retry_button = button("Try again", "retryPosts", self.load)
@@ -120,8 +120,7 @@ class PostsTab(QWidget):
         ):
             buttons.addWidget(widget)
             widget.setVisible(self.may_manage)
-        buttons.addStretch(1)
-        buttons.addWidget(self.status)
+        buttons.addWidget(self.status, 1)
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(buttons)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QLayout
 
-from recruit_app.errors import NotFound, ValidationError
+from recruit_app.errors import NotFound
 from ui.context import AppContext
 from ui.library.dialog_base import ServiceDialog
 from ui.results.words import outcome_text
@@ -18,10 +18,6 @@ class ResultsDialog(ServiceDialog):
     def finish_layout(self, body: QLayout) -> None:
         super().finish_layout(body)
         self.setMinimumWidth(MIN_WIDTH)
-
-    def show_error(self, exc: ValidationError) -> None:
-        super().show_error(exc)
-        self.adjustSize()  # a message shown after opening makes room for itself, never clipped
 
 
 def note(text: str, name: str = "") -> QLabel:

@@ -32,7 +32,7 @@ from ui.results.actions import ResultsActions
 from ui.results.consistency_model import ConsistencyModel
 from ui.results.merit_model import ROW_ROLE, MeritModel
 from ui.results.moderation_model import ModerationModel
-from ui.widgets import FlowLayout, load_waits
+from ui.widgets import FlowLayout, MessageLine, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.results import ModerationPair, ResultRow, ResultsView
@@ -161,9 +161,7 @@ class ResultsTab(QWidget):
         self.pages.addTab(self._merit_page(), "Merit order")
         self.pages.addTab(self._moderation_page(), "Moderation")
         self.pages.addTab(self._consistency_page(), "Assessor consistency")
-        self.status = QLabel()
-        self.status.setObjectName("resultsStatus")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = MessageLine("resultsStatus", lines=2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self._finalise_box())

@@ -28,7 +28,6 @@ from recruit_app.domain.scheduling import (
     plan_slots,
 )
 from recruit_app.errors import ValidationError
-from ui.library.fields import with_error
 from ui.schedule.dates import (
     date_edit,
     from_qdate,
@@ -38,7 +37,7 @@ from ui.schedule.dates import (
     to_qdate,
     to_qtime,
 )
-from ui.widgets import field_error_label
+from ui.widgets import MessageArea, field_error_label
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StageView
@@ -82,6 +81,9 @@ class PlanForm(QGroupBox):
         self.version: int | None = None  # the stage's, as the plan shown was read
         self._filling = False
         self.errors: dict[str, QLabel] = {}
+        self._focus: dict[str, QWidget] = {}
+        self.messages = MessageArea("planMessages")
+        self.errors["plan"] = self.messages.add(field_error_label("planError"))
         self.days = QListWidget()
         self.days.setObjectName("planDays")
         self.days.setMinimumHeight(110)
@@ -168,16 +170,18 @@ class PlanForm(QGroupBox):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.make_button)
         layout = QVBoxLayout(self)
-        self.errors["plan"] = field_error_label("planError")
-        layout.addWidget(self.errors["plan"])
         layout.addLayout(form)
         layout.addWidget(self.summary)
+        # The messages, about a field (which takes the focus) or the plan, in one place of
+        # kept room by the buttons: nothing in the form moves when one appears.
+        layout.addWidget(self.messages)
         layout.addLayout(buttons)
         layout.addStretch(1)
 
     def _checked(self, field: str, widget: QWidget) -> QWidget:
-        self.errors[field] = field_error_label(f"{field}Error")
-        return with_error(widget, self.errors[field])
+        self.errors[field] = self.messages.add(field_error_label(f"{field}Error"))
+        self._focus[field] = widget
+        return widget
 
     # --- values ------------------------------------------------------------------------
 
@@ -296,4 +300,6 @@ class PlanForm(QGroupBox):
         label = self.errors.get(exc.field or "", self.errors["plan"])
         label.setText(exc.message)
         label.show()
+        if exc.field in self._focus:
+            self._focus[exc.field].setFocus()
         self.summary.setText("No slots until the plan is put right.")

@@ -32,7 +32,7 @@ from ui.schedule.slot_actions import SlotActions
 from ui.schedule.slot_plan import PlanForm
 from ui.schedule.slots_data import SlotsData, read_slots
 from ui.schedule.slots_model import SlotsModel, notice_by_slot
-from ui.widgets import FlowLayout, guard_wheel, load_waits
+from ui.widgets import FlowLayout, MessageLine, guard_wheel, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.slots import SlotsView, SlotView
@@ -73,8 +73,7 @@ class SlotsTab(QWidget):
         self.stage_combo.activated.connect(self._stage_chosen)
         self.stage_info = QLabel()
         self.stage_info.setObjectName("stageInfo")
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("slotsStatus")
+        self.status = MessageLine("slotsStatus", lines=2, text="Loading…")
         self.plan_form = PlanForm()
         self.plan_form.save_button.clicked.connect(lambda: self.commands.save_plan())
         self.plan_form.make_button.clicked.connect(lambda: self.commands.save_plan(make=True))

@@ -38,7 +38,7 @@ from ui.schedule.dialog import ScheduleDialog
 from ui.schedule.timeline import TimelineStrip
 from ui.schedule.timetable_data import TimetableData, key_of, read_timetable, strip_rows
 from ui.schedule.timetable_model import KEY_ROLE, TimetableModel
-from ui.widgets import load_waits
+from ui.widgets import MessageLine, load_waits
 
 REFRESH_ON = frozenset({change_bus.STAGES, change_bus.CAMPAIGNS, change_bus.DATABASE})
 
@@ -62,8 +62,7 @@ class TimetableTab(QWidget):
         self._serial = 0
         self._publishing = False
 
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("timetableStatus")
+        self.status = MessageLine("timetableStatus", text="Loading…")
         self.region = QComboBox()
         self.region.setObjectName("regionCombo")
         self.region.setToolTip("Whose bank holidays the dates are checked against")

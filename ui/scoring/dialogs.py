@@ -48,7 +48,7 @@ class ConflictDialog(ServiceDialog):
         body.addWidget(intro)
         body.addWidget(QLabel("What the conflict is (the manager sees this note):"))
         body.addWidget(self.note, 1)
-        body.addWidget(self.error_label("note", self.note))
+        self.error_label("note", self.note)  # shown in the dialog's message area
         self.finish_layout(body)
         self.save_button.setText("Declare conflict")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
@@ -107,7 +107,7 @@ class DeviationDialog(ServiceDialog):
         label.setBuddy(self.note)
         body.addWidget(label)
         body.addWidget(self.note, 1)
-        body.addWidget(self.error_label("note", self.note))
+        self.error_label("note", self.note)  # shown in the dialog's message area
         self.finish_layout(body)
         self.save_button.setText("Record")
         self.setMinimumWidth(460)

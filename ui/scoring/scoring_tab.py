@@ -33,7 +33,7 @@ from ui.scoring.drafts import DraftEditing
 from ui.scoring.reader import ApplicationReader
 from ui.scoring.sheet_model import SheetModel, points_words
 from ui.scoring.sheet_view import ScoreTable
-from ui.widgets import FlowLayout, MessagePanel, load_waits
+from ui.widgets import FlowLayout, MessageLine, MessagePanel, load_waits
 
 if TYPE_CHECKING:
     from ui.scoring.sheet_model import Key
@@ -194,9 +194,7 @@ class ScoringTab(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("scoringStatus")
-        self.status.setWordWrap(True)
+        self.status = MessageLine("scoringStatus", lines=2, text="Loading…")
         self.table = ScoreTable()
         self.table.setObjectName("scoreTable")
         self.table.setAccessibleName("Scoring sheet")

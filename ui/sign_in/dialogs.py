@@ -85,8 +85,8 @@ class _PasswordDialog(ServiceDialog):
         layout.addWidget(self.where)
         layout.addSpacing(6)
         layout.addLayout(self.form)
-        layout.addWidget(self.form_error)
         layout.addStretch(1)
+        layout.addWidget(self.messages)
         layout.addWidget(self.buttons)
 
     def after_failure(self, exc: BaseException) -> None:

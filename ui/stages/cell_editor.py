@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from recruit_app.domain.stage_rules import SCALES, default_pass_mark
 from ui.stages.matrix_model import Cell, cell_scale_of
+from ui.widgets import MessageLine
 
 STAGE_SCALE_TEXT = "Stage's scale"
 
@@ -64,10 +65,7 @@ class CellEditor(QGroupBox):
         self.meaning.setObjectName("cellPassMeaning")
         self.meaning.setWordWrap(True)
         # The matrix's warning about this cell (a pass mark on a desirable criterion).
-        self.warning = QLabel()
-        self.warning.setObjectName("cellWarning")
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning = MessageLine("cellWarning", lines=2, style=WARNING_STYLE)  # room kept
         self.warning.hide()
         form = QFormLayout(self)
         form.addRow(self.where)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton
 
 from recruit_app.domain.dates import compact_date, day_and_month
 from recruit_app.domain.stage_rules import SCALES, Scale, scale_for
@@ -64,15 +64,3 @@ def button(text: str, name: str, slot: Callable[[], Any]) -> QPushButton:
     widget.setObjectName(name)
     widget.clicked.connect(lambda _checked=False: slot())
     return widget
-
-
-def with_error(field: QWidget, error: QLabel) -> QWidget:
-    """A field with its error message underneath; the hidden message takes no room."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(field)
-    layout.addWidget(error)
-    box.setFocusProxy(field)
-    return box

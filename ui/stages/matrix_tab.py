@@ -28,7 +28,7 @@ from ui.stages.cell_editor import CellEditor
 from ui.stages.labels import button
 from ui.stages.matrix_model import FIRST_STAGE, Cell, MatrixModel
 from ui.stages.questions import ask_about_conflict
-from ui.widgets import MessagePanel, field_error_label, load_waits
+from ui.widgets import MessageLine, MessagePanel, field_error_label, load_waits
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StagesOverview
@@ -83,11 +83,10 @@ class MatrixTab(QWidget):
         self._discard_on_load = False
         self._editing_cell = False
 
-        self.status = QLabel("Loading…")
-        self.status.setObjectName("matrixStatus")
+        self.status = MessageLine("matrixStatus", text="Loading…")
         self.revert_button = button("Revert", "revertMatrix", self.revert)
         self.save_button = button("&Save", "saveMatrix", self.save)
-        self.error = field_error_label("matrixError")
+        self.error = field_error_label("matrixError", lines=2)
 
         self.model = MatrixModel(self)
         self.model.dataChanged.connect(self._cells_changed)

@@ -29,6 +29,7 @@ from recruit_app.domain.plans import MINUTES_MAX, STRENGTHS, PlanItem, timing_fi
 from ui.context import AppContext
 from ui.library.dialog_base import ServiceDialog
 from ui.stages.labels import button
+from ui.widgets import MessageLine, fit_to_screen
 
 if TYPE_CHECKING:
     from recruit_app.domain.plans import StagePlan
@@ -72,7 +73,7 @@ class PlanEditorDialog(ServiceDialog):
     def __init__(self, context: AppContext, stage_id: int, parent: QWidget | None = None):
         super().__init__(context, "Question plan", parent)
         self.setObjectName("planEditor")
-        self.resize(1000, 720)
+        fit_to_screen(self, 1000, 720)
         self.stage_id = stage_id
         self.cells: list[_Cell] = []
         self.slot_minutes: int | None = None
@@ -131,10 +132,8 @@ class PlanEditorDialog(ServiceDialog):
 
         self.timing = QLabel("")
         self.timing.setObjectName("planTiming")
-        self.warning = QLabel("")
-        self.warning.setObjectName("planWarning")
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #b45309;")
+        # Room kept for two lines of warnings (more end in "…", all in the tooltip).
+        self.warning = MessageLine("planWarning", lines=2, style="color: #b45309;")
         self.warning.hide()
 
         self.welcome_edit = QPlainTextEdit()

@@ -23,7 +23,7 @@ from ui.stages.labels import button, stage_title
 from ui.stages.panel import PanelEditor, Seat
 from ui.stages.questions import ask_about_conflict
 from ui.stages.stage_form import StageForm, settings_of
-from ui.widgets import guard_wheel
+from ui.widgets import MessageLine, guard_wheel
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StageView
@@ -56,8 +56,7 @@ class StageEditor(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
-        self.status = QLabel()
-        self.status.setObjectName("stageStatus")
+        self.status = MessageLine("stageStatus")
         self.revert_button = button("Revert", "revertStage", self.revert_requested.emit)
         self.save_button = button("&Save", "saveStage", self.save)
         self.form = StageForm()
@@ -100,6 +99,7 @@ class StageEditor(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(bar)
+        column.addWidget(self.form.messages)
         column.addWidget(split, 1)
 
     # --- state -----------------------------------------------------------------------
@@ -225,8 +225,9 @@ class StageEditor(QWidget):
                 self.panel.show_error(exc.message)
             else:
                 self.form.show_error(exc.field, exc.message)
-                shown = self.form.errors.get(exc.field or "", self.form.form_error)
-                self.settings_scroll.ensureWidgetVisible(shown if shown.isVisible() else self.form)
+                field = self.form.shown_field
+                if field is not None:  # the message is under the Save bar; its field in view
+                    self.settings_scroll.ensureWidgetVisible(field)
         elif isinstance(exc, ConflictError):
             self.dialog = ask_about_conflict(
                 self,

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from recruit_app.vocabulary import StageKind, StageMode
 from ui.stages.inputs import OptionalDate
-from ui.stages.labels import with_error
 from ui.stages.scale_editor import ScaleEditor
-from ui.widgets import field_error_label
+from ui.widgets import MessageArea, field_error_label
 
 if TYPE_CHECKING:
     from recruit_app.services.stages import StageView
@@ -81,7 +80,12 @@ class StageForm(QWidget):
         self._filling = False
         self.errors: dict[str, QLabel] = {}
         self.fields: dict[str, QWidget] = {}
-        self.form_error = field_error_label("stageFormError")
+        self.shown_field: QWidget | None = None  # the field of the message last shown
+        # Every message, about a field (which then takes the focus) or the whole stage, in
+        # one place of kept room: the StageEditor puts it under its Save bar, so nothing in
+        # the form moves when a message appears (a kept line under each field would be gappy).
+        self.messages = MessageArea("stageMessages")
+        self.form_error = self.messages.add(field_error_label("stageFormError"))
 
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("stageName")
@@ -122,7 +126,6 @@ class StageForm(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.form_error)
         layout.addWidget(
             self._group(
                 "The stage",
@@ -193,21 +196,13 @@ class StageForm(QWidget):
         form = QFormLayout(group)
         # Only fields that want room (text, the scale's table) grow; spin boxes stay compact.
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        previous: QVBoxLayout | None = None
         for field, label, widget in rows:
-            error = field_error_label(f"error_{field}")
-            self.errors[field] = error
-            if widget is None:  # errors about a part of the row above go under it
-                assert previous is not None
-                previous.addWidget(error)
+            self.errors[field] = self.messages.add(field_error_label(f"error_{field}"))
+            if widget is None:  # errors about a part of the row above
                 continue
             assert label is not None  # only the rows of errors have no label
             self.fields[field] = widget
-            holder = with_error(widget, error)
-            stack = holder.layout()
-            assert isinstance(stack, QVBoxLayout)  # with_error stacks the field over its error
-            previous = stack
-            form.addRow(label, holder)
+            form.addRow(label, widget)
         return group
 
     def _align_labels(self) -> None:
@@ -327,3 +322,4 @@ class StageForm(QWidget):
             widget = self.progress_count
         if widget is not None:
             widget.setFocus()
+        self.shown_field = widget
