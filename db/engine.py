@@ -53,6 +53,13 @@ def parse_database_url(text: str) -> DatabaseTarget:
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
             raise ValidationError("A SQLite URL must name a file, e.g. sqlite:///recruit.sqlite3.")
+        if url.query or "?" in text:
+            # The URL's query would be dropped and the path cut short at the '?': another file.
+            raise ValidationError(
+                "A SQLite URL cannot have a '?' in it: give the file's path without "
+                "sqlite:///, or write the '?' as %3F.",
+                "url",
+            )
         return _sqlite_target(Path(url.database))
     if backend in ("postgresql", "postgres"):
         if not url.host and not url.query.get("host"):

@@ -29,6 +29,7 @@ from recruit_app.services.uow import select_columns, unit_of_work
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 5000
+MAX_OFFSET = 2**62  # any more is past every page, and past a 64-bit integer of the database
 VALUE_WIDTH = 60  # characters of one value in the short "field: old → new" text
 CSV_HEADERS = (
     "When (UK time)",
@@ -256,7 +257,7 @@ def audit_events(
     """
     require(ctx.actor, "audit.view")
     limit = max(1, min(int(limit), MAX_LIMIT))
-    offset = max(0, int(offset))
+    offset = max(0, min(int(offset), MAX_OFFSET))
     where = _conditions(ctx.actor, campaign_id=campaign_id, person=person, since=since, until=until)
     with unit_of_work(ctx, read_only=True) as session:
         if snapshot is None:
@@ -386,7 +387,13 @@ def export_audit_csv(
         )
         for e in events
     ]
-    return write_table(path, CSV_HEADERS, rows, title="Audit trail")
+    try:
+        return write_table(path, CSV_HEADERS, rows, title="Audit trail")
+    except OSError as exc:  # a file where a folder should be, no room, no permission
+        raise ValidationError(
+            f"Recruit could not write {path}: {exc.strerror or exc}. Nothing was written.",
+            "path",
+        ) from None
 
 
 def _json(value: dict[str, Any] | None) -> str:

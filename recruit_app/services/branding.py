@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,11 +25,16 @@ if TYPE_CHECKING:
 ORGANISATION_SETTING = "organisation"
 LOGO_SETTING = "organisation_logo"
 LOGO_LIMIT = 2_000_000  # bytes: a logo, not a photograph
+# 5,000 by 5,000: a bigger logo is a mistake, and a "bomb" of a few KB decodes to GB.
+LOGO_PIXELS = 25_000_000
 NAME_LIMIT = 200
 
 log = logging.getLogger(__name__)
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+# Control characters cannot be printed; lone surrogates (bytes of a command line that were
+# not UTF-8) cannot be printed or stored as text.
+_NOT_PRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def check_brand_colour(text: str) -> str:
@@ -187,6 +193,11 @@ def set_organisation(
     if len(name) > NAME_LIMIT:
         raise ValidationError(f"Keep the name to {NAME_LIMIT} characters.", "name")
     colour, marking = check_brand_colour(colour), check_marking(marking)
+    for field, words in (("name", name), ("marking", marking)):
+        if _NOT_PRINTABLE.search(words):
+            raise ValidationError(
+                f"The {field} holds a control character or bytes that are not text.", field
+            )
     picture: bytes | None = None
     if logo is not None:
         path = Path(check_logo(str(logo)))
@@ -195,7 +206,12 @@ def set_organisation(
                 f"The logo is over {LOGO_LIMIT // 1_000_000} MB: use a smaller picture.",
                 "logo_path",
             )
-        picture = path.read_bytes()
+        try:
+            picture = path.read_bytes()
+        except OSError as exc:
+            raise ValidationError(
+                f"Recruit could not read the logo {path.name}: {exc.strerror}.", "logo_path"
+            ) from None
         _check_picture(picture)
     with unit_of_work(ctx) as session:
         before = read_organisation(session)
@@ -253,11 +269,41 @@ def _put(session: Session, key: str, value: Any, ctx: ServiceContext) -> None:
 
 
 def _check_picture(data: bytes) -> None:
-    """A PNG or a JPEG by its first bytes (what the renderers can print)."""
+    """A whole PNG or JPEG (what the renderers can print): by its first bytes, then decoded
+    once, so that a file cut short or damaged is refused here, not in every pack later."""
+    import io
+    import warnings
+
+    from PIL import Image  # ReportLab's own reader of pictures: what it opens, it prints
+
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise ValidationError(
             "That file is not a picture Recruit can print: save it as PNG or JPEG.", "logo_path"
         )
+    too_big = ValidationError(
+        "The logo has too many pixels for a logo: use a smaller picture.", "logo_path"
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own size guard: our smaller limit below says it in words instead.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > LOGO_PIXELS:
+                    raise too_big
+                image.load()  # decodes it all: a truncated file raises here
+        if data.startswith(b"\x89PNG"):
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()  # the checksum of every chunk
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise too_big from None
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError, ...)
+        raise ValidationError(
+            "The logo file is damaged or cut short: save the picture again as PNG or JPEG.",
+            "logo_path",
+        ) from None
 
 
 def printed_name(session: Session, ctx: ServiceContext) -> str:

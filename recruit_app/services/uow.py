@@ -23,6 +23,13 @@ STALE_MESSAGE = (
     "Reload to see their change, then make yours again."
 )
 
+# Python turns bytes of a command line that are not UTF-8 into lone surrogates; no database
+# can store them, and the drivers raise UnicodeEncodeError (no DBAPIError) on sending them.
+NOT_TEXT_MESSAGE = (
+    "Something given is not text: it holds bytes that are not UTF-8 (typed or saved in "
+    "another encoding?). Nothing was changed."
+)
+
 CONNECTION_LOST_MESSAGE = (
     "The connection to the database was lost before the change was saved. "
     "Nothing was saved: check the server is running, then try again."
@@ -88,6 +95,9 @@ def unit_of_work(ctx: ServiceContext, *, read_only: bool = False) -> Iterator[Se
     except DBAPIError as exc:
         session.rollback()
         raise DatabaseUnavailable(not_saved(exc)) from None
+    except UnicodeEncodeError:
+        session.rollback()
+        raise ValidationError(NOT_TEXT_MESSAGE) from None
     except BaseException:
         session.rollback()
         raise

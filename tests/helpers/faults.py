@@ -17,7 +17,9 @@ Forking after the imports makes each attempt cost milliseconds, not an interpret
 upgrade of a copy of PRISTINE sends.
 
 `python -m tests.helpers.faults command N [N ...] -- ARGS...` runs `recruit-app ARGS` in a
-forked child once per N, killed by SIGKILL just before the Nth statement it sends.
+forked child once per N, killed by SIGKILL just before the Nth statement it sends. With
+FAULT_STATEMENT set (say, "INSERT INTO equality_answer"), only the statements that begin
+with it are counted: the kill then lands at a chosen point of the work, whatever came before.
 """
 
 from __future__ import annotations
@@ -48,9 +50,12 @@ def _on_every_statement(action: Any) -> None:
 
 def _arm(stop_at: int, mode: str) -> None:
     sent = 0
+    counted = os.environ.get("FAULT_STATEMENT", "").upper()
 
-    def before(*_args: Any, **_kwargs: Any) -> None:
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any) -> None:
         nonlocal sent
+        if counted and not statement.lstrip().upper().startswith(counted):
+            return
         sent += 1
         if sent == stop_at:
             if mode == "kill":
