@@ -981,16 +981,16 @@ def cmd_organisation_show(args: argparse.Namespace) -> int:
 
 
 def cmd_organisation_set(args: argparse.Namespace) -> int:
-    from recruit_app.services.branding import organisation_settings, set_organisation
+    from recruit_app.services.branding import set_organisation
 
     ctx = _context(args)
     try:
-        now = organisation_settings(ctx)
+        # What is not given stays as it is, decided in the same transaction as the write.
         found = set_organisation(
             ctx,
-            name=now.name if args.name is None else args.name,
-            colour=now.colour if args.colour is None else args.colour,
-            marking=now.marking if args.marking is None else args.marking,
+            name=args.name,
+            colour=args.colour,
+            marking=args.marking,
             logo=Path(args.logo) if args.logo else None,
             clear_logo=args.no_logo,
         )

@@ -175,29 +175,25 @@ def organisation_settings(ctx: ServiceContext) -> Organisation:
 def set_organisation(
     ctx: ServiceContext,
     *,
-    name: str,
-    colour: str,
-    marking: str,
+    name: str | None = None,
+    colour: str | None = None,
+    marking: str | None = None,
     logo: Path | None = None,
     clear_logo: bool = False,
+    expected: Organisation | None = None,
 ) -> Organisation:
-    """Set the organisation for every desk (administrators): checked, audited. `logo` a
-    PNG or JPEG file read into the database; without it the stored logo stays, unless
-    `clear_logo`."""
+    """Set the organisation for every desk (administrators): checked, audited, in one
+    transaction. A word left None stays as stored (where nothing is stored yet, as this
+    desk's settings have it). `logo` a PNG or JPEG file read into the database; without it
+    the stored logo stays, unless `clear_logo`. `expected`: the organisation as the person
+    saw it; if someone has changed it since, nothing is saved (ConflictError)."""
     from db import audit
     from recruit_app.services.permissions import require
     from recruit_app.services.uow import unit_of_work
 
     require(ctx.actor, "settings.manage")
-    name = " ".join(name.split())
-    if len(name) > NAME_LIMIT:
-        raise ValidationError(f"Keep the name to {NAME_LIMIT} characters.", "name")
-    colour, marking = check_brand_colour(colour), check_marking(marking)
-    for field, words in (("name", name), ("marking", marking)):
-        if _NOT_PRINTABLE.search(words):
-            raise ValidationError(
-                f"The {field} holds a control character or bytes that are not text.", field
-            )
+    if name is not None or colour is not None or marking is not None:
+        _check_words(name or "", colour or "", marking or "")
     picture: bytes | None = None
     if logo is not None:
         path = Path(check_logo(str(logo)))
@@ -214,7 +210,20 @@ def set_organisation(
             ) from None
         _check_picture(picture)
     with unit_of_work(ctx) as session:
+        from db.models import AppSetting
+
+        # Held until the commit (PostgreSQL; SQLite writes one at a time): two people
+        # saving at once save one after the other, the second checked against the first.
+        session.get(AppSetting, ORGANISATION_SETTING, with_for_update=True)
         before = read_organisation(session)
+        if expected is not None and _words(before) != _words(expected):
+            _refuse_stale(session)
+        kept = before or Organisation(ctx.organisation, ctx.brand_colour, ctx.marking)
+        name, colour, marking = _check_words(
+            kept.name if name is None else name,
+            kept.colour if colour is None else colour,
+            kept.marking if marking is None else marking,
+        )
         kept = before or Organisation()
         logo_name, logo_size = kept.logo_name, kept.logo_size
         if picture is not None and logo is not None:
@@ -246,6 +255,46 @@ def set_organisation(
         )
         session.flush()
         return after
+
+
+def _check_words(name: str, colour: str, marking: str) -> tuple[str, str, str]:
+    """The name, colour and marking as stored, or a ValidationError naming the field."""
+    name = " ".join(name.split())
+    if len(name) > NAME_LIMIT:
+        raise ValidationError(f"Keep the name to {NAME_LIMIT} characters.", "name")
+    colour, marking = check_brand_colour(colour), check_marking(marking)
+    for field, words in (("name", name), ("marking", marking)):
+        if _NOT_PRINTABLE.search(words):
+            raise ValidationError(
+                f"The {field} holds a control character or bytes that are not text.", field
+            )
+    return name, colour, marking
+
+
+def _words(organisation: Organisation | None) -> tuple[object, ...]:
+    """What a person saw of the stored organisation (nothing stored: None)."""
+    if organisation is None or not organisation.in_database:
+        return ()
+    o = organisation
+    return (o.name, o.colour, o.marking, o.logo_name, o.logo_size)
+
+
+def _refuse_stale(session: Session) -> None:
+    from db.models import AppSetting
+    from recruit_app.errors import ConflictError
+    from recruit_app.services.uow import describe_moment
+
+    setting = session.get(AppSetting, ORGANISATION_SETTING)
+    who = setting.updated_by if setting is not None else ""
+    when = setting.updated_at if setting is not None else None
+    moment = f" on {describe_moment(when)}" if when is not None else ""
+    raise ConflictError(
+        f"The organisation's settings were changed by {who or 'someone else'}{moment}, "
+        "after you opened them. Nothing was saved: open Settings again to see their change, "
+        "then make yours.",
+        changed_by=who,
+        changed_at=when,
+    )
 
 
 def _changed(before: Organisation | None, after: Organisation) -> list[str]:

@@ -124,3 +124,18 @@ def test_the_organisation_commands(capsys, db_url, tmp_path):
     assert run("organisation", "set", "--colour", "green")[0] == 1
     code, out, _ = run("organisation", "show", "--json")
     assert json.loads(out)["colour"] == "#00703c"  # the refused change changed nothing
+
+
+def test_saving_over_a_change_made_since_is_refused_and_words_not_given_stay(ctx):
+    from recruit_app.errors import ConflictError
+
+    seen = set_organisation(ctx, name="Home Office", colour="#00703c", marking="")
+    other = ServiceContext(ctx.db, Actor("Ada Admin"))
+    set_organisation(other, colour="#8f23b3", expected=seen)  # only the colour: the rest stays
+    now = organisation_settings(ctx)
+    assert (now.name, now.colour, now.marking) == ("Home Office", "#8f23b3", "")
+    with pytest.raises(ConflictError, match="changed by Ada Admin on .*after you opened them"):
+        set_organisation(ctx, name="Home Office Digital", colour="#00703c", expected=seen)
+    assert organisation_settings(ctx) == now  # nothing saved
+    set_organisation(ctx, name="Home Office Digital", expected=now)
+    assert organisation_settings(ctx).name == "Home Office Digital"

@@ -456,6 +456,7 @@ class SettingsDialog(QDialog):
             marking=marking,
             logo=Path(logo) if upload else None,
             clear_logo=not logo_text and loaded.logo_size > 0,
+            seen=loaded,
         )
 
     def _current_text(self) -> str:
@@ -650,6 +651,7 @@ class OrganisationChange:
     marking: str
     logo: Path | None  # a new logo to store
     clear_logo: bool
+    seen: Organisation  # as the screen read it: saving over someone's later change is refused
 
 
 def save_database_settings(
@@ -699,6 +701,7 @@ def save_database_settings(
             marking=organisation.marking,
             logo=organisation.logo,
             clear_logo=organisation.clear_logo,
+            expected=organisation.seen,
         )
     except RecruitError:
         if months is not None and was_months is not None:
