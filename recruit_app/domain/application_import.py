@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from recruit_app.domain.candidate_numbers import matching_key
 from recruit_app.errors import ValidationError
 from recruit_app.vocabulary import PartKind
 
@@ -227,10 +228,8 @@ def check_mapping(mapping: Mapping[str, str], criteria: Sequence[CriterionChoice
 # --- whose is it ---------------------------------------------------------------------
 
 
-def number_key(number: str) -> str:
-    """A candidate number as compared: case and leading zeros do not matter ("7" = "0007")."""
-    text = number.strip().casefold()
-    return text.lstrip("0") or text if text.isdigit() else text
+# A candidate number as compared: case and leading zeros do not matter ("7" = "0007").
+number_key = matching_key
 
 
 def candidates_in_file_name(

@@ -10,6 +10,7 @@ from datetime import date
 from itertools import compress, starmap
 from operator import itemgetter
 
+from recruit_app.domain.candidate_numbers import matching_key
 from recruit_app.errors import ValidationError
 
 IGNORE = "ignore"
@@ -79,7 +80,7 @@ _LETTERS = re.compile(r"[\W_]+")
 _CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab too; \n and \r allowed
 _LINE_BREAK = re.compile(r"[\n\r\u2028\u2029\x85]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_CANDIDATE_NUMBER = re.compile(r"[A-Za-z0-9/-]+")
+_CANDIDATE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9/-]*")
 _MINUTES = re.compile(r"[0-9]{1,3}")
 _DATE_SPLIT = re.compile(r"[;,]")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -317,7 +318,7 @@ def check_rows(
         "candidate_number",
         checker.text("candidate_number", column.get("candidate_number")),
         existing_numbers,
-        str.upper,
+        matching_key,  # "41" repeats "0041": imports of scores and answers match them alike
     )
     values = (
         lines,
@@ -499,7 +500,10 @@ class _Checker:
 def _malformed(field: str, value: str) -> str:
     if field == "email":
         return f"malformed e-mail '{_shown(value)}'"
-    return f"candidate number '{_shown(value)}' may only contain letters, digits, - and /"
+    return (
+        f"candidate number '{_shown(value)}' may only contain letters, digits, - and /, "
+        "and starts with a letter or digit"
+    )
 
 
 def parse_dates(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

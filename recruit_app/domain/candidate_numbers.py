@@ -23,6 +23,13 @@ def number_key(number: str) -> tuple[int, str, str]:
     return len(digits), digits, number
 
 
+def matching_key(number: str) -> str:
+    """A number as compared when matching or checking for a repeat: case and leading zeros
+    do not matter ("7" is "0007", "ho-9" is "HO-9")."""
+    text = number.strip().casefold()
+    return (text.lstrip("0") or "0") if text.isdigit() else text
+
+
 def sort_numbers(numbers: Iterable[str]) -> list[str]:
     return sorted(numbers, key=number_key)
 

@@ -300,7 +300,18 @@ def test_a_full_name_column_fills_in_first_and_last_names():
             [
                 (
                     "candidate_number",
-                    "candidate number 'C 1' may only contain letters, digits, - and /",
+                    "candidate number 'C 1' may only contain letters, digits, - and /, and "
+                    "starts with a letter or digit",
+                )
+            ],
+        ),
+        (
+            {"candidate_number": "-1"},
+            [
+                (
+                    "candidate_number",
+                    "candidate number '-1' may only contain letters, digits, - and /, and "
+                    "starts with a letter or digit",
                 )
             ],
         ),
@@ -424,3 +435,21 @@ def test_equality_monitoring_columns_are_never_kept_with_the_candidate():
         "Team": "extra",
         "Disability Confident": "guaranteed_interview",
     }
+
+
+def test_a_number_with_or_without_leading_zeros_is_the_same_number():
+    # Score files, application files and monitoring answers match "41" to "0041": two
+    # candidates numbered so could not be told apart there.
+    found = problems(
+        row(email="ann@example.org", candidate_number="41"),
+        row(email="bo@example.org", candidate_number="007"),
+        row(email="cy@example.org", candidate_number="7"),
+        row(email="di@example.org", candidate_number="0"),
+        row(email="ed@example.org", candidate_number="000"),
+        existing_numbers={"0041"},
+    )
+    assert found == [
+        (2, "candidate_number", "already in this campaign"),
+        (4, "candidate_number", "duplicate of line 3"),
+        (6, "candidate_number", "duplicate of line 5"),
+    ]
