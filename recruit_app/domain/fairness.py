@@ -354,6 +354,7 @@ class FairnessReport:
     threshold: int
     rows: tuple[ImpactRow, ...]  # by stage, then characteristic, then group; totals last
     funnel: tuple[FunnelRow, ...]  # by characteristic, then group
+    characteristics: tuple[Characteristic, ...] = ()  # the questions reported, in order
 
     def to_json(self) -> list[dict[str, object]]:
         """The rows as the command prints them."""
@@ -407,7 +408,12 @@ def fairness_report(
                     characteristic.code, group, shown[0], tuple(zip(stages, shown[1:], strict=True))
                 )
             )
-    return FairnessReport(threshold, tuple(row for stage in rows for row in stage), tuple(funnel))
+    return FairnessReport(
+        threshold,
+        tuple(row for stage in rows for row in stage),
+        tuple(funnel),
+        tuple(characteristics),
+    )
 
 
 def _tally(

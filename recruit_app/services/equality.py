@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -565,11 +565,7 @@ def fairness_figures(
     )
     if chosen is None:
         return report
-    return FairnessReport(
-        report.threshold,
-        tuple(row for row in report.rows if row.stage == chosen.name),
-        report.funnel,
-    )
+    return replace(report, rows=tuple(row for row in report.rows if row.stage == chosen.name))
 
 
 # --- across campaigns ------------------------------------------------------------------

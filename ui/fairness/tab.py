@@ -26,7 +26,7 @@ from recruit_app.domain.fairness import FairnessReport, suppressed_text
 from recruit_app.errors import RecruitError
 from recruit_app.readmodels import GROUPS_NOTE, UK_LAW_NOTE, FairnessLine
 from recruit_app.services.context import ServiceContext
-from recruit_app.services.equality import equality_settings, fairness_figures
+from recruit_app.services.equality import fairness_figures
 from ui import change_bus
 from ui.context import AppContext
 from ui.errors import error_box
@@ -65,11 +65,10 @@ class FairnessData:
 
 
 def read_fairness(ctx: ServiceContext, campaign_id: int) -> FairnessData:
-    """In a worker: the questions, then every question's figures for every stage (two
-    short reads; both refuse anyone who may not monitor)."""
-    settings = equality_settings(ctx)
+    """In a worker: every question's figures for every stage, in one read (refused to
+    anyone who may not monitor)."""
     report = fairness_figures(ctx, campaign_id)
-    return FairnessData.of(settings.characteristics, report)
+    return FairnessData.of(report.characteristics, report)
 
 
 def shown(line: FairnessLine) -> bool:
