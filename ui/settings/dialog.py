@@ -176,10 +176,8 @@ class SettingsDialog(QDialog):
         """Sign-in and retention: stored in the database, so they hold on every desktop."""
         self.sign_in_check = QCheckBox("Ask everyone to sign in")
         self.sign_in_check.setObjectName("signInCheck")
-        self.sign_in_hint = QLabel(SIGN_IN_HINT)
+        self.sign_in_hint = _hint(SIGN_IN_HINT)
         self.sign_in_hint.setObjectName("signInHint")
-        self.sign_in_hint.setWordWrap(True)
-        self.sign_in_hint.setStyleSheet(HINT_STYLE)
         self.sign_in_error = field_error_label("signInError")
         self.retention_spin = QSpinBox()
         self.retention_spin.setObjectName("retentionSpin")
@@ -194,12 +192,10 @@ class SettingsDialog(QDialog):
         retention.addWidget(self.retention_spin)
         retention.addWidget(QLabel("months after a campaign closes"))
         retention.addStretch(1)
-        retention_hint = QLabel(
+        retention_hint = _hint(
             "Then unsuccessful candidates' names and contact details are erased; their scores "
             "stay, without names. Reserve lists are kept until they expire."
         )
-        retention_hint.setWordWrap(True)
-        retention_hint.setStyleSheet(HINT_STYLE)
 
         box = QGroupBox("This database")
         box.setObjectName("databaseGroup")
@@ -283,12 +279,10 @@ class SettingsDialog(QDialog):
         self.your_name_edit.setObjectName("yourNameEdit")
         self.your_name_edit.setMaxLength(NAME_LIMIT)
         self.your_name_edit.setPlaceholderText(f"Empty: this computer's user, {computer_user()}")
-        hint = QLabel(
+        hint = _hint(
             "Recorded in the audit trail as the person who made each change, where the "
             "database does not ask anyone to sign in (there, the person signed in is recorded)."
         )
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
         box = QGroupBox("You, at this desk")
         layout = QVBoxLayout(box)
         form = QFormLayout()
@@ -339,12 +333,10 @@ class SettingsDialog(QDialog):
         form.addRow("Logo:", _row(self.logo_edit, self.browse_logo_button))
         form.addRow("", self.logo_error)
         form.addRow("Marking:", self.marking_edit)
-        marking_hint = QLabel(
+        marking_hint = _hint(
             "Printed at the top and bottom of each page of documents holding personal data "
             "(panel packs, campaign reports, subject access records), like OFFICIAL-SENSITIVE."
         )
-        marking_hint.setWordWrap(True)
-        marking_hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(marking_hint)
         layout.addWidget(self.marking_error)
         self._set_organisation_editable(False)
@@ -709,6 +701,14 @@ def save_database_settings(
         if required is not None:
             set_sign_in_required(ctx, not required)
         raise
+
+
+def _hint(text: str) -> QLabel:
+    """A grey line of explanation, wrapped."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
+    return label
 
 
 def _row(*widgets: QWidget) -> QHBoxLayout:
