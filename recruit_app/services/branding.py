@@ -54,10 +54,13 @@ def check_brand_colour(text: str) -> str:
 
 def check_logo(text: str) -> str:
     """The logo's path if it is a readable PNG or JPEG file; empty is allowed."""
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return ""
+    # A file whose name starts or ends with a space is taken as named; else spaces typed
+    # around a path are not part of it.
     path = Path(text).expanduser()
+    if not path.is_file():
+        path = Path(text.strip()).expanduser()
     if path.suffix.lower() not in LOGO_SUFFIXES:
         raise ValidationError("The logo must be a PNG or JPEG file.", "logo_path")
     if not path.is_file():
@@ -195,8 +198,10 @@ def set_organisation(
     if name is not None or colour is not None or marking is not None:
         _check_words(name or "", colour or "", marking or "")
     picture: bytes | None = None
+    picture_name = ""
     if logo is not None:
         path = Path(check_logo(str(logo)))
+        picture_name = path.name
         if path.stat().st_size > LOGO_LIMIT:
             raise ValidationError(
                 f"The logo is over {LOGO_LIMIT // 1_000_000} MB: use a smaller picture.",
@@ -227,7 +232,7 @@ def set_organisation(
         kept = before or Organisation()
         logo_name, logo_size = kept.logo_name, kept.logo_size
         if picture is not None and logo is not None:
-            logo_name, logo_size = logo.name, len(picture)
+            logo_name, logo_size = picture_name, len(picture)
             _put(session, LOGO_SETTING, base64.b64encode(picture).decode("ascii"), ctx)
         elif clear_logo:
             logo_name, logo_size = "", 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -134,8 +135,21 @@ def test_saving_over_a_change_made_since_is_refused_and_words_not_given_stay(ctx
     set_organisation(other, colour="#8f23b3", expected=seen)  # only the colour: the rest stays
     now = organisation_settings(ctx)
     assert (now.name, now.colour, now.marking) == ("Home Office", "#8f23b3", "")
-    with pytest.raises(ConflictError, match="changed by Ada Admin on .*after you opened them"):
+    with pytest.raises(ConflictError, match=r"changed by Ada Admin on .*after you opened them"):
         set_organisation(ctx, name="Home Office Digital", colour="#00703c", expected=seen)
     assert organisation_settings(ctx) == now  # nothing saved
     set_organisation(ctx, name="Home Office Digital", expected=now)
     assert organisation_settings(ctx).name == "Home Office Digital"
+
+
+def test_a_logo_whose_name_ends_in_a_space_is_taken_as_named(ctx, tmp_path):
+    spaced = tmp_path / "crest.png "  # a suffix of ".png " is not a picture's
+    spaced.write_bytes(PIXEL)
+    with pytest.raises(ValidationError, match="PNG or JPEG"):
+        set_organisation(ctx, logo=spaced)
+    leading = tmp_path / " crest.png"
+    leading.write_bytes(PIXEL)
+    assert set_organisation(ctx, logo=leading).logo_name == " crest.png"
+    plain = tmp_path / "plain.png"
+    plain.write_bytes(PIXEL)
+    assert set_organisation(ctx, logo=Path(f"  {plain}  ")).logo_name == "plain.png"
