@@ -24,7 +24,7 @@ from recruit_app.cli import (
     _table,
 )
 from recruit_app.domain.dates import short_date
-from recruit_app.vocabulary import Outcome, PanelRole, Role
+from recruit_app.vocabulary import AuditArea, Outcome, PanelRole, Role
 
 if TYPE_CHECKING:
     from recruit_app.services.context import ServiceContext
@@ -691,7 +691,7 @@ def cmd_retention_set(args: argparse.Namespace) -> int:
 
 def _audit_filters(ctx: ServiceContext, args: argparse.Namespace) -> dict[str, Any]:
     """The audit screen's filters: a campaign (by reference, deleted ones too), a person
-    (name or e-mail), and a range of UK days."""
+    (name or e-mail), a range of UK days and a kind of change."""
     from recruit_app.errors import NotFound
     from recruit_app.services.audit_trail import audit_filters
 
@@ -709,6 +709,7 @@ def _audit_filters(ctx: ServiceContext, args: argparse.Namespace) -> dict[str, A
         "person": args.person or None,
         "since": args.since,
         "until": args.until,
+        "area": args.kind,
     }
 
 
@@ -1040,6 +1041,11 @@ def add_audit_command(commands: Any) -> None:
         sub.add_argument("--person", metavar="NAME|EMAIL")
         sub.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="from this UK day")
         sub.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="to this UK day")
+        sub.add_argument(
+            "--kind",
+            metavar="KIND",
+            help="one kind of change: " + ", ".join(AuditArea),
+        )
         if word == "list":
             sub.add_argument("--limit", type=int, default=200, metavar="N")
             sub.add_argument("--offset", type=int, default=0, metavar="N")

@@ -180,6 +180,23 @@ class PanelRole(Vocabulary):
     INDEPENDENT = "independent", "Independent member"
 
 
+# --- the audit trail -------------------------------------------------------------------
+
+
+class AuditArea(Vocabulary):
+    """A kind of change the audit trail can be narrowed to (services.audit_trail says which
+    actions each covers)."""
+
+    SCORES = "scores", "Scores and conflicts of interest"
+    OUTCOMES = "outcomes", "Outcomes, merit order and reserve lists"
+    CANDIDATES = "candidates", "Candidates, applications and monitoring answers"
+    CAMPAIGNS = "campaigns", "Campaigns, adverts, stages and plans"
+    TIMETABLE = "timetable", "Timetable and interview slots"
+    PEOPLE = "people", "People and passwords"
+    SETTINGS = "settings", "Settings and retention"
+    LIBRARY = "library", "Template library"
+
+
 # --- applications ----------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from recruit_app.services.access import visible_campaigns_clause
 from recruit_app.services.context import Actor, ServiceContext
 from recruit_app.services.permissions import require
 from recruit_app.services.uow import select_columns, unit_of_work
+from recruit_app.vocabulary import AuditArea
 
 DEFAULT_LIMIT = 200
 MAX_LIMIT = 5000
@@ -41,6 +42,37 @@ CSV_HEADERS = (
     "Before",
     "After",
 )
+
+
+# The actions of each kind of change, by the start of their codes ("outcome." covers
+# "outcome.set" and "outcome.feedback"); every action recorded falls in exactly one.
+AREA_ACTIONS: dict[AuditArea, tuple[str, ...]] = {
+    AuditArea.SCORES: ("score.", "scores.", "conflict."),
+    AuditArea.OUTCOMES: ("outcome.", "results.", "reserve."),
+    AuditArea.CANDIDATES: (
+        "candidate.",
+        "candidates.",
+        "application.",
+        "applications.",
+        "equality.",
+    ),
+    AuditArea.CAMPAIGNS: ("campaign.", "advert.", "stage.", "post.", "plan.", "demo."),
+    AuditArea.TIMETABLE: ("timetable.", "slots."),
+    AuditArea.PEOPLE: ("person.",),
+    AuditArea.SETTINGS: ("setting.", "settings.", "retention."),
+    AuditArea.LIBRARY: ("library.",),
+}
+
+
+def audit_area(code: str) -> AuditArea:
+    """A kind of change by its code, or a ValidationError listing them."""
+    try:
+        return AuditArea(code.strip().casefold())
+    except ValueError:
+        codes = ", ".join(AuditArea)
+        raise ValidationError(
+            f"There is no kind of change {code!r}; the kinds: {codes}.", "area"
+        ) from None
 
 
 # --- read models -------------------------------------------------------------------------
@@ -209,6 +241,7 @@ def _conditions(
     person: int | str | None,
     since: date | None,
     until: date | None,
+    area: str | None = None,
 ) -> list[Any]:
     if since is not None and until is not None and since > until:
         raise ValidationError("The ‘from’ date is after the ‘to’ date.", "until")
@@ -228,6 +261,11 @@ def _conditions(
                 col(AuditEvent.actor_id).in_(named),
             )
         )
+    if area:
+        prefixes = AREA_ACTIONS[audit_area(area)]
+        where.append(
+            or_(*(col(AuditEvent.action).startswith(p, autoescape=True) for p in prefixes))
+        )
     if since is not None:
         where.append(col(AuditEvent.occurred_at) >= _uk_midnight(since))
     if until is not None:
@@ -245,6 +283,7 @@ def audit_events(
     person: int | str | None = None,
     since: date | None = None,
     until: date | None = None,
+    area: str | None = None,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
     snapshot: int | None = None,
@@ -252,13 +291,16 @@ def audit_events(
     """One page of events, newest first. Dates are UK calendar days, both inclusive.
 
     `person` is a person's id, or a name or e-mail (matching the name recorded at the time
-    or the person's current name). Pass the first page's `snapshot` when fetching later
-    pages: events recorded meanwhile then do not shift the pages.
+    or the person's current name); `area` the code of one of AREAS (a kind of change).
+    Pass the first page's `snapshot` when fetching later pages: events recorded meanwhile
+    then do not shift the pages.
     """
     require(ctx.actor, "audit.view")
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, min(int(offset), MAX_OFFSET))
-    where = _conditions(ctx.actor, campaign_id=campaign_id, person=person, since=since, until=until)
+    where = _conditions(
+        ctx.actor, campaign_id=campaign_id, person=person, since=since, until=until, area=area
+    )
     with unit_of_work(ctx, read_only=True) as session:
         if snapshot is None:
             snapshot = session.exec(select(func.max(AuditEvent.id))).one() or 0
@@ -354,6 +396,7 @@ def export_audit_csv(
     person: int | str | None = None,
     since: date | None = None,
     until: date | None = None,
+    area: str | None = None,
 ) -> Path:
     """Every event matching the filters, newest first, as a CSV a spreadsheet opens safely
     (a value that looks like a formula is written as text); the file appears whole or not
@@ -366,7 +409,9 @@ def export_audit_csv(
         raise ValidationError(
             f"Save the audit trail as a .csv file, not {path.suffix or 'no suffix'}.", "path"
         )
-    where = _conditions(ctx.actor, campaign_id=campaign_id, person=person, since=since, until=until)
+    where = _conditions(
+        ctx.actor, campaign_id=campaign_id, person=person, since=since, until=until, area=area
+    )
     with unit_of_work(ctx, read_only=True) as session:
         events = [
             _row(r)

@@ -211,3 +211,52 @@ def test_changes_read_as_short_lines():
 def test_no_use_case_edits_or_deletes_audit_rows():
     public = {name for name in dir(trail) if not name.startswith("_")}
     assert not {n for n in public if n.split("_")[0] in {"delete", "edit", "update", "remove"}}
+
+
+def test_filters_by_kind_of_change(team, tmp_path):
+    admin, mia = team["admin"], team["mia"]
+    dev = create_campaign(mia, title="Developer", reference="DEV1")
+    rename_campaign(mia, dev.id, title="Senior Developer", expected_version=None)
+
+    def kinds(area: str) -> list[str]:
+        return _whats(trail.audit_events(admin, area=area))
+
+    assert kinds("campaigns") == ["Renamed to Senior Developer", "Created Developer"]
+    assert kinds("people") == ["Added Pat Panel", "Added Max Manager", "Added Mia Manager"]
+    assert kinds(" PEOPLE ") == kinds("people")
+    assert kinds("scores") == []
+    out = trail.export_audit_csv(admin, tmp_path / "people.csv", area="people")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert [row["What"] for row in csv.DictReader(handle)] == kinds("people")
+    with pytest.raises(ValidationError, match="no kind of change 'marks'; the kinds: scores"):
+        trail.audit_events(admin, area="marks")
+
+
+def test_every_action_recorded_is_of_exactly_one_kind():
+    import re
+    from pathlib import Path
+
+    import recruit_app
+    from recruit_app.services.equality import CHARACTERISTICS_SETTING, THRESHOLD_SETTING
+    from recruit_app.services.permissions import ALLOWED
+    from recruit_app.vocabulary import AuditArea
+
+    # Every dotted code written in the services ("outcome.set", ...): an action recorded,
+    # literal or chosen from literals, unless it is a permission, a setting's key or a
+    # column. Each action falls in one kind of change, so no filter hides it.
+    source = Path(recruit_app.__file__).parent / "services"
+    codes = {
+        match.group(1)
+        for path in source.glob("*.py")
+        for match in re.finditer(r'f?"([a-z_]+\.[a-z_.{}]+)"', path.read_text())
+    }
+    files = {"desktop.ini", "thumbs.db", "preview.pdf"}  # names of files the services skip
+    others = {*ALLOWED, CHARACTERISTICS_SETTING, THRESHOLD_SETTING, *files, "framework.code"}
+    actions = {
+        c for c in codes - others if not c.endswith((".json", "_id")) and "_" not in c.split(".")[0]
+    }
+    assert {"outcome.set", "score.agree", "setting.change", "library.{kind}.import"} <= actions
+    assert set(trail.AREA_ACTIONS) == set(AuditArea)
+    for action in sorted(actions):
+        areas = [area for area, starts in trail.AREA_ACTIONS.items() if action.startswith(starts)]
+        assert len(areas) == 1, f"{action}: {areas}"

@@ -321,6 +321,17 @@ def test_the_audit_trail_lists_filters_and_cannot_be_edited(qtbot, open_as, as_a
         page.person_combo.setCurrentIndex(page.person_combo.findText(ALEX_CHOICE))
     assert _audit_column(window, 3) == ["Added Sam Spare"]
     assert "sam.spare@example.org" in page.detail.toPlainText()
+    # By kind of change, the person filter taken off again.
+    page.person_combo.setCurrentIndex(0)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.kind_combo.setCurrentIndex(
+            page.kind_combo.findText("Outcomes, merit order and reserve lists")
+        )
+    assert _audit_column(window, 2) == ["results.finalise", "results.finalise"]
+    assert [page.kind_combo.itemText(i) for i in (0, 1)] == [
+        "Every kind of change",
+        "Scores and conflicts of interest",
+    ]
 
 
 def test_the_audit_trail_exports_what_is_filtered_as_csv(qtbot, open_as, as_admin, tmp_path):

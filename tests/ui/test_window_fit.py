@@ -481,3 +481,24 @@ def test_each_window_opens_with_its_whole_frame_on_a_laptops_screen(demo_file, t
     assert area == LAPTOP
     outside = {name: rect for name, rect in found.items() if not area.contains(QRect(*rect))}
     assert outside == {}, f"opened off the screen {area.getRect()}: {outside}"
+
+
+def test_the_main_window_on_each_of_its_pages_can_be_narrowed_to_1024(qtbot, demo) -> None:
+    from ui.main_window import MainWindow
+
+    context, _campaign_id = demo
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_database()
+    pages = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    for row, page in enumerate(pages):
+        if page == "Settings":  # a dialog, checked above
+            continue
+        window.navigation.setCurrentRow(row)
+        qtbot.wait(300)  # the page's first read comes back
+        hint = window.minimumSizeHint().expandedTo(window.minimumSize())
+        assert hint.width() <= MAX_WIDTH, f"the {page} page needs {hint.width()} pixels across"
+        assert hint.height() <= MAX_HEIGHT, f"the {page} page needs {hint.height()} pixels down"
+    window.close()

@@ -13,6 +13,7 @@ import recruit_app.vocabulary as vocabulary_module
 from recruit_app.vocabulary import (
     LEVELLED_ELEMENTS,
     SPECIFICATION_ORDER,
+    AuditArea,
     CampaignStatus,
     Element,
     Outcome,
@@ -56,6 +57,17 @@ STORED_CODES: dict[type[Vocabulary], tuple[str, ...]] = {
     PartKind: ("cv", "statement", "answer", "eligibility", "document"),
     # Stored in each application part's list of what is hidden.
     Redaction: ("name", "email", "phone", "postcode", "link", "birth", "age", "address", "manual"),
+    # Typed after `audit list --kind` (never stored).
+    AuditArea: (
+        "scores",
+        "outcomes",
+        "candidates",
+        "campaigns",
+        "timetable",
+        "people",
+        "settings",
+        "library",
+    ),
 }
 VOCABULARIES = list(STORED_CODES)
 ROOT = Path(__file__).resolve().parents[2]

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from recruit_app.errors import PermissionDenied, RecruitError, ValidationError
+from recruit_app.vocabulary import AuditArea
 from ui import change_bus
 from ui.audit.model import AuditTableModel
 from ui.context import AppContext
@@ -45,6 +46,7 @@ PAGE_SIZE = 200
 FILTER_DELAY_MS = 250
 EVERYONE = "Everyone"
 ALL_CAMPAIGNS = "All campaigns"
+EVERY_KIND = "Every kind of change"
 
 
 def _today() -> QDate:
@@ -91,6 +93,15 @@ class AuditPage(QWidget):
         self.person_combo.setObjectName("auditPerson")
         self.person_combo.setMinimumContentsLength(14)
         self.person_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("auditKind")
+        self.kind_combo.addItem(EVERY_KIND, None)
+        for area in AuditArea:
+            self.kind_combo.addItem(area.label, str(area))
+        self.kind_combo.setMinimumContentsLength(14)
+        self.kind_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.since_check, self.since_edit = self._date_filter("&From", "auditSince", -30)
@@ -152,15 +163,21 @@ class AuditPage(QWidget):
         filters.addWidget(self.campaign_combo, 2)
         filters.addWidget(person_label)
         filters.addWidget(self.person_combo, 1)
+        kind_label = QLabel("&Kind")
+        kind_label.setBuddy(self.kind_combo)
+        filters.addWidget(kind_label)
+        filters.addWidget(self.kind_combo, 1)
+        # The dates share the second row with the count and the buttons, so the page can be
+        # narrowed to 1024 wide.
+        actions = QHBoxLayout()
+        actions.addWidget(self.count_label, 1)
         for check, edit in (
             (self.since_check, self.since_edit),
             (self.until_check, self.until_edit),
         ):
-            filters.addSpacing(6)
-            filters.addWidget(check)
-            filters.addWidget(edit)
-        actions = QHBoxLayout()
-        actions.addWidget(self.count_label, 1)
+            actions.addWidget(check)
+            actions.addWidget(edit)
+            actions.addSpacing(6)
         actions.addWidget(self.refresh_button)
         actions.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -178,6 +195,7 @@ class AuditPage(QWidget):
         self._filter_timer.timeout.connect(self.load_events)
         self.campaign_combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         self.person_combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         context.bus.changed.connect(self._on_changed)
         self._reset_pickers()
         self._show_message("Opening the database…")
@@ -281,6 +299,7 @@ class AuditPage(QWidget):
         return {
             "campaign_id": self.campaign_combo.currentData(),
             "person": self.person_combo.currentData(),
+            "area": self.kind_combo.currentData(),
             "since": day(self.since_check, self.since_edit),
             "until": day(self.until_check, self.until_edit),
         }
