@@ -96,6 +96,13 @@ def _type(qtbot, tab, text: str, *, enter: bool = True) -> None:
     if not enter:
         qtbot.keyClicks(tab.table, text)
         return
+    # What the last load started (the application's and the plan's reads, a shuffle being
+    # recorded) is done first, as a person reading the sheet would be; then type.
+    qtbot.waitUntil(
+        lambda: tab.context.reads.running == 0 and tab.context.writes.running == 0,
+        timeout=TIMEOUT,
+    )
+    tab.table.setFocus()
     with qtbot.waitSignal(tab.saved, timeout=TIMEOUT):
         qtbot.keyClicks(tab.table, text)
         qtbot.keyClick(tab.table, Qt.Key.Key_Return)
